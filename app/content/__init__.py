@@ -1,0 +1,1 @@
+"""Course content: files in course_content/ -> validated, rendered, immutable Course objects."""

@@ -1,0 +1,160 @@
+"""The immutable objects a loaded course is made of: Course -> Module -> blocks.
+
+Everything here is built once at content load (HTML already rendered and sanitised) and then
+only read, so requests can share these objects without locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from app.datasets.explore import ExploreSpec
+    from app.datasets.loader import Dataset
+    from app.exercises.spec import ExerciseSpec
+
+ACTIVITY_KINDS = frozenset({"reflection", "exercise"})
+
+
+@dataclass(frozen=True)
+class MarkdownBlock:
+    """A run of rendered, sanitised Markdown between directives."""
+
+    html: str
+    kind: Literal["markdown"] = "markdown"
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """A free-text reflection prompt (``{reflection} id``)."""
+
+    id: str
+    prompt_html: str
+    min_words: int = 0
+    max_chars: int = 10000
+    required: bool = True
+    kind: Literal["reflection"] = "reflection"
+
+
+if TYPE_CHECKING:
+    Block = MarkdownBlock | Reflection | ExploreSpec | ExerciseSpec
+else:
+    Block = Any
+
+
+@dataclass(frozen=True)
+class SurveyItem:
+    """One agree/disagree statement of the end-of-course survey."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The end-of-course feedback survey."""
+
+    items: tuple[SurveyItem, ...]
+    comment_prompt: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module page: front matter plus its blocks in reading order."""
+
+    id: str
+    title: str
+    minutes: int
+    objectives: tuple[str, ...]
+    previous_ids: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    file: str  # relative to the content root, e.g. "data-for-liberation/modules/01-why.md"
+    position: int  # 1-based place in the course's module order
+    content_hash: str
+
+    @property
+    def activities(self) -> tuple[Block, ...]:
+        """The blocks a learner answers (reflections and exercises), in order."""
+        return tuple(b for b in self.blocks if b.kind in ACTIVITY_KINDS)
+
+    @property
+    def required_activities(self) -> tuple[Block, ...]:
+        """The activities that count towards completing the module."""
+        return tuple(b for b in self.activities if getattr(b, "required", True))
+
+
+@dataclass(frozen=True)
+class Course:
+    """A validated, rendered course as learners see it."""
+
+    slug: str
+    title: str
+    summary_html: str
+    description_html: str
+    outcomes: tuple[str, ...]
+    status: Literal["draft", "published"]
+    hours: float
+    sequencing: Literal["free", "sequential"]
+    modules: tuple[Module, ...]
+    survey: Survey | None
+    require_survey: bool
+    version: str  # sha256 of every file the course was built from
+    datasets: Mapping[str, Dataset]
+    root: Path
+    # Beyond the shared contract: per-directive body hashes and renamed ids, for sync.
+    activity_hashes: Mapping[str, str] = field(default_factory=dict)
+    activity_previous_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    _modules_by_id: Mapping[str, Module] = field(default_factory=dict, repr=False, compare=False)
+    _blocks_by_id: Mapping[str, tuple[Module, Block]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        modules = {m.id: m for m in self.modules}
+        blocks = {b.id: (m, b) for m in self.modules for b in m.blocks if b.kind != "markdown"}
+        object.__setattr__(self, "_modules_by_id", modules)
+        object.__setattr__(self, "_blocks_by_id", blocks)
+
+    @property
+    def is_published(self) -> bool:
+        """True when learners may see and enrol in the course."""
+        return self.status == "published"
+
+    @property
+    def short_version(self) -> str:
+        """The first 12 characters of the content hash, for display."""
+        return self.version[:12]
+
+    def module(self, module_id: str) -> Module | None:
+        """The module with this stable id, or None."""
+        return self._modules_by_id.get(module_id)
+
+    def activity(self, activity_id: str) -> tuple[Module, Block] | None:
+        """The (module, block) of a reflection or exercise with this id, or None."""
+        found = self._blocks_by_id.get(activity_id)
+        if found is None or found[1].kind not in ACTIVITY_KINDS:
+            return None
+        return found
+
+    def block(self, block_id: str) -> tuple[Module, Block] | None:
+        """The (module, block) of any directive block (explore too) with this id, or None."""
+        return self._blocks_by_id.get(block_id)
+
+    def next_module(self, module_id: str) -> Module | None:
+        """The module after this one in course order, or None at the end."""
+        ids = [m.id for m in self.modules]
+        if module_id not in ids:
+            return None
+        index = ids.index(module_id) + 1
+        return self.modules[index] if index < len(self.modules) else None
+
+    def previous_module(self, module_id: str) -> Module | None:
+        """The module before this one in course order, or None at the start."""
+        ids = [m.id for m in self.modules]
+        if module_id not in ids:
+            return None
+        index = ids.index(module_id) - 1
+        return self.modules[index] if index >= 0 else None
