@@ -1,0 +1,1 @@
+"""Groundwork: a self-paced course platform for equity-focused data learning."""

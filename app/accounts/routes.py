@@ -1,0 +1,253 @@
+"""Sign-up, login, logout, password reset and change, the home page and /healthz."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from app.accounts import service as accounts
+from app.accounts.models import JOB_ROLE_LABELS
+from app.config import get_settings
+from app.db import SessionDep
+from app.deps import CurrentUser, OptionalUser
+from app.security.redirects import safe_next
+from app.security.sessions import SESSION_COOKIE
+from app.templating import flash, render
+
+router = APIRouter()
+FormStr = Annotated[str, Form()]
+
+
+def _set_session_cookie(response: Response, token: str) -> None:
+    settings = get_settings()
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+@router.get("/", name="home")
+def home(request: Request, user: OptionalUser) -> Response:
+    """The public front page."""
+    return render(request, "home.html", {})
+
+
+@router.get("/healthz", name="healthz")
+def healthz(session: SessionDep) -> Response:
+    """Liveness and database check for load balancers."""
+    try:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return PlainTextResponse("database unavailable", status_code=503)
+    return PlainTextResponse("ok")
+
+
+def _signup_page(
+    request: Request, session: SessionDep, form: accounts.SignUp, status: int
+) -> Response:
+    return render(
+        request,
+        "accounts/signup.html",
+        {
+            "form": form,
+            "job_roles": JOB_ROLE_LABELS,
+            "organizations": accounts.organization_names(session),
+            "next": request.query_params.get("next", ""),
+        },
+        status_code=status,
+    )
+
+
+@router.get("/signup", name="signup_form")
+def signup_form(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The free sign-up form."""
+    if user is not None:
+        return RedirectResponse(safe_next(request.query_params.get("next")), 303)
+    return _signup_page(request, session, accounts.SignUp(), 200)
+
+
+@router.post("/signup", name="signup")
+def signup(
+    request: Request,
+    session: SessionDep,
+    email: FormStr = "",
+    password: FormStr = "",
+    display_name: FormStr = "",
+    organization: FormStr = "",
+    job_role: FormStr = "",
+    next: FormStr = "",
+) -> Response:
+    """Create the account, log in, and go on to ``next``."""
+    form = accounts.SignUp(email, password, display_name, organization, job_role)
+    try:
+        user = accounts.sign_up(session, form=form)
+    except accounts.AccountError as exc:
+        form.errors = exc.errors
+        form.password = ""
+        return _signup_page(request, session, form, 400)
+    _, token = accounts.log_in(
+        session, email=user.email, password=password, client_ip=_client_ip(request)
+    )
+    flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
+    response = RedirectResponse(safe_next(next), 303)
+    _set_session_cookie(response, token)
+    return response
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/login", name="login_form")
+def login_form(request: Request, user: OptionalUser) -> Response:
+    """The login form."""
+    next_path = request.query_params.get("next", "")
+    if user is not None:
+        return RedirectResponse(safe_next(next_path), 303)
+    return render(request, "accounts/login.html", {"email": "", "errors": {}, "next": next_path})
+
+
+@router.post("/login", name="login")
+def login(
+    request: Request,
+    session: SessionDep,
+    email: FormStr = "",
+    password: FormStr = "",
+    next: FormStr = "",
+) -> Response:
+    """Check the credentials; the same answer for an unknown email and a wrong password."""
+    context = {"email": email, "next": next}
+    try:
+        _, token = accounts.log_in(
+            session, email=email, password=password, client_ip=_client_ip(request)
+        )
+    except accounts.LoginThrottled as exc:
+        message = (
+            "Too many failed attempts to log in. For your account's safety, please wait "
+            f"{exc.minutes} minutes, or reset your password."
+        )
+        return render(
+            request,
+            "accounts/login.html",
+            {**context, "errors": {"form": message}},
+            status_code=429,
+        )
+    except accounts.AccountError as exc:
+        return render(
+            request, "accounts/login.html", {**context, "errors": exc.errors}, status_code=400
+        )
+    response = RedirectResponse(safe_next(next), 303)
+    _set_session_cookie(response, token)
+    return response
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request, session: SessionDep) -> Response:
+    """End this login."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        accounts.log_out(session, token=token)
+    flash(request, "You are logged out.", "info")
+    response = RedirectResponse(request.url_for("home"), 303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/password/forgot", name="forgot_form")
+def forgot_form(request: Request) -> Response:
+    """Ask for a reset link."""
+    return render(request, "accounts/forgot.html", {"email": "", "errors": {}})
+
+
+@router.post("/password/forgot", name="forgot")
+def forgot(request: Request, session: SessionDep, email: FormStr = "") -> Response:
+    """Send a reset link when the account exists; the same page either way."""
+    if not accounts.EMAIL_RE.match(accounts.normalize_email(email)):
+        errors = {"email": "Enter the email address you signed up with."}
+        return render(
+            request, "accounts/forgot.html", {"email": email, "errors": errors}, status_code=400
+        )
+    base = get_settings().base_url.rstrip("/") + "/password/reset"
+    accounts.request_password_reset(session, email=email, reset_url_base=base)
+    return render(request, "accounts/forgot_sent.html", {"email": email})
+
+
+@router.get("/password/reset/{token}", name="reset_form")
+def reset_form(request: Request, session: SessionDep, token: str) -> Response:
+    """Choose a new password from an emailed link."""
+    if not accounts.reset_token_is_valid(session, token=token):
+        return render(request, "accounts/reset_invalid.html", {}, status_code=400)
+    return render(request, "accounts/reset.html", {"token": token, "errors": {}})
+
+
+@router.post("/password/reset/{token}", name="reset")
+def reset(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    password: FormStr = "",
+    confirm: FormStr = "",
+) -> Response:
+    """Set the new password; every session of the account ends."""
+    if password != confirm:
+        errors = {"confirm": "The two passwords are not the same."}
+        return render(
+            request, "accounts/reset.html", {"token": token, "errors": errors}, status_code=400
+        )
+    try:
+        accounts.reset_password(session, token=token, password=password)
+    except accounts.AccountError as exc:
+        if "form" in exc.errors:
+            return render(request, "accounts/reset_invalid.html", {}, status_code=400)
+        return render(
+            request,
+            "accounts/reset.html",
+            {"token": token, "errors": exc.errors},
+            status_code=400,
+        )
+    flash(request, "Your password is changed. Log in with the new one.", "success")
+    return RedirectResponse(request.url_for("login_form"), 303)
+
+
+@router.get("/account", name="account")
+def account(request: Request, user: CurrentUser) -> Response:
+    """The account page with the change-password form."""
+    return render(request, "accounts/account.html", {"errors": {}})
+
+
+@router.post("/account/password", name="change_password")
+def change_password(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    current_password: FormStr = "",
+    new_password: FormStr = "",
+    confirm: FormStr = "",
+) -> Response:
+    """Change the password; other devices are logged out."""
+    errors: dict[str, str] = {}
+    if new_password != confirm:
+        errors["confirm"] = "The two new passwords are not the same."
+    else:
+        try:
+            accounts.change_password(
+                session,
+                user=user,
+                current=current_password,
+                new=new_password,
+                keep_token=request.cookies.get(SESSION_COOKIE, ""),
+            )
+        except accounts.AccountError as exc:
+            errors = exc.errors
+    if errors:
+        return render(request, "accounts/account.html", {"errors": errors}, status_code=400)
+    flash(request, "Your password is changed. Your other devices are logged out.", "success")
+    return RedirectResponse(request.url_for("account"), 303)

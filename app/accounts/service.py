@@ -1,0 +1,315 @@
+"""Account use cases: sign-up, login with throttling, password reset and change, roles.
+
+Each function that writes commits at its end, unless its docstring says otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, func, select
+
+from app.accounts.mail import send_email
+from app.accounts.models import (
+    JobRole,
+    LoginFailure,
+    Organization,
+    PasswordResetToken,
+    Role,
+    User,
+)
+from app.config import get_settings
+from app.db import utcnow
+from app.security import sessions
+from app.security.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOGIN_FAILED = "That email and password do not match an account. Check both and try again."
+
+
+class AccountError(Exception):
+    """A form that cannot be accepted: ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or address."""
+
+    def __init__(self, minutes: int):
+        super().__init__(f"throttled for {minutes} min")
+        self.minutes = minutes
+
+
+@dataclass
+class SignUp:
+    """What the sign-up form sends."""
+
+    email: str = ""
+    password: str = ""
+    display_name: str = ""
+    organization: str = ""
+    job_role: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _org_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def organization_names(session: Session, *, limit: int = 200) -> list[str]:
+    """Existing organization names, for the sign-up form's suggestions."""
+    return list(session.exec(select(Organization.name).order_by(Organization.name).limit(limit)))
+
+
+def find_or_create_organization(session: Session, *, name: str) -> Organization | None:
+    """The organization called ``name`` (case and spacing ignored), created if new."""
+    clean = " ".join(name.split())
+    if not clean:
+        return None
+    key = _org_key(clean)
+    org = session.exec(select(Organization).where(Organization.name_key == key)).first()
+    if org is None:
+        org = Organization(name=clean[:200], name_key=key[:200])
+        session.add(org)
+        session.flush()
+    return org
+
+
+def _validate_signup(form: SignUp) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    email = normalize_email(form.email)
+    if not EMAIL_RE.match(email) or len(email) > 320:
+        errors["email"] = "Enter an email address like name@school.org."
+    problem = password_problem(form.password)
+    if problem:
+        errors["password"] = problem
+    name = " ".join(form.display_name.split())
+    if not name:
+        errors["display_name"] = "Enter the name you would like to be called."
+    elif len(name) > 200:
+        errors["display_name"] = "Use at most 200 characters for your name."
+    if len(form.organization) > 200:
+        errors["organization"] = "Use at most 200 characters for your organization."
+    if form.job_role not in {r.value for r in JobRole}:
+        errors["job_role"] = "Choose the role that best describes your work."
+    return errors
+
+
+def sign_up(session: Session, *, form: SignUp) -> User:
+    """Create a learner account; raises AccountError with per-field messages."""
+    errors = _validate_signup(form)
+    email = normalize_email(form.email)
+    if "email" not in errors and _user_by_email(session, email) is not None:
+        errors["email"] = (
+            "An account with this email already exists. Log in or reset your password."
+        )
+    if errors:
+        raise AccountError(errors)
+    org = find_or_create_organization(session, name=form.organization)
+    user = User(
+        email=email,
+        display_name=" ".join(form.display_name.split()),
+        password_hash=hash_password(form.password),
+        job_role=JobRole(form.job_role).value,
+        organization_id=org.id if org else None,
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise AccountError(
+            {"email": "An account with this email already exists. Log in or reset your password."}
+        ) from None
+    return user
+
+
+def _user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def _throttle_keys(email: str, client_ip: str) -> list[str]:
+    return [f"email:{normalize_email(email)}"[:400], f"ip:{client_ip}"[:400]]
+
+
+def _recent_failures(session: Session, keys: list[str]) -> int:
+    settings = get_settings()
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    counts = session.exec(
+        select(LoginFailure.key, func.count())
+        .where(col(LoginFailure.key).in_(keys), col(LoginFailure.created_at) >= since)
+        .group_by(LoginFailure.key)
+    ).all()
+    return max((n for _, n in counts), default=0)
+
+
+def log_in(session: Session, *, email: str, password: str, client_ip: str) -> tuple[User, str]:
+    """Check the credentials and start a session: (user, cookie token).
+
+    Raises LoginThrottled past the failure limit (per account and per address, counted in
+    the database so every worker sees them) and AccountError with one generic message for an
+    unknown email or a wrong password alike.
+    """
+    settings = get_settings()
+    keys = _throttle_keys(email, client_ip)
+    if _recent_failures(session, keys) >= settings.login_max_failures:
+        raise LoginThrottled(settings.login_window_minutes)
+    user = _user_by_email(session, email)
+    ok, new_hash = verify_password(password, user.password_hash if user else DUMMY_HASH)
+    if user is None or not ok:
+        for key in keys:
+            session.add(LoginFailure(key=key))
+        session.commit()
+        raise AccountError({"form": LOGIN_FAILED})
+    if new_hash:
+        user.password_hash = new_hash
+        session.add(user)
+    session.exec(delete(LoginFailure).where(col(LoginFailure.key) == keys[0]))
+    token = sessions.start_session(session, user=user)
+    session.commit()
+    return user, token
+
+
+def log_out(session: Session, *, token: str) -> None:
+    """End the login behind ``token``."""
+    sessions.end_session(session, token=token)
+    session.commit()
+
+
+def _reset_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_password_reset(session: Session, *, email: str, reset_url_base: str) -> None:
+    """Email a single-use reset link when the account exists; silent otherwise."""
+    user = _user_by_email(session, email)
+    if user is None:
+        return
+    token = secrets.token_urlsafe(32)
+    minutes = get_settings().reset_token_minutes
+    session.add(
+        PasswordResetToken(
+            token_hash=_reset_hash(token),
+            user_id=user.id or 0,
+            expires_at=utcnow() + timedelta(minutes=minutes),
+        )
+    )
+    send_email(
+        session,
+        to=user.email,
+        subject="Reset your Groundwork password",
+        body=(
+            f"Hello {user.display_name},\n\n"
+            "Someone (we hope you) asked to reset the password of your Groundwork account.\n"
+            f"Choose a new password here within {minutes} minutes:\n\n"
+            f"{reset_url_base}/{token}\n\n"
+            "The link works once. If you did not ask for it, you can ignore this email.\n"
+        ),
+    )
+    session.commit()
+
+
+def _valid_reset(session: Session, token: str) -> tuple[PasswordResetToken, User] | None:
+    row = session.exec(
+        select(PasswordResetToken, User)
+        .join(User, col(User.id) == col(PasswordResetToken.user_id))
+        .where(PasswordResetToken.token_hash == _reset_hash(token))
+    ).first()
+    if row is None:
+        return None
+    reset, user = row
+    if reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    if reset.created_at < user.password_changed_at:
+        return None  # the password changed since the link was sent
+    return reset, user
+
+
+def reset_token_is_valid(session: Session, *, token: str) -> bool:
+    return _valid_reset(session, token) is not None
+
+
+def reset_password(session: Session, *, token: str, password: str) -> User:
+    """Set a new password from a reset link; ends every session of the user."""
+    found = _valid_reset(session, token)
+    if found is None:
+        raise AccountError({"form": "This reset link has expired or was already used."})
+    problem = password_problem(password)
+    if problem:
+        raise AccountError({"password": problem})
+    reset, user = found
+    now = utcnow()
+    reset.used_at = now
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    session.add_all([reset, user])
+    sessions.end_other_sessions(session, user_id=user.id or 0, keep_token=None)
+    session.commit()
+    return user
+
+
+def change_password(
+    session: Session, *, user: User, current: str, new: str, keep_token: str
+) -> None:
+    """Change the password after checking the current one; ends the user's other sessions."""
+    ok, _ = verify_password(current, user.password_hash)
+    if not ok:
+        raise AccountError({"current_password": "Your current password is not correct."})
+    problem = password_problem(new)
+    if problem:
+        raise AccountError({"new_password": problem})
+    db_user = session.get(User, user.id)
+    assert db_user is not None
+    db_user.password_hash = hash_password(new)
+    db_user.password_changed_at = utcnow()
+    session.add(db_user)
+    sessions.end_other_sessions(session, user_id=db_user.id or 0, keep_token=keep_token)
+    session.commit()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    role: Role = Role.learner,
+    organization: str = "",
+) -> User:
+    """Create an account with any role (the CLI's way to make the first admin)."""
+    form = SignUp(
+        email=email,
+        password=password,
+        display_name=display_name,
+        organization=organization,
+        job_role=JobRole.other.value,
+    )
+    user = sign_up(session, form=form)
+    if role != Role.learner:
+        user.role = role.value
+        session.add(user)
+        session.commit()
+    return user
+
+
+def set_role(session: Session, *, email: str, role: Role) -> User:
+    """Give the account ``email`` the role ``role``."""
+    user = _user_by_email(session, email)
+    if user is None:
+        raise AccountError({"email": f"No account has the email {normalize_email(email)}."})
+    user.role = role.value
+    session.add(user)
+    session.commit()
+    return user

@@ -1,0 +1,122 @@
+"""The `groundwork` command: database, users, content and the web server."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import typer
+
+from app.accounts import service as accounts
+from app.accounts.models import Role
+from app.config import ROOT
+
+app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+def _alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    from app.config import get_settings
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = get_settings().database_url
+    return config
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), revision)
+    typer.echo(f"Database upgraded to {revision}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's migration revision."""
+    from alembic import command
+
+    command.current(_alembic_config())
+
+
+@users_app.command("create")
+def users_create(
+    email: str = typer.Option(..., help="The account's email address."),
+    role: Role = typer.Option(Role.learner, help="learner, author, staff or admin."),
+    name: str = typer.Option("", help="Display name (defaults to the part before @)."),
+    organization: str = typer.Option("", help="Organization name."),
+    password: str = typer.Option(
+        "", help="Password; prompted for when omitted (or GROUNDWORK_NEW_PASSWORD)."
+    ),
+) -> None:
+    """Create an account, e.g. the first admin."""
+    from app.db import write_session
+
+    secret = password or os.environ.get("GROUNDWORK_NEW_PASSWORD", "")
+    if not secret:
+        secret = getpass.getpass("Password: ")
+    with write_session() as session:
+        try:
+            user = accounts.create_user(
+                session,
+                email=email,
+                password=secret,
+                display_name=name or email.split("@")[0],
+                role=role,
+                organization=organization,
+            )
+        except accounts.AccountError as exc:
+            typer.echo("; ".join(exc.errors.values()), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Created {user.email} with role {user.role}.")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    email: str = typer.Option(..., help="The account's email address."),
+    role: Role = typer.Option(..., help="learner, author, staff or admin."),
+) -> None:
+    """Change an account's role."""
+    from app.db import write_session
+
+    with write_session() as session:
+        try:
+            user = accounts.set_role(session, email=email, role=role)
+        except accounts.AccountError as exc:
+            typer.echo("; ".join(exc.errors.values()), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"{user.email} now has role {user.role}.")
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", envvar="HOST", help="Address to listen on."),
+    port: int = typer.Option(8000, envvar="PORT", help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes (production)."),
+    reload: bool = typer.Option(False, help="Development: reload code and course content."),
+) -> None:
+    """Run the web server (uvicorn with uvloop and httptools)."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        reload_dirs=[str(ROOT / "app"), str(ROOT / "templates")] if reload else None,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,64 @@
+"""Settings read from the environment (prefix GROUNDWORK_)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in README.md; tests/test_docs.py checks that."""
+
+    model_config = SettingsConfigDict(env_prefix="GROUNDWORK_", extra="ignore")
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'groundwork.db'}"
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str = ""
+    mail_from: str = "Groundwork <no-reply@groundwork.invalid>"
+    environment: Literal["development", "production"] = "development"
+    content_dir: Path = ROOT / "course_content"
+    session_days: int = 14
+    reset_token_minutes: int = 60
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    max_body_bytes: int = 1_048_576
+    min_group_size: int = 10
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class SettingsError(RuntimeError):
+    """Raised when the settings cannot run safely."""
+
+
+def _resolve_secret(settings: Settings) -> Settings:
+    if settings.secret_key:
+        return settings
+    if settings.environment == "production":
+        raise SettingsError("GROUNDWORK_SECRET_KEY must be set in production.")
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return settings.model_copy(update={"secret_key": key_file.read_text().strip()})
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests clear this cache to change them."""
+    return _resolve_secret(Settings())

@@ -1,0 +1,66 @@
+"""Request dependencies: who is asking, and what they may do."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from app.accounts.models import Role, User
+from app.db import SessionDep
+from app.security.sessions import SESSION_COOKIE, resolve_session
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user; ``next_path`` is where to come back to."""
+
+    def __init__(self, next_path: str):
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def attach_user(request: Request, session: SessionDep) -> User | None:
+    """App-wide dependency: put the logged-in user (or None) on ``request.state.user``."""
+    if hasattr(request.state, "user"):
+        return request.state.user  # type: ignore[no-any-return]
+    user = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        found = resolve_session(session, token=token)
+        user = found[1] if found else None
+    request.state.user = user
+    return user
+
+
+def _optional_user(request: Request, session: SessionDep) -> User | None:
+    return attach_user(request, session)
+
+
+def _current_user(request: Request, session: SessionDep) -> User:
+    user = attach_user(request, session)
+    if user is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(_optional_user)]
+CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def require_role(*roles: Role):  # type: ignore[no-untyped-def]
+    """A dependency that lets only users with one of ``roles`` through (403 otherwise)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(
+                status_code=403, detail="Your account does not have access to this page."
+            )
+        return user
+
+    return check
+
+
+AuthorUser = Annotated[User, Depends(require_role(Role.author, Role.admin))]
+StaffUser = Annotated[User, Depends(require_role(Role.staff, Role.admin))]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]

@@ -1,0 +1,110 @@
+"""create_app(): routers, static files, middleware and friendly error pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import models  # noqa: F401  (every table registered before first use)
+from app.accounts import routes as accounts_routes
+from app.config import ROOT, Settings, get_settings
+from app.db import get_engine
+from app.deps import LoginRequired, attach_user
+from app.security.csrf import CsrfError, csrf_protect
+from app.security.middleware import BodyLimitMiddleware, BodyTooLarge, browser_state_middleware
+from app.templating import flash, render
+
+log = logging.getLogger("groundwork")
+
+ERROR_TITLES = {
+    400: "Something in that request was not right",
+    403: "You do not have access to this page",
+    404: "We could not find that page",
+    405: "That action is not available here",
+    413: "That was more than we can accept",
+    429: "Too many requests",
+    500: "Something went wrong on our side",
+}
+
+
+def _error_page(request: Request, status: int, message: str | None = None) -> Response:
+    if status not in ERROR_TITLES:
+        status = 500 if status >= 500 else 400
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": ERROR_TITLES[status], "message": message},
+        status_code=status,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(CsrfError)
+    async def csrf_error(request: Request, exc: CsrfError) -> Response:
+        return _error_page(
+            request,
+            403,
+            "This form has expired or was sent from another site. Go back, reload the page "
+            "and try again; what you typed may still be in the form.",
+        )
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return _error_page(
+            request, 413, f"Requests are limited to {exc.limit // 1024:,} KB. Send less text."
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error_page(request, 400, "Some fields were missing or not in the expected form.")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        flash(request, "Please log in to continue.", "info")
+        return RedirectResponse(
+            request.url_for("login_form").include_query_params(next=exc.next_path), 303
+        )
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return _error_page(request, 500)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The Groundwork ASGI application."""
+    settings = settings or get_settings()
+    engine = engine or get_engine()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    app = FastAPI(
+        title="Groundwork",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect), Depends(attach_user)],
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.middleware("http")(browser_state_middleware)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
+    app.include_router(accounts_routes.router)
+    return app

@@ -1,0 +1,5 @@
+"""Imports every domain's tables so that SQLModel.metadata (and Alembic) sees them all."""
+
+from app.accounts import models as accounts  # noqa: F401
+from app.content import models as content  # noqa: F401
+from app.learning import models as learning  # noqa: F401

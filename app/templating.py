@@ -1,0 +1,104 @@
+"""The one Jinja environment: globals for CSRF, flash messages and the current user."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+from starlette.responses import Response
+
+from app.config import ROOT, get_settings
+
+templates = Jinja2Templates(directory=str(ROOT / "templates"))
+env = templates.env
+env.trim_blocks = True
+env.lstrip_blocks = True
+
+FLASH_COOKIE = "gw_flash"
+FLASH_CATEGORIES = ("success", "error", "info")
+
+
+def _sign(payload: bytes) -> str:
+    key = get_settings().secret_key.encode()
+    mac = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
+    return base64.urlsafe_b64encode(payload).decode() + "." + mac
+
+
+def _unsign(value: str) -> bytes | None:
+    data, _, mac = value.partition(".")
+    try:
+        payload = base64.urlsafe_b64decode(data.encode())
+    except (ValueError, TypeError):
+        return None
+    key = get_settings().secret_key.encode()
+    expected = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
+    return payload if hmac.compare_digest(expected, mac) else None
+
+
+def flash(request: Request, message: str, category: str = "info") -> None:
+    """Show ``message`` on the next page this browser renders."""
+    request.state.flash_out = [*getattr(request.state, "flash_out", []), [category, message]]
+
+
+def pending_flash_cookie(request: Request) -> str | None:
+    """The signed cookie value carrying this request's new flash messages, if any."""
+    messages = getattr(request.state, "flash_out", None)
+    return _sign(json.dumps(messages).encode()) if messages else None
+
+
+def read_flashes(request: Request) -> list[tuple[str, str]]:
+    """Messages flashed by the previous request; marks them consumed."""
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    request.state.flash_consumed = True
+    payload = _unsign(raw)
+    if payload is None:
+        return []
+    try:
+        items = json.loads(payload)
+        return [(str(c), str(m)) for c, m in items if c in FLASH_CATEGORIES]
+    except (ValueError, TypeError):
+        return []
+
+
+@pass_context
+def csrf_input(context: dict[str, Any]) -> Markup:
+    """The hidden CSRF field every form carries."""
+    token = context["request"].state.csrf_token
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(token)
+
+
+@pass_context
+def csrf_token(context: dict[str, Any]) -> str:
+    return str(context["request"].state.csrf_token)
+
+
+@pass_context
+def current_user(context: dict[str, Any]) -> Any:
+    return getattr(context["request"].state, "user", None)
+
+
+env.globals.update(csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user)
+env.globals["read_flashes"] = read_flashes
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render ``templates/<name>`` with ``request`` in the context."""
+    return templates.TemplateResponse(
+        request, name, context or {}, status_code=status_code, headers=headers
+    )

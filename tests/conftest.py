@@ -1,0 +1,112 @@
+"""Shared fixtures: a fresh database per test (SQLite, or PostgreSQL with --postgres),
+the app, a test client, and helpers to make users and log in.
+
+``make test`` runs the suite on SQLite, then the database tests (every test that uses the
+``engine`` fixture) again with ``--postgres`` against a server this run starts itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import warnings
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+os.environ.setdefault("GROUNDWORK_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("GROUNDWORK_ENVIRONMENT", "development")
+
+from app import models  # noqa: E402,F401
+from app.config import get_settings  # noqa: E402
+from app.db import make_engine, metadata, open_session  # noqa: E402
+from tests.factories import make_user  # noqa: E402,F401
+from tests.helpers import login, post_form  # noqa: E402,F401
+from tests.pg_server import PostgresServer, PostgresUnavailable  # noqa: E402
+
+_db_counter = itertools.count()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="run the database tests against a PostgreSQL server started for this run",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--postgres"):
+        return
+    keep = [i for i in items if "engine" in getattr(i, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer | None]:
+    if not request.config.getoption("--postgres"):
+        yield None
+        return
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as exc:
+        message = f"\n\n*** PostgreSQL IS NOT INSTALLED: {exc} The PostgreSQL run is SKIPPED. ***\n"
+        if os.environ.get("CI"):
+            pytest.exit("PostgreSQL is required in CI." + message, returncode=1)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def engine(tmp_path, postgres: PostgresServer | None) -> Iterator[Engine]:
+    """A fresh, empty database with every table, for this test only."""
+    if postgres is None:
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        metadata.create_all(eng)
+        yield eng
+        eng.dispose()
+        return
+    name = f"t_{os.getpid()}_{next(_db_counter)}"
+    admin = make_engine(postgres.url("postgres")).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    eng = make_engine(postgres.url(name))
+    metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with open_session(engine=engine) as s:
+        yield s
+
+
+@pytest.fixture
+def settings():  # type: ignore[no-untyped-def]
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def app(engine: Engine, settings):  # type: ignore[no-untyped-def]
+    from app.main import create_app
+
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, follow_redirects=False) as c:
+        yield c

@@ -1,0 +1,37 @@
+"""Plain factory functions for test data."""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from typing import Any
+
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.security.passwords import hash_password
+
+DEFAULT_PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+@lru_cache
+def _hash(password: str) -> str:
+    return hash_password(password)
+
+
+def make_user(session: Session, *, password: str = DEFAULT_PASSWORD, **overrides: Any) -> User:
+    """A saved user; ``password`` is the plain password to log in with."""
+    n = next(_seq)
+    fields: dict[str, Any] = {
+        "email": f"user{n}@example.org",
+        "display_name": f"Test User {n}",
+        "role": "learner",
+        "job_role": "teacher",
+        "password_hash": _hash(password),
+    }
+    fields.update(overrides)
+    user = User(**fields)
+    session.add(user)
+    session.commit()  # ends the transaction: the test's next read sees what the app wrote
+    return user
