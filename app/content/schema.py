@@ -119,7 +119,18 @@ def schema_messages(
     """Turn pydantic errors into ``(line, message)`` pairs that speak the author's language."""
     out: list[tuple[int, str]] = []
     prefix = f"{where}: " if where else ""
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows as "unknown 'titel'" and "missing 'title'": say it once.
+    suggested = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent = _model_at(model, tuple(error["loc"])[:-1])
+            close = did_you_mean(str(error["loc"][-1]), parent.model_fields if parent else [])
+            if close:
+                suggested.add(tuple(error["loc"])[:-1] + (close.split("'")[1],))
+    for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in suggested:
+            continue
         loc = tuple(error["loc"])
         key = _dotted(loc)
         kind = error["type"]
