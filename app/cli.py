@@ -10,12 +10,14 @@ import typer
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.config import ROOT
+from app.content.cli import content_app
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(content_app, name="content")
 
 
 def _alembic_config():  # type: ignore[no-untyped-def]

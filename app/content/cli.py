@@ -1,0 +1,101 @@
+"""``groundwork content check [PATH]``: the single validator authors and CI run."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from app.content.loader import CourseLoad, load_all, load_course
+from app.content.problems import Problem
+
+content_app = typer.Typer(help="Course content in course_content/.", no_args_is_help=True)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _line(problem: Problem) -> str:
+    if problem.severity == "warning":
+        return f"{problem.file}:{problem.line}: warning: {problem.message}"
+    return str(problem)
+
+
+def check_path(path: Path) -> list[CourseLoad]:
+    """Load the course folder at ``path``, or every course when it is a content root."""
+    path = path.absolute()
+    if (path / "course.yaml").exists() or (path / "modules").is_dir():
+        return [load_course(path, content_root=path.parent)]
+    if path.parent.name == "modules" and path.suffix == ".md":
+        course_dir = path.parent.parent
+        return [load_course(course_dir, content_root=course_dir.parent)]
+    return load_all(path)
+
+
+def _as_json(loads: list[CourseLoad]) -> str:
+    return json.dumps(
+        {
+            "courses": [
+                {
+                    "slug": load.slug,
+                    "loaded": load.course is not None,
+                    "version": load.course.version if load.course else None,
+                    "seconds": round(load.seconds, 4),
+                    "problems": [
+                        {
+                            "file": p.file,
+                            "line": p.line,
+                            "message": p.message,
+                            "severity": p.severity,
+                        }
+                        for p in load.problems
+                    ],
+                }
+                for load in loads
+            ],
+            "errors": sum(len(load.errors) for load in loads),
+            "warnings": sum(len(load.warnings) for load in loads),
+        },
+        indent=2,
+    )
+
+
+@content_app.command("check")
+def check(
+    path: Path | None = typer.Argument(
+        None, help="A course folder or the content root (default: the configured content_dir)."
+    ),
+    output: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", help="text (file:line: message) or json."
+    ),
+) -> None:
+    """Validate course content; exit 1 when any course has an error."""
+    if path is None:
+        from app.config import get_settings
+
+        path = get_settings().content_dir
+    if not path.exists():
+        typer.echo(f"{path}: no such file or folder", err=True)
+        raise typer.Exit(2)
+    loads = check_path(path)
+    errors = sum(len(load.errors) for load in loads)
+    if output is OutputFormat.json:
+        typer.echo(_as_json(loads))
+    else:
+        for load in loads:
+            for problem in load.problems:
+                typer.echo(_line(problem))
+        warnings = sum(len(load.warnings) for load in loads)
+        loaded = sum(1 for load in loads if load.course is not None)
+        typer.echo(
+            f"{len(loads)} course(s) checked: {loaded} OK, {len(loads) - loaded} with errors "
+            f"({errors} error(s), {warnings} warning(s))",
+            err=bool(errors),
+        )
+    if not loads:
+        typer.echo(f"{path}: no course folders found", err=True)
+    raise typer.Exit(1 if errors or not loads else 0)
