@@ -43,7 +43,7 @@ def test_bad_edit_keeps_last_good_version(tmp_path: Path) -> None:
     status = second.statuses["sample-course"]
     assert status.stale and not status.loaded and status.version == good.version
     assert [str(p) for p in status.errors] == [
-        "sample-course/course.yaml:10: 'hours': Input should be a valid number, unable to parse "
+        "sample-course/course.yaml:12: 'hours': Input should be a valid number, unable to parse "
         "string as a number"
     ]
     yaml_file.write_text(yaml_file.read_text().replace("hours: lots", "hours: 2"))
