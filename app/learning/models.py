@@ -1,4 +1,4 @@
-"""Enrollments and the denormalised progress stored on them."""
+"""Enrollments, the denormalised progress stored on them, and per-module progress rows."""
 
 from __future__ import annotations
 
@@ -25,3 +25,23 @@ class Enrollment(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_module_id: str | None = Field(default=None, max_length=100)
     last_activity_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class ModuleProgress(SQLModel, table=True):
+    """One learner's visits to, "mark as done" of, and completion of one module.
+
+    ``module_id`` is the module's stable id (renames are followed through ``previous_ids``).
+    ``completed_at`` is set once and never cleared: content added later does not take a
+    completed module away.
+    """
+
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("enrollment_id", "module_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrollment_id: int = Field(foreign_key="enrollment.id", index=True)
+    module_id: str = Field(max_length=100)
+    first_viewed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_viewed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    marked_done_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

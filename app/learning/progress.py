@@ -1,0 +1,242 @@
+"""The one definition of progress (docs/progress.md), used by every page, report and export.
+
+A module is complete when each of its required activities is done (reflection submitted;
+exercise correct or its attempts used up), or, when it has no required activity, when the
+learner marks it done. A course is complete when every module is complete and, where
+``course.yaml`` asks for it, the feedback survey is submitted. Completions are sticky: a
+module or activity added later never takes a completion away.
+
+Each activity domain offers ``done_activity_ids(session, *, enrollment) -> set[str]`` (the
+stable ids of the activities this enrollment has done) in its ``service`` module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlmodel import Session, select
+
+from app.content.course import Course, Module
+from app.db import utcnow
+from app.learning.models import Enrollment, ModuleProgress
+from app.surveys.models import SurveyResponse
+
+log = logging.getLogger("groundwork.learning")
+
+ModuleState = Literal["not_started", "in_progress", "complete"]
+STATE_LABELS: dict[str, str] = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "complete": "Complete",
+}
+# The services that say which activities an enrollment has done.
+ACTIVITY_SERVICES = ("app.exercises.service", "app.reflections.service")
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    """Where one learner stands in one module."""
+
+    module_id: str
+    state: ModuleState
+    required_total: int
+    required_done: int
+    needs_mark: bool  # no required activity: the learner marks it done
+    marked_done: bool
+    viewed: bool
+    locked_by: str | None = None  # id of the earlier module to finish first (sequential)
+
+    @property
+    def label(self) -> str:
+        """ "Not started", "In progress" or "Complete"."""
+        return STATE_LABELS[self.state]
+
+    @property
+    def locked(self) -> bool:
+        """True when sequencing keeps the learner out of this module for now."""
+        return self.locked_by is not None
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Where one learner stands in one course, module by module."""
+
+    modules: dict[str, ModuleStatus]  # in course order
+    completed_modules: int
+    total_modules: int
+    survey_required: bool
+    survey_submitted: bool
+    percent: int
+    complete: bool
+
+    def status(self, module_id: str) -> ModuleStatus | None:
+        """The status of one module (None for an unknown id)."""
+        return self.modules.get(module_id)
+
+
+def _activity_sources() -> list[Callable[..., set[str]]]:
+    sources: list[Callable[..., set[str]]] = []
+    for name in ACTIVITY_SERVICES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            log.warning("%s is missing: its activities count as not done", name)
+            continue
+        function = getattr(module, "done_activity_ids", None)
+        if function is None:
+            log.warning("%s has no done_activity_ids(): its activities count as not done", name)
+            continue
+        sources.append(function)
+    return sources
+
+
+def done_activity_ids(session: Session, *, enrollment: Enrollment) -> set[str]:
+    """Stable ids of every activity this enrollment has done, across activity domains."""
+    done: set[str] = set()
+    for source in _activity_sources():
+        done |= set(source(session, enrollment=enrollment))
+    return done
+
+
+def module_rows(session: Session, *, enrollment: Enrollment) -> list[ModuleProgress]:
+    """This enrollment's per-module progress rows."""
+    if enrollment.id is None:
+        return []
+    statement = select(ModuleProgress).where(ModuleProgress.enrollment_id == enrollment.id)
+    return list(session.exec(statement))
+
+
+def row_for(rows: dict[str, ModuleProgress], module: Module) -> ModuleProgress | None:
+    """The progress row of ``module``, following renames through ``previous_ids``."""
+    found = rows.get(module.id)
+    if found is not None:
+        return found
+    for old in module.previous_ids:
+        if old in rows:
+            return rows[old]
+    return None
+
+
+def survey_submitted(session: Session, *, enrollment: Enrollment) -> bool:
+    """True when this enrollment's feedback survey has been submitted."""
+    if enrollment.id is None:
+        return False
+    statement = select(SurveyResponse.id).where(
+        SurveyResponse.enrollment_id == enrollment.id,
+        SurveyResponse.submitted_at.is_not(None),  # type: ignore[union-attr]
+    )
+    return session.exec(statement).first() is not None
+
+
+def _evaluate(
+    course: Course,
+    rows: dict[str, ModuleProgress],
+    done: set[str],
+    surveyed: bool,
+) -> tuple[CourseProgress, list[str]]:
+    """Progress from the facts; also the ids of modules that became complete just now."""
+    statuses: dict[str, ModuleStatus] = {}
+    newly_complete: list[str] = []
+    blocking: str | None = None  # first incomplete module, for sequential locking
+    completed = 0
+    for module in course.modules:
+        row = row_for(rows, module)
+        required = [a.id for a in module.required_activities]
+        required_done = sum(1 for a in required if a in done)
+        any_done = any(a.id in done for a in module.activities)
+        marked = row is not None and row.marked_done_at is not None
+        viewed = row is not None and row.first_viewed_at is not None
+        now_complete = required_done == len(required) if required else marked
+        complete = (row is not None and row.completed_at is not None) or now_complete
+        if complete and (row is None or row.completed_at is None):
+            newly_complete.append(module.id)
+        if complete:
+            state: ModuleState = "complete"
+            completed += 1
+        elif viewed or any_done:
+            state = "in_progress"
+        else:
+            state = "not_started"
+        locked_by = blocking if course.sequencing == "sequential" and not complete else None
+        statuses[module.id] = ModuleStatus(
+            module_id=module.id,
+            state=state,
+            required_total=len(required),
+            required_done=required_done,
+            needs_mark=not required,
+            marked_done=marked,
+            viewed=viewed,
+            locked_by=locked_by,
+        )
+        if not complete and blocking is None:
+            blocking = module.id
+    total = len(course.modules)
+    survey_required = course.require_survey and course.survey is not None
+    steps = total + (1 if survey_required else 0)
+    steps_done = completed + (1 if survey_required and surveyed else 0)
+    percent = (100 * steps_done) // steps if steps else 0
+    progress = CourseProgress(
+        modules=statuses,
+        completed_modules=completed,
+        total_modules=total,
+        survey_required=survey_required,
+        survey_submitted=surveyed,
+        percent=percent,
+        complete=completed == total and (surveyed or not survey_required),
+    )
+    return progress, newly_complete
+
+
+def course_progress(session: Session, *, enrollment: Enrollment, course: Course) -> CourseProgress:
+    """Read-only: where this enrollment stands now (writes nothing)."""
+    rows = {r.module_id: r for r in module_rows(session, enrollment=enrollment)}
+    progress, _ = _evaluate(
+        course,
+        rows,
+        done_activity_ids(session, enrollment=enrollment),
+        survey_submitted(session, enrollment=enrollment),
+    )
+    return progress
+
+
+def refresh_progress(
+    session: Session,
+    *,
+    enrollment: Enrollment,
+    course: Course,
+    module_id: str | None = None,
+) -> None:
+    """Recompute and store the denormalised progress; the caller commits.
+
+    Call it in the same transaction as the event that changed progress (an attempt, a
+    submission, a mark as done, a survey). ``module_id``, when given, becomes the module the
+    learner resumes at.
+    """
+    now = utcnow()
+    rows = {r.module_id: r for r in module_rows(session, enrollment=enrollment)}
+    progress, newly_complete = _evaluate(
+        course,
+        rows,
+        done_activity_ids(session, enrollment=enrollment),
+        survey_submitted(session, enrollment=enrollment),
+    )
+    for mid in newly_complete:
+        module = course.module(mid)
+        row = row_for(rows, module) if module is not None else None
+        if row is None:
+            row = ModuleProgress(enrollment_id=enrollment.id, module_id=mid)
+        row.completed_at = now
+        session.add(row)
+    enrollment.percent = progress.percent
+    if progress.complete and enrollment.completed_at is None:
+        enrollment.completed_at = now
+    enrollment.last_activity_at = now
+    if module_id is not None:
+        enrollment.last_module_id = module_id
+    session.add(enrollment)
