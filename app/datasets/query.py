@@ -1,0 +1,463 @@
+"""A query spec (measure, group by, filters, comparison) -> a suppressed, cached result table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from app.content.problems import SpecError
+from app.datasets.loader import Dataset, dim_col
+from app.datasets.schema import MeasureSchema, spec_error_from
+from app.datasets.suppression import CellStatus, is_coded, suppress
+
+Compare = Literal["none", "overall", "risk_ratio"]
+MAX_GROUP_BY = 2
+
+
+class QuerySpec(BaseModel):
+    """What to compute: hashable, so results are cached by it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    measure: str
+    group_by: tuple[str, ...] = ()
+    # One value per dimension: lists would let two views be subtracted to undo suppression.
+    filters: tuple[tuple[str, str], ...] = ()
+    compare: Compare = "none"
+    reference: str | None = None
+
+    @field_validator("group_by", mode="before")
+    @classmethod
+    def _group_by(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return (value,) if value else ()
+        return value
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filters(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, Mapping):
+            items = []
+            for dim, val in value.items():
+                if isinstance(val, list | tuple | dict):
+                    raise ValueError(
+                        f"filter {dim!r} takes one value (a list of values could be used "
+                        "to undo small-group suppression)"
+                    )
+                if isinstance(val, bool):
+                    raise ValueError(f'filter {dim!r}: write the value as text, e.g. "true"')
+                items.append((str(dim), str(val)))
+            return tuple(sorted(items))
+        return value
+
+    @field_validator("compare", mode="before")
+    @classmethod
+    def _compare(cls, value: Any) -> Any:
+        if value is None or value is False:
+            return "none"
+        return value
+
+    def with_filter(self, dim: str, value: str) -> QuerySpec:
+        """The same query restricted to one more dimension value."""
+        filters = dict(self.filters)
+        filters[dim] = value
+        return self.model_copy(update={"filters": tuple(sorted(filters.items()))})
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One group of a result (``labels == ()`` is the whole filtered population)."""
+
+    labels: tuple[str, ...]
+    n: int | None  # None when hidden
+    value: float | None  # None when hidden or coded
+    display: str
+    comparison: float | None
+    comparison_display: str
+    status: CellStatus
+
+    @property
+    def label(self) -> str:
+        return " · ".join(self.labels) if self.labels else "All students"
+
+    @property
+    def visible(self) -> bool:
+        """True when the value itself is shown (not hidden, not coded)."""
+        return self.status == "shown"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A result table ready for a chart, an HTML table, a CSV or a grader."""
+
+    spec: QuerySpec
+    dataset: str
+    measure: MeasureSchema
+    group_labels: tuple[str, ...]  # labels of the group_by dimensions
+    rows: tuple[ResultRow, ...]
+    overall: ResultRow
+    min_group_size: int
+    notes: tuple[str, ...]
+
+    @property
+    def comparison_label(self) -> str:
+        if self.spec.compare == "overall":
+            return (
+                "Gap vs all students (percentage points)"
+                if self.measure.agg == "rate"
+                else ("Difference from all students")
+            )
+        if self.spec.compare == "risk_ratio":
+            ref = self.spec.reference
+            return f"Risk ratio vs {ref}" if ref else "Risk ratio vs all other students"
+        return ""
+
+    def row(self, labels: tuple[str, ...]) -> ResultRow | None:
+        """The row for a group, or None."""
+        for row in self.rows:
+            if row.labels == labels:
+                return row
+        return None
+
+
+def parse_query(dataset: Dataset, data: Any, *, key: str = "query") -> QuerySpec:
+    """Validate a query mapping against a dataset; raise SpecError with a dotted key."""
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{key}: must be a mapping", key=key)
+    try:
+        spec = QuerySpec.model_validate(dict(data))
+    except ValidationError as exc:
+        raise spec_error_from(exc, key) from None
+    check_query(dataset, spec, key=key)
+    return spec
+
+
+def check_query(dataset: Dataset, spec: QuerySpec, *, key: str = "query") -> None:
+    """Raise SpecError if the spec names things the dataset lacks."""
+    if spec.measure not in dataset.measures:
+        raise SpecError(
+            f"{key}.measure: dataset {dataset.name!r} has no measure {spec.measure!r} "
+            f"(it has: {', '.join(dataset.measures)})",
+            key=f"{key}.measure",
+        )
+    if len(spec.group_by) > MAX_GROUP_BY:
+        raise SpecError(f"{key}.group_by: at most {MAX_GROUP_BY} dimensions", key=f"{key}.group_by")
+    if len(set(spec.group_by)) != len(spec.group_by):
+        raise SpecError(f"{key}.group_by: a dimension is listed twice", key=f"{key}.group_by")
+    for dim in spec.group_by:
+        if dim not in dataset.dimensions:
+            raise SpecError(
+                f"{key}.group_by: no dimension {dim!r} (it has: {', '.join(dataset.dimensions)})",
+                key=f"{key}.group_by",
+            )
+    for dim, value in spec.filters:
+        if dim not in dataset.dimensions:
+            raise SpecError(f"{key}.filters: no dimension {dim!r}", key=f"{key}.filters.{dim}")
+        if dim in spec.group_by:
+            raise SpecError(
+                f"{key}.filters.{dim}: cannot both filter and group by {dim!r}",
+                key=f"{key}.filters.{dim}",
+            )
+        if value not in dataset.dimension_values[dim]:
+            raise SpecError(
+                f"{key}.filters.{dim}: {value!r} is not a value of {dim!r}",
+                key=f"{key}.filters.{dim}",
+            )
+    measure = dataset.measures[spec.measure]
+    if spec.compare != "none" and not spec.group_by:
+        raise SpecError(f"{key}.compare: a comparison needs group_by", key=f"{key}.compare")
+    if spec.compare == "risk_ratio" and measure.agg != "rate":
+        raise SpecError(
+            f"{key}.compare: risk_ratio needs a rate measure ({spec.measure!r} is {measure.agg})",
+            key=f"{key}.compare",
+        )
+    if spec.reference is not None:
+        if spec.compare != "risk_ratio" or len(spec.group_by) != 1:
+            raise SpecError(
+                f"{key}.reference: only with compare: risk_ratio and one group_by dimension",
+                key=f"{key}.reference",
+            )
+        if spec.reference not in dataset.dimension_values[spec.group_by[0]]:
+            raise SpecError(
+                f"{key}.reference: {spec.reference!r} is not a value of {spec.group_by[0]!r}",
+                key=f"{key}.reference",
+            )
+
+
+def run_query(dataset: Dataset, spec: QuerySpec) -> QueryResult:
+    """Compute (or fetch from the cache) the suppressed result of a checked spec."""
+    key = ("query", spec)
+    hit = dataset.cached(key)
+    if hit is not None:
+        return hit
+    result = _compute(dataset, spec)
+    dataset.remember(key, result)
+    return result
+
+
+def _agg_exprs(measure: MeasureSchema) -> list[pl.Expr]:
+    exprs = [pl.len().alias("n")]
+    col = measure.column
+    if measure.agg == "count" or col is None:
+        exprs.append(pl.len().cast(pl.Float64).alias("num"))
+        exprs.append(pl.len().cast(pl.Float64).alias("den"))
+    elif measure.agg == "median":
+        exprs.append(pl.col(col).cast(pl.Float64).median().alias("num"))
+        exprs.append(pl.lit(1.0).alias("den"))
+    elif measure.agg == "sum":
+        exprs.append(pl.col(col).cast(pl.Float64).sum().alias("num"))
+        exprs.append(pl.lit(1.0).alias("den"))
+    else:  # mean and rate: numerator and count of non-missing values
+        exprs.append(pl.col(col).cast(pl.Float64).sum().alias("num"))
+        exprs.append(pl.col(col).count().cast(pl.Float64).alias("den"))
+    return exprs
+
+
+def _value(measure: MeasureSchema, num: float | None, den: float | None) -> float | None:
+    if num is None or den is None:
+        return None
+    if measure.agg == "count":
+        return float(num)
+    if measure.agg in ("median", "sum"):
+        return float(num)
+    if den == 0:
+        return None
+    value = num / den
+    return value * 100.0 if measure.agg == "rate" else value
+
+
+@dataclass(frozen=True)
+class _Cell:
+    n: int
+    num: float
+    den: float
+    value: float | None
+    status: CellStatus
+
+
+def _table(
+    dataset: Dataset, measure_name: str, dims: tuple[str, ...]
+) -> dict[tuple[str, ...], _Cell]:
+    """Every cell of the cross-table over ``dims`` (sorted names) with its suppression status.
+
+    Suppression is decided once per table, never per filtered view: a view filtered on some
+    dimensions and grouped by others is a slice of the table over all of them, so two views
+    of the same cells always hide the same cells.
+    """
+    key = ("table", measure_name, dims)
+    hit = dataset.cached(key)
+    if hit is not None:
+        return hit
+    measure = dataset.measures[measure_name]
+    exprs = _agg_exprs(measure)
+    if dims:
+        cols = [dim_col(d) for d in dims]
+        grouped = dataset.frame.group_by(cols).agg(exprs).rows()
+        labels = [tuple(r[: len(cols)]) for r in grouped]
+        stats = [r[len(cols) :] for r in grouped]
+    else:
+        labels = [()]
+        stats = [dataset.frame.select(exprs).row(0)]
+    is_rate = measure.agg == "rate"
+    outcomes = [(float(num or 0), float(den or 0)) for _, num, den in stats]
+    total_n = int(dataset.frame.height)
+    statuses, _ = suppress(
+        labels=labels if dims else [],
+        ns=[int(n) for n, _, _ in stats] if dims else [],
+        outcomes=(outcomes if is_rate else None) if dims else None,
+        total_n=total_n,
+        total_outcome=None,
+        min_n=dataset.min_group_size,
+        coding=dataset.schema.rate_coding if is_rate else 0,
+    )
+    if not dims:
+        num, den = outcomes[0]
+        coded = is_rate and is_coded((num, den), dataset.schema.rate_coding)
+        status: CellStatus = (
+            "suppressed" if total_n < dataset.min_group_size else ("coded" if coded else "shown")
+        )
+        statuses = [status]
+    table = {
+        lab: _Cell(int(n), float(num or 0), float(den or 0), _value(measure, num, den), st)
+        for lab, (n, num, den), st in zip(labels, stats, statuses, strict=True)
+    }
+    dataset.remember(key, table)
+    return table
+
+
+def _compute(dataset: Dataset, spec: QuerySpec) -> QueryResult:
+    measure = dataset.measures[spec.measure]
+    fixed = dict(spec.filters)
+    filter_dims = tuple(sorted(fixed))
+    all_dims = tuple(sorted(set(filter_dims) | set(spec.group_by)))
+    empty = _Cell(0, 0.0, 0.0, None, "suppressed")
+    total = _table(dataset, spec.measure, filter_dims).get(
+        tuple(fixed[d] for d in filter_dims), empty
+    )
+    cells = _table(dataset, spec.measure, all_dims)
+    groups: list[tuple[tuple[str, ...], _Cell]] = []
+    if spec.group_by:
+        pos = {d: i for i, d in enumerate(all_dims)}
+        order = [{v: i for i, v in enumerate(dataset.dimension_values[d])} for d in spec.group_by]
+        for lab, cell in cells.items():
+            if all(lab[pos[d]] == v for d, v in fixed.items()):
+                groups.append((tuple(lab[pos[d]] for d in spec.group_by), cell))
+        groups.sort(key=lambda g: tuple(order[i][v] for i, v in enumerate(g[0])))
+    labels = [lab for lab, _ in groups]
+    group_cells = [cell for _, cell in groups]
+    comparisons = _comparisons(spec, labels, group_cells, total)
+    rows = tuple(
+        _row(dataset, measure, lab, cell, cmp, spec)
+        for lab, cell, cmp in zip(labels, group_cells, comparisons, strict=True)
+    )
+    overall = _row(dataset, measure, (), total, None, spec)
+    statuses = [cell.status for cell in group_cells]
+    notes = _notes(dataset, statuses, total.status, spec)
+    return QueryResult(
+        spec=spec,
+        dataset=dataset.name,
+        measure=measure,
+        group_labels=tuple(dataset.dimensions[d].label for d in spec.group_by),
+        rows=rows,
+        overall=overall,
+        min_group_size=dataset.min_group_size,
+        notes=notes,
+    )
+
+
+def _comparisons(
+    spec: QuerySpec,
+    labels: list[tuple[str, ...]],
+    cells: list[_Cell],
+    total: _Cell,
+) -> list[float | None]:
+    out: list[float | None] = [None] * len(cells)
+    if spec.compare == "none" or total.status != "shown" or total.value is None:
+        # A comparison with a hidden or coded total would give the total away.
+        return out
+    if spec.compare == "overall":
+        for i, cell in enumerate(cells):
+            if cell.status == "shown" and cell.value is not None:
+                out[i] = cell.value - total.value
+        return out
+    if spec.reference is not None:
+        try:
+            ref = cells[labels.index((spec.reference,))]
+        except ValueError:
+            return out
+        if ref.status != "shown" or not ref.value:
+            return out
+        for i, cell in enumerate(cells):
+            if cell.status == "shown" and cell.value is not None:
+                out[i] = cell.value / ref.value
+        return out
+    # Risk ratio: the group's risk over the risk of all other students in the population.
+    for i, cell in enumerate(cells):
+        if cell.status != "shown" or cell.value is None:
+            continue
+        other_num = total.num - cell.num
+        other_den = total.den - cell.den
+        if other_den <= 0 or other_num <= 0:
+            continue
+        out[i] = cell.value / (other_num / other_den * 100.0)
+    return out
+
+
+def format_value(measure: MeasureSchema, value: float) -> str:
+    """A measure value as shown on screen ("23.4%", "4.2 days")."""
+    decimals = 0 if measure.agg == "count" else measure.decimals
+    if measure.format == "percent":
+        return f"{value:.{decimals}f}%"
+    if measure.format == "ratio":
+        return f"{value:.2f}"
+    text = f"{value:,.{decimals}f}"
+    return f"{text} {measure.unit}" if measure.unit else text
+
+
+def _format_comparison(spec: QuerySpec, measure: MeasureSchema, value: float) -> str:
+    if spec.compare == "risk_ratio":
+        return f"{value:.2f}"
+    unit = " pp" if measure.agg == "rate" else ""
+    decimals = 0 if measure.agg == "count" else measure.decimals
+    return f"{value:+.{decimals}f}{unit}"
+
+
+def _row(
+    dataset: Dataset,
+    measure: MeasureSchema,
+    labels: tuple[str, ...],
+    cell: _Cell,
+    comparison: float | None,
+    spec: QuerySpec,
+) -> ResultRow:
+    min_n = dataset.min_group_size
+    coding = dataset.schema.rate_coding
+    status = cell.status
+    if status in ("suppressed", "complementary"):
+        text = (
+            f"fewer than {min_n} students"
+            if status == "suppressed"
+            else "hidden to protect a small group"
+        )
+        return ResultRow(labels, None, None, text, None, "", status)
+    if status == "coded":
+        if cell.num < coding:
+            bound = f"≤ {(coding - 1) / cell.den * 100:.{measure.decimals}f}%"
+        else:
+            bound = f"≥ {(cell.den - coding + 1) / cell.den * 100:.{measure.decimals}f}%"
+        return ResultRow(labels, cell.n, None, bound, None, "", status)
+    value = cell.value
+    shown = format_value(measure, value) if value is not None else "no data"
+    cmp_text = _format_comparison(spec, measure, comparison) if comparison is not None else ""
+    if (
+        spec.compare == "risk_ratio"
+        and spec.reference is not None
+        and labels == (spec.reference,)
+        and comparison is not None
+    ):
+        cmp_text = "1.00 (reference)"
+    return ResultRow(labels, cell.n, value, shown, comparison, cmp_text, status)
+
+
+def _notes(
+    dataset: Dataset,
+    statuses: list[CellStatus],
+    total_status: CellStatus,
+    spec: QuerySpec,
+) -> tuple[str, ...]:
+    notes = []
+    min_n = dataset.min_group_size
+    if "suppressed" in statuses or total_status == "suppressed":
+        notes.append(
+            f"Groups with fewer than {min_n} students are not shown, to protect student privacy."
+        )
+    if "complementary" in statuses:
+        notes.append(
+            "Another group is also hidden so that a small group's number cannot be worked out "
+            "by subtracting the others from the total."
+        )
+    if "coded" in statuses or total_status == "coded":
+        coding = dataset.schema.rate_coding
+        notes.append(
+            f"Where fewer than {coding} students of a group have the outcome, or fewer than "
+            f"{coding} do not, the rate is shown as a range so that no one can tell every "
+            "student's outcome."
+        )
+    if spec.compare != "none" and total_status != "shown":
+        notes.append("Comparisons are not shown because the total is hidden or shown as a range.")
+    if spec.compare == "risk_ratio" and spec.reference is None:
+        notes.append(
+            "Risk ratio = the group's rate divided by the rate of all other students; "
+            "1.00 means equal risk, 2.00 twice as likely."
+        )
+    elif spec.compare == "risk_ratio":
+        notes.append(
+            f"Risk ratio = the group's rate divided by the rate of {spec.reference} students."
+        )
+    return tuple(notes)
