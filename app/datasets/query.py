@@ -129,7 +129,7 @@ class QueryResult:
 def parse_query(dataset: Dataset, data: Any, *, key: str = "query") -> QuerySpec:
     """Validate a query mapping against a dataset; raise SpecError with a dotted key."""
     if not isinstance(data, Mapping):
-        raise SpecError(f"{key}: must be a mapping", key=key)
+        raise SpecError(f"{key or 'query'}: must be a mapping", key=key or None)
     try:
         spec = QuerySpec.model_validate(dict(data))
     except ValidationError as exc:
@@ -142,52 +142,68 @@ def check_query(dataset: Dataset, spec: QuerySpec, *, key: str = "query") -> Non
     """Raise SpecError if the spec names things the dataset lacks."""
     if spec.measure not in dataset.measures:
         raise SpecError(
-            f"{key}.measure: dataset {dataset.name!r} has no measure {spec.measure!r} "
+            f"{_k(key, 'measure')}: dataset {dataset.name!r} has no measure {spec.measure!r} "
             f"(it has: {', '.join(dataset.measures)})",
-            key=f"{key}.measure",
+            key=_k(key, "measure"),
         )
     if len(spec.group_by) > MAX_GROUP_BY:
-        raise SpecError(f"{key}.group_by: at most {MAX_GROUP_BY} dimensions", key=f"{key}.group_by")
+        raise SpecError(
+            f"{_k(key, 'group_by')}: at most {MAX_GROUP_BY} dimensions", key=_k(key, "group_by")
+        )
     if len(set(spec.group_by)) != len(spec.group_by):
-        raise SpecError(f"{key}.group_by: a dimension is listed twice", key=f"{key}.group_by")
+        raise SpecError(
+            f"{_k(key, 'group_by')}: a dimension is listed twice", key=_k(key, "group_by")
+        )
     for dim in spec.group_by:
         if dim not in dataset.dimensions:
             raise SpecError(
-                f"{key}.group_by: no dimension {dim!r} (it has: {', '.join(dataset.dimensions)})",
-                key=f"{key}.group_by",
+                f"{_k(key, 'group_by')}: no dimension {dim!r} "
+                f"(it has: {', '.join(dataset.dimensions)})",
+                key=_k(key, "group_by"),
             )
     for dim, value in spec.filters:
         if dim not in dataset.dimensions:
-            raise SpecError(f"{key}.filters: no dimension {dim!r}", key=f"{key}.filters.{dim}")
+            raise SpecError(
+                f"{_k(key, 'filters')}: no dimension {dim!r}", key=_k(key, "filters", dim)
+            )
         if dim in spec.group_by:
             raise SpecError(
-                f"{key}.filters.{dim}: cannot both filter and group by {dim!r}",
-                key=f"{key}.filters.{dim}",
+                f"{_k(key, 'filters', dim)}: cannot both filter and group by {dim!r}",
+                key=_k(key, "filters", dim),
             )
         if value not in dataset.dimension_values[dim]:
             raise SpecError(
-                f"{key}.filters.{dim}: {value!r} is not a value of {dim!r}",
-                key=f"{key}.filters.{dim}",
+                f"{_k(key, 'filters', dim)}: {value!r} is not a value of {dim!r}",
+                key=_k(key, "filters", dim),
             )
     measure = dataset.measures[spec.measure]
     if spec.compare != "none" and not spec.group_by:
-        raise SpecError(f"{key}.compare: a comparison needs group_by", key=f"{key}.compare")
+        raise SpecError(
+            f"{_k(key, 'compare')}: a comparison needs group_by", key=_k(key, "compare")
+        )
     if spec.compare == "risk_ratio" and measure.agg != "rate":
         raise SpecError(
-            f"{key}.compare: risk_ratio needs a rate measure ({spec.measure!r} is {measure.agg})",
-            key=f"{key}.compare",
+            f"{_k(key, 'compare')}: risk_ratio needs a rate measure "
+            f"({spec.measure!r} is {measure.agg})",
+            key=_k(key, "compare"),
         )
     if spec.reference is not None:
         if spec.compare != "risk_ratio" or len(spec.group_by) != 1:
             raise SpecError(
-                f"{key}.reference: only with compare: risk_ratio and one group_by dimension",
-                key=f"{key}.reference",
+                f"{_k(key, 'reference')}: only with compare: risk_ratio and one group_by dimension",
+                key=_k(key, "reference"),
             )
         if spec.reference not in dataset.dimension_values[spec.group_by[0]]:
             raise SpecError(
-                f"{key}.reference: {spec.reference!r} is not a value of {spec.group_by[0]!r}",
-                key=f"{key}.reference",
+                f"{_k(key, 'reference')}: {spec.reference!r} "
+                f"is not a value of {spec.group_by[0]!r}",
+                key=_k(key, "reference"),
             )
+
+
+def _k(prefix: str, *parts: str) -> str:
+    """A dotted YAML key under ``prefix`` (which may be empty)."""
+    return ".".join(p for p in (prefix, *parts) if p)
 
 
 def run_query(dataset: Dataset, spec: QuerySpec) -> QueryResult:
