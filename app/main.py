@@ -19,7 +19,7 @@ from app.config import ROOT, Settings, get_settings
 from app.db import get_engine
 from app.deps import LoginRequired, attach_user
 from app.security.csrf import CsrfError, csrf_protect
-from app.security.middleware import BodyLimitMiddleware, BodyTooLarge, browser_state_middleware
+from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
 from app.templating import flash, render
 
 log = logging.getLogger("groundwork")
@@ -50,6 +50,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+        if exc.status_code == 413:
+            limit = request.app.state.settings.max_body_bytes
+            message = f"Requests are limited to {limit // 1024:,} KB. Please send less text."
         return _error_page(request, exc.status_code, message)
 
     @app.exception_handler(CsrfError)
@@ -59,12 +62,6 @@ def _install_error_handlers(app: FastAPI) -> None:
             403,
             "This form has expired or was sent from another site. Go back, reload the page "
             "and try again; what you typed may still be in the form.",
-        )
-
-    @app.exception_handler(BodyTooLarge)
-    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
-        return _error_page(
-            request, 413, f"Requests are limited to {exc.limit // 1024:,} KB. Send less text."
         )
 
     @app.exception_handler(RequestValidationError)
@@ -102,8 +99,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.middleware("http")(browser_state_middleware)
+    # The body limit sits inside the http middleware so its 413 reaches the error handler.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.middleware("http")(browser_state_middleware)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     app.include_router(accounts_routes.router)

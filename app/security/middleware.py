@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
@@ -26,19 +26,11 @@ SECURITY_HEADERS = {
 }
 
 
-class BodyTooLarge(Exception):
-    """The request body is over the configured limit."""
-
-    def __init__(self, limit: int):
-        super().__init__(f"body over {limit} bytes")
-        self.limit = limit
-
-
 class BodyLimitMiddleware:
     """Refuse bodies over ``limit`` bytes, by declared length or by counting the stream.
 
-    The error is raised when the app reads the body, so the app's own handler turns it into
-    a friendly 413 page.
+    The 413 is raised when the app reads the body, so the app's error handler renders the
+    friendly page (Starlette's own limiter answers in plain text before any handler runs).
     """
 
     def __init__(self, app: ASGIApp, limit: int):
@@ -49,19 +41,19 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        too_big = declared is not None and declared.isdigit() and int(declared) > self.limit
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        too_big = declared.isdigit() and int(declared) > self.limit
         received = 0
 
         async def limited_receive() -> Message:
             nonlocal received
             if too_big:
-                raise BodyTooLarge(self.limit)
+                raise HTTPException(status_code=413)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                    raise HTTPException(status_code=413)
             return message
 
         await self.app(scope, limited_receive, send)

@@ -1,0 +1,42 @@
+# Groundwork: `make run` sets up and starts the server; `make test` sets up and runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install check-content bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/groundwork db upgrade
+	$(BIN)/groundwork serve --reload --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-content: $(STAMP)
+	$(BIN)/groundwork content check course_content
+
+test: lint check-content
+	$(BIN)/pytest
+	$(BIN)/pytest --postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_content_load.py
+	$(BIN)/python bench/bench_explorer.py
+	$(BIN)/python bench/bench_grading.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
