@@ -20,7 +20,9 @@ def csrf(client: TestClient) -> str:
     return token_for(client.cookies[CSRF_COOKIE])
 
 
-def post_form(client: TestClient, url: str, data: dict[str, Any] | None = None, **kw: Any) -> httpx.Response:
+def post_form(
+    client: TestClient, url: str, data: dict[str, Any] | None = None, **kw: Any
+) -> httpx.Response:
     """POST a form with a valid CSRF token."""
     return client.post(url, data={"csrf_token": csrf(client), **(data or {})}, **kw)
 

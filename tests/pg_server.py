@@ -17,7 +17,9 @@ class PostgresUnavailable(RuntimeError):
 
 
 def _bin_dir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4])
+    )
     if found:
         return Path(found[-1]).parent
     which = shutil.which("postgres")
@@ -51,16 +53,43 @@ class PostgresServer:
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")
         subprocess.run(
-            self._cmd(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                      "-E", "UTF8", "--no-instructions"),
-            check=True, capture_output=True,
+            self._cmd(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ),
+            check=True,
+            capture_output=True,
         )
         self.process = subprocess.Popen(
-            self._cmd(str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-                      "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1",
-                      "-c", "fsync=off", "-c", "synchronous_commit=off",
-                      "-c", "full_page_writes=off", "-c", "max_connections=200"),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            self._cmd(
+                str(self.bin / "postgres"),
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.dir),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
