@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import models  # noqa: F401  (every table registered before first use)
 from app.accounts import routes as accounts_routes
 from app.config import ROOT, Settings, get_settings
+from app.content import runtime as content_runtime
 from app.db import get_engine
 from app.deps import LoginRequired, attach_user
 from app.security.csrf import CsrfError, csrf_protect
@@ -88,7 +89,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        content_runtime.start_content(app)
         yield
+        content_runtime.stop_content(app)
 
     app = FastAPI(
         title="Groundwork",

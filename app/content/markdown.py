@@ -152,7 +152,11 @@ def resolve_url(url: str, ctx: LinkContext, *, image: bool) -> tuple[str | None,
     if target.startswith("modules/") and target.endswith(".md"):
         module_id = ctx.module_ids.get(target)
         if module_id is None:
-            return None, f"broken link: '{url}' is not a module listed in course.yaml", "error"
+            if (ctx.course_root / target).is_file():
+                problem = f"broken link: '{url}' ({target}) is not listed in course.yaml modules"
+            else:
+                problem = f"broken link: '{url}' ({target}) does not exist"
+            return None, problem, "error"
         return f"/courses/{ctx.slug}/modules/{module_id}{suffix}", None, "error"
     if target.startswith("assets/"):
         path = ctx.course_root / target

@@ -117,7 +117,12 @@ def registry_from_loads(
 
 def get_registry(request: Request) -> Registry:
     """The application's current registry (read per request: reloads swap it)."""
-    registry: Registry = request.app.state.registry
+    registry: Registry | None = getattr(request.app.state, "registry", None)
+    if registry is None:  # an app used without its lifespan (some tests)
+        from app.content.runtime import cached_registry
+
+        registry = cached_registry(request.app.state.settings.content_dir)
+        request.app.state.registry = registry
     return registry
 
 

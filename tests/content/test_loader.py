@@ -24,8 +24,8 @@ EXPECTED = {
     "bad-status": "bad-status/course.yaml:4: 'status': Input should be 'draft' or 'published'",
     "broken-image": "broken-image/modules/01-a.md:6: broken link: '../assets/missing.png' "
     "(assets/missing.png) does not exist",
-    "broken-module-link": "broken-module-link/modules/01-a.md:6: broken link: '02-next.md' is "
-    "not a module listed in course.yaml",
+    "broken-module-link": "broken-module-link/modules/01-a.md:6: broken link: '02-next.md' "
+    "(modules/02-next.md) does not exist",
     "directive-body-not-mapping": "directive-body-not-mapping/modules/01-a.md:6: "
     "{reflection} r1: the body must be 'key: value' lines of YAML",
     "directive-missing-id": "directive-missing-id/modules/01-a.md:8: the {reflection} directive "

@@ -1,0 +1,292 @@
+"""Loaded courses -> ``course``/``module``/``activity`` rows keyed by stable ids.
+
+Rows are found by the authors' ids (and, for renamed ones, by ``previous_ids``), never by
+file names or positions, so progress survives renames and reordering. Content that
+disappears is retired (``retired_at`` set), never deleted, so learners' data stays.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+from sqlalchemy import Engine, func, inspect
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlmodel import Session, col, select
+
+from app.content.course import Course
+from app.content.models import ActivityRecord, CourseRecord, ModuleRecord
+from app.content.problems import Problem
+from app.db import metadata, utcnow, write_session
+
+log = logging.getLogger("groundwork.content")
+R = TypeVar("R", ModuleRecord, ActivityRecord)
+
+
+@dataclass
+class SyncReport:
+    """What one sync changed, for logs and tests."""
+
+    created: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+
+def _by_stable_id(rows: list[R]) -> dict[str, R]:
+    return {row.stable_id: row for row in rows}
+
+
+def _match(
+    existing: dict[str, R], new_id: str, previous_ids: tuple[str, ...], claimed: set[int]
+) -> tuple[R | None, str | None]:
+    """The row for ``new_id``: its own, else the row of one of its previous ids."""
+    row = existing.get(new_id)
+    if row is not None and row.id not in claimed:
+        return row, None
+    for old in previous_ids:
+        row = existing.get(old)
+        if row is not None and row.id not in claimed:
+            return row, old
+    return None, None
+
+
+def sync_course(session: Session, *, course: Course) -> SyncReport:
+    """Create or update the rows for ``course``; retire rows for removed content. Commits."""
+    report = SyncReport()
+    now = utcnow()
+    record = session.exec(select(CourseRecord).where(CourseRecord.slug == course.slug)).first()
+    if record is None:
+        record = CourseRecord(
+            slug=course.slug, title=course.title, status=course.status, content_hash=course.version
+        )
+        session.add(record)
+        report.created.append(f"course {course.slug}")
+    record.title = course.title[:300]
+    record.status = course.status
+    record.content_hash = course.version
+    record.synced_at = now
+    record.retired_at = None
+    session.flush()
+    assert record.id is not None
+
+    modules = list(session.exec(select(ModuleRecord).where(ModuleRecord.course_id == record.id)))
+    existing_modules = _by_stable_id(modules)
+    claimed: set[int] = set()
+    module_rows: dict[str, ModuleRecord] = {}
+    for module in course.modules:
+        row, old = _match(existing_modules, module.id, module.previous_ids, claimed)
+        if row is None:
+            row = ModuleRecord(
+                course_id=record.id,
+                stable_id=module.id,
+                title=module.title,
+                content_hash=module.content_hash,
+            )
+            session.add(row)
+            report.created.append(f"module {module.id}")
+        elif old is not None:
+            report.renamed.append(f"module {old} -> {module.id}")
+        if row.retired_at is not None:
+            report.restored.append(f"module {module.id}")
+        row.stable_id = module.id
+        row.title = module.title[:300]
+        row.position = module.position
+        row.content_hash = module.content_hash
+        row.retired_at = None
+        session.flush()
+        assert row.id is not None
+        claimed.add(row.id)
+        module_rows[module.id] = row
+    for row in modules:
+        if row.id not in claimed and row.retired_at is None:
+            row.retired_at = now
+            report.retired.append(f"module {row.stable_id}")
+
+    activities = list(
+        session.exec(select(ActivityRecord).where(ActivityRecord.course_id == record.id))
+    )
+    existing_activities = _by_stable_id(activities)
+    claimed = set()
+    for module in course.modules:
+        for block in module.activities:
+            previous = course.activity_previous_ids.get(block.id, ())
+            row, old = _match(existing_activities, block.id, previous, claimed)
+            body_hash = course.activity_hashes.get(block.id, "")
+            module_id = module_rows[module.id].id
+            assert module_id is not None
+            if row is None:
+                row = ActivityRecord(
+                    course_id=record.id,
+                    module_id=module_id,
+                    stable_id=block.id,
+                    kind=block.kind,
+                    content_hash=body_hash,
+                )
+                session.add(row)
+                report.created.append(f"activity {block.id}")
+            elif old is not None:
+                report.renamed.append(f"activity {old} -> {block.id}")
+            if row.retired_at is not None:
+                report.restored.append(f"activity {block.id}")
+            row.stable_id = block.id
+            row.module_id = module_id
+            row.kind = block.kind
+            row.required = bool(getattr(block, "required", True))
+            row.content_hash = body_hash
+            row.retired_at = None
+            session.flush()
+            assert row.id is not None
+            claimed.add(row.id)
+    for row in activities:
+        if row.id not in claimed and row.retired_at is None:
+            row.retired_at = now
+            report.retired.append(f"activity {row.stable_id}")
+    session.commit()
+    return report
+
+
+def sync_courses(engine: Engine, courses: list[Course]) -> dict[str, SyncReport]:
+    """Sync every course, each in its own transaction; a failure is logged, not raised."""
+    reports: dict[str, SyncReport] = {}
+    for course in courses:
+        for attempt in (1, 2):
+            try:
+                with write_session(engine) as session:
+                    reports[course.slug] = sync_course(session, course=course)
+                break
+            except IntegrityError:
+                # Another worker synced the same course at the same moment: try once more.
+                if attempt == 2:
+                    log.exception("Could not sync course %s", course.slug)
+            except (OperationalError, ProgrammingError):
+                log.exception(
+                    "Could not sync course %s: is the database migrated ('groundwork db upgrade')?",
+                    course.slug,
+                )
+                return reports
+        report = reports.get(course.slug)
+        if report and (report.created or report.renamed or report.retired or report.restored):
+            log.info("Synced %s: %s", course.slug, report)
+    return reports
+
+
+def activity_record_id(session: Session, *, course_slug: str, activity_id: str) -> int:
+    """The ``activity.id`` for a course's reflection or exercise (stable across renames).
+
+    Raises LookupError when the activity has never been synced.
+    """
+    found = session.exec(
+        select(ActivityRecord.id)
+        .join(CourseRecord, col(CourseRecord.id) == ActivityRecord.course_id)
+        .where(CourseRecord.slug == course_slug, ActivityRecord.stable_id == activity_id)
+    ).first()
+    if found is None:
+        raise LookupError(f"activity {activity_id!r} of course {course_slug!r} is not synced")
+    return found
+
+
+def course_record_id(session: Session, *, course_slug: str) -> int:
+    """The ``course.id`` for a slug. Raises LookupError when the course has never been synced."""
+    found = session.exec(select(CourseRecord.id).where(CourseRecord.slug == course_slug)).first()
+    if found is None:
+        raise LookupError(f"course {course_slug!r} is not synced")
+    return found
+
+
+def _dependent_counts(session: Session, table_name: str, ids: list[int]) -> int:
+    """Rows in other tables that point at these ``module``/``activity`` row ids."""
+    total = 0
+    for table in metadata.sorted_tables:
+        if table.name in ("module", "activity"):
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == table_name and fk.column.name == "id":
+                total += session.execute(
+                    select(func.count()).select_from(table).where(fk.parent.in_(ids))
+                ).scalar_one()
+    return total
+
+
+def _module_progress_count(session: Session, course_id: int, module_id: str) -> int:
+    from app.learning.models import Enrollment, ModuleProgress
+
+    return session.execute(
+        select(func.count())
+        .select_from(ModuleProgress)
+        .join(Enrollment, col(Enrollment.id) == ModuleProgress.enrollment_id)
+        .where(Enrollment.course_id == course_id, ModuleProgress.module_id == module_id)
+    ).scalar_one()
+
+
+def orphaned_learner_data(session: Session, *, course: Course) -> list[Problem]:
+    """Ids that vanished from the files while learners have data for them.
+
+    When new ids appeared at the same time it looks like a rename without ``previous_ids``
+    (an error: the learners' progress would not follow); otherwise a removal (a warning:
+    the data is kept, retired).
+    """
+    record = session.exec(select(CourseRecord).where(CourseRecord.slug == course.slug)).first()
+    if record is None or record.id is None:
+        return []
+    problems: list[Problem] = []
+    course_file = f"{course.slug}/course.yaml"
+    known_modules = {m.id for m in course.modules} | {
+        p for m in course.modules for p in m.previous_ids
+    }
+    module_rows = session.exec(
+        select(ModuleRecord).where(ModuleRecord.course_id == record.id)
+    ).all()
+    stored_modules = {row.stable_id for row in module_rows}
+    new_modules = [m for m in course.modules if m.id not in stored_modules]
+    for row in module_rows:
+        if row.stable_id in known_modules or row.id is None or row.retired_at is not None:
+            continue
+        count = _dependent_counts(session, "module", [row.id]) + _module_progress_count(
+            session, record.id, row.stable_id
+        )
+        if count:
+            problems.append(
+                _vanished("module", row.stable_id, count, course_file, [m.id for m in new_modules])
+            )
+    activity_ids = {a.id for m in course.modules for a in m.activities}
+    known_activities = activity_ids | {
+        p for olds in course.activity_previous_ids.values() for p in olds
+    }
+    activity_rows = session.exec(
+        select(ActivityRecord).where(ActivityRecord.course_id == record.id)
+    ).all()
+    stored_activities = {row.stable_id for row in activity_rows}
+    new_activities = sorted(activity_ids - stored_activities)
+    for row in activity_rows:
+        if row.stable_id in known_activities or row.id is None or row.retired_at is not None:
+            continue
+        count = _dependent_counts(session, "activity", [row.id])
+        if count:
+            problems.append(
+                _vanished("activity", row.stable_id, count, course_file, new_activities)
+            )
+    return problems
+
+
+def _vanished(kind: str, old: str, count: int, file: str, new_ids: list[str]) -> Problem:
+    severity: Literal["error", "warning"] = "error" if new_ids else "warning"
+    where = "front matter" if kind == "module" else "directive body"
+    message = f"{kind} id '{old}' is gone but {count} learner record(s) refer to it; "
+    if new_ids:
+        message += (
+            f"if you renamed it to '{new_ids[0]}', add 'previous_ids: [{old}]' to its {where} "
+            "so learners keep their progress"
+        )
+    else:
+        message += "the data is kept (retired); restore the id to bring it back"
+    return Problem(file, 0, message, severity)
+
+
+def database_ready(engine: Engine) -> bool:
+    """True when the content tables exist (the database was migrated)."""
+    try:
+        return inspect(engine).has_table("activity")
+    except (OperationalError, ProgrammingError):
+        return False
