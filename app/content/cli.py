@@ -36,6 +36,43 @@ def check_path(path: Path) -> list[CourseLoad]:
     return load_all(path)
 
 
+def _add_learner_data_problems(loads: list[CourseLoad]) -> None:
+    """Compare the files with the database: ids that vanished while learners have data."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.config import get_settings
+    from app.content.sync import database_ready, orphaned_learner_data
+    from app.db import make_engine, open_session
+
+    url = get_settings().database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not (
+        parsed.database and Path(parsed.database).exists()
+    ):
+        return  # no database yet: nothing learners could have written
+    engine = make_engine(url)
+    try:
+        if not database_ready(engine):
+            return
+        with open_session(engine=engine) as session:
+            for load in loads:
+                if load.course is not None:
+                    load.problems.extend(orphaned_learner_data(session, course=load.course))
+    except SQLAlchemyError as exc:
+        for load in loads:
+            load.problems.append(
+                Problem(
+                    f"{load.slug}/course.yaml",
+                    0,
+                    f"could not compare with the database: {exc.__class__.__name__}",
+                    "warning",
+                )
+            )
+    finally:
+        engine.dispose()
+
+
 def _as_json(loads: list[CourseLoad]) -> str:
     return json.dumps(
         {
@@ -72,6 +109,11 @@ def check(
     output: OutputFormat = typer.Option(
         OutputFormat.text, "--format", help="text (file:line: message) or json."
     ),
+    database: bool = typer.Option(
+        True,
+        "--database/--no-database",
+        help="Also report changed ids that learners have data for (needs the database).",
+    ),
 ) -> None:
     """Validate course content; exit 1 when any course has an error."""
     if path is None:
@@ -82,6 +124,8 @@ def check(
         typer.echo(f"{path}: no such file or folder", err=True)
         raise typer.Exit(2)
     loads = check_path(path)
+    if database:
+        _add_learner_data_problems(loads)
     errors = sum(len(load.errors) for load in loads)
     if output is OutputFormat.json:
         typer.echo(_as_json(loads))

@@ -78,3 +78,49 @@ def test_check_reports_good_and_bad_side_by_side(tmp_path: Path) -> None:
     loaded = {c["slug"]: c["loaded"] for c in data["courses"]}
     assert loaded == {"sample-course": True, "slug-mismatch": False}
     assert result.exit_code == 1
+
+
+def test_check_reports_renamed_id_with_learner_data(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    from app.config import get_settings
+    from app.content.loader import load_course
+    from app.content.sync import course_record_id, sync_course
+    from app.db import make_engine, metadata
+    from app.learning.models import Enrollment, ModuleProgress
+    from tests.factories import make_user
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES / "good" / "sample-course", root / "sample-course")
+    db_file = tmp_path / "check.db"
+    engine = make_engine(f"sqlite:///{db_file}")
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        course = load_course(root / "sample-course", content_root=root).course
+        assert course is not None
+        sync_course(session, course=course)
+        user = make_user(session)
+        enrollment = Enrollment(
+            user_id=user.id, course_id=course_record_id(session, course_slug="sample-course")
+        )
+        session.add(enrollment)
+        session.flush()
+        session.add(ModuleProgress(enrollment_id=enrollment.id, module_id="welcome"))
+        session.commit()
+    engine.dispose()
+    module = root / "sample-course" / "modules" / "01-welcome.md"
+    module.write_text(module.read_text().replace("id: welcome", "id: hello"))
+    monkeypatch.setenv("GROUNDWORK_DATABASE_URL", f"sqlite:///{db_file}")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["content", "check", str(root)])
+        skipped = runner.invoke(app, ["content", "check", str(root), "--no-database"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert (
+        "sample-course/course.yaml:0: module id 'welcome' is gone but 1 learner record(s) refer "
+        "to it; if you renamed it to 'hello', add 'previous_ids: [welcome]' to its front matter "
+        "so learners keep their progress" in result.output.splitlines()
+    )
+    assert skipped.exit_code == 0
