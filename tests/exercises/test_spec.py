@@ -1,0 +1,122 @@
+"""Building exercises: derived keys, variants, choices from groups, errors, the public view."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import pytest
+
+from app.content.problems import SpecError
+from app.exercises.spec import PublicExercise, public_view, self_check, variant_for
+from tests.exercises.helpers import GAP, LITERAL_MULTI, LITERAL_NUMERIC, MAX_SCHOOL, exercise
+
+RAW = pl.read_csv("tests/datasets/fixtures/students.csv")
+
+
+def test_derived_answer_has_one_key_per_variant_matching_the_data() -> None:
+    """Each school's key is its EL rate minus its overall rate."""
+    spec = exercise(GAP)
+    assert [v.key for v in spec.variants] == ["Cedar High", "Oak Elementary", "Pine Middle"]
+    for variant in spec.variants:
+        sub = RAW.filter(pl.col("school") == variant.key)
+        el = sub.filter(pl.col("english_learner") == "English learner")
+        expected = (el["chronically_absent"].mean() - sub["chronically_absent"].mean()) * 100
+        assert variant.answer.number == pytest.approx(expected)
+    assert spec.unit == "pp" and spec.tolerance == pytest.approx(0.05)
+    assert self_check(spec) == []
+
+
+def test_variant_is_deterministic_and_spread() -> None:
+    """Same learner, same variant; many learners get every variant."""
+    spec = exercise(GAP)
+    assert variant_for(spec, 42) == variant_for(spec, 42)
+    seen = {variant_for(spec, uid) for uid in range(200)}
+    assert seen == {v.key for v in spec.variants}
+
+
+def test_choice_from_groups_uses_display_order_and_picks_the_max() -> None:
+    """Choices are not sorted by value (that would give the answer away)."""
+    spec = exercise(MAX_SCHOOL)
+    variant = spec.variants[0]
+    assert [c.id for c in variant.choices] == ["cedar-high", "oak-elementary", "pine-middle"]
+    rates = RAW.group_by("school").agg(pl.col("chronically_absent").mean())
+    best = rates.sort("chronically_absent", descending=True)["school"][0]
+    assert variant.answer.display == best
+    assert self_check(spec) == []
+
+
+def test_public_view_has_no_answer_fields() -> None:
+    """The public view type has no field that could hold a key."""
+    names = {f.name for f in dataclasses.fields(PublicExercise)}
+    assert names == {
+        "id",
+        "type",
+        "prompt_html",
+        "choices",
+        "unit",
+        "attempts",
+        "hints_total",
+        "variant_label",
+    }
+    spec = exercise(GAP)
+    view = public_view(spec, "Pine Middle")
+    assert "Pine Middle" in view.prompt_html and "{variant}" not in view.prompt_html
+    text = repr(view)
+    for variant in spec.variants:
+        assert variant.answer.display.removeprefix("+").removesuffix(" pp") not in text
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"type": "essay"}, "type"),
+        ({"dataset": "nope"}, "dataset"),
+        ({"variant_by": "nope"}, "variant_by"),
+        ({"answer": {"query": {"measure": "nope"}, "pick": "value"}}, "answer.query.measure"),
+        ({"answer": {**GAP["answer"], "group": "Martian"}}, "answer.group"),
+        ({"answer": {**GAP["answer"], "pick": "above"}}, "answer"),
+        ({"reveal_after": 9}, "reveal_after"),
+        ({"choices": [{"id": "a", "text": "A"}]}, "choices"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_build_errors_name_the_key(change: dict, key: str) -> None:
+    """Bad bodies raise SpecError with the dotted key."""
+    with pytest.raises(SpecError) as info:
+        exercise({**GAP, **change})
+    assert info.value.key == key
+
+
+def test_suppressed_group_cannot_be_an_answer() -> None:
+    """An answer learners cannot see is refused at load."""
+    body = {
+        **GAP,
+        "variant_by": None,
+        "answer": {
+            "query": {"measure": "chronic_absence_rate", "group_by": ["race_ethnicity"]},
+            "pick": "value",
+            "group": "Pacific Islander",
+        },
+    }
+    with pytest.raises(SpecError, match="hidden"):
+        exercise(body)
+
+
+def test_choice_exercise_needs_a_wrong_choice() -> None:
+    """All-correct choices are refused."""
+    body = {**LITERAL_MULTI, "answer": ["excused", "unexcused", "suspension", "tardy"]}
+    with pytest.raises(SpecError, match="wrong choice"):
+        exercise(body)
+
+
+def test_literals_and_self_check() -> None:
+    """Literal keys load and pass the content check."""
+    for body in (LITERAL_MULTI, LITERAL_NUMERIC):
+        assert self_check(exercise(body)) == []
+
+
+def test_self_check_catches_a_too_wide_tolerance() -> None:
+    """A planted wrong answer that scores is reported."""
+    spec = exercise({**LITERAL_NUMERIC, "relative_tolerance": 1.0})
+    assert any("wrong answer" in p for p in self_check(spec))
