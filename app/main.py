@@ -14,11 +14,15 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import models  # noqa: F401  (every table registered before first use)
+from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.config import ROOT, Settings, get_settings
+from app.content import routes as content_routes
 from app.content import runtime as content_runtime
-from app.db import get_engine
+from app.db import get_engine, open_session
 from app.deps import LoginRequired, attach_user
+from app.reflections import routes as reflections_routes
+from app.reflections import staff_routes as reflections_staff_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
 from app.templating import flash, render
@@ -37,6 +41,9 @@ ERROR_TITLES = {
 
 
 def _error_page(request: Request, status: int, message: str | None = None) -> Response:
+    if not hasattr(request.state, "user"):  # no route matched, so no dependency ran
+        with open_session(engine=request.app.state.engine) as session:
+            attach_user(request, session)
     if status not in ERROR_TITLES:
         status = 500 if status >= 500 else 400
     return render(
@@ -108,4 +115,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     app.include_router(accounts_routes.router)
+    app.include_router(content_routes.router)
+    app.include_router(reflections_routes.router)
+    app.include_router(reflections_staff_routes.router)
+    app.include_router(admin_routes.router)
     return app
