@@ -382,6 +382,7 @@ _STUDENT_SCHEMA = {
 # --- Course 2: reading intervention monitoring -----------------------------------------
 
 INTERVENTION_WEEKS = 9  # week 0 (baseline) to week 8
+INTERVENTION_EL = {ALDER: 12, BROOKSIDE: 20, CEDAR: 13}
 BENCHMARK = 60
 
 
@@ -392,9 +393,12 @@ def build_intervention(seed: int = SEED) -> pl.DataFrame:
     next_id = 5001
     for school in ELEMENTARY:
         for group in ("Intervention", "Comparison"):
-            for _ in range(42):
+            # A fixed number of English learners per group keeps every school-by-EL cell at 10
+            # or more, so the Brookside scheduling pattern stays visible after suppression.
+            learners = [True] * INTERVENTION_EL[school] + [False] * (42 - INTERVENTION_EL[school])
+            rng.shuffle(learners)
+            for el in learners:
                 grade = rng.randint(3, 5)
-                el = rng.random() < (0.45 if school == BROOKSIDE else 0.18)
                 baseline = rng.gauss(44.0 if group == "Intervention" else 45.0, 5.0)
                 slope_person = rng.gauss(0.0, 0.35)
                 score = baseline
