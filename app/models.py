@@ -5,3 +5,4 @@ from app.content import models as content  # noqa: F401
 from app.learning import models as learning  # noqa: F401
 from app.surveys import models as surveys  # noqa: F401
 from app.certificates import models as certificates  # noqa: F401
+from app.reflections import models as reflections  # noqa: F401

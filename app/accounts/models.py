@@ -56,6 +56,8 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.learner.value, max_length=20)  # a Role value
     job_role: str = Field(default=JobRole.other.value, max_length=40)  # a JobRole value
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    # Staff scope: the one organization a staff account covers; None = all organizations.
+    staff_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     password_changed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

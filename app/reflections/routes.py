@@ -1,0 +1,333 @@
+"""Learner pages for reflections: save, autosave, submit, restore after login, the journal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.accounts.models import User
+from app.config import get_settings
+from app.content.course import Course
+from app.content.registry import RegistryDep
+from app.db import SessionDep, utcnow
+from app.deps import CurrentUser, OptionalUser
+from app.learning import service as learning
+from app.reflections import journal as journals
+from app.reflections import service as reflections
+from app.security.sessions import SESSION_COOKIE
+from app.templating import flash, render
+
+router = APIRouter()
+FormStr = Annotated[str, Form()]
+
+
+def module_url(course_slug: str, module_id: str, activity_id: str | None = None) -> str:
+    """The module page (the learning domain's), scrolled to the reflection when given."""
+    anchor = f"#reflection-{activity_id}" if activity_id else ""
+    return f"/courses/{course_slug}/modules/{module_id}{anchor}"
+
+
+def _course(registry: RegistryDep, slug: str) -> Course:
+    course = registry.get(slug)
+    if course is None:
+        raise HTTPException(status_code=404)
+    return course
+
+
+def _block(course: Course, activity_id: str):  # type: ignore[no-untyped-def]
+    found = course.activity(activity_id)
+    if found is None or found[1].kind != "reflection":
+        raise HTTPException(status_code=404)
+    return found
+
+
+def _not_enrolled(request: Request, course: Course) -> Response:
+    flash(request, f"Enroll in “{course.title}” to write and save reflections.", "info")
+    return RedirectResponse(f"/courses/{course.slug}", 303)
+
+
+def _reflection_page(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    course: Course,
+    activity_id: str,
+    *,
+    text: str | None = None,
+    shared: bool | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    module, block = _block(course, activity_id)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
+    if enrollment is None:
+        return _not_enrolled(request, course)
+    state = reflections.block_states(
+        session, user=user, enrollment=enrollment, course=course, module=module
+    )[activity_id]
+    if text is not None:  # a refused submission: show exactly what was sent
+        state = reflections.ReflectionState(
+            reflection_id=state.reflection_id,
+            text=text,
+            draft_saved_at=state.draft_saved_at,
+            shared=state.shared if shared is None else shared,
+            revision_count=state.revision_count,
+            latest=state.latest,
+            feedback=state.feedback,
+            has_draft=state.has_draft,
+            error=error,
+        )
+    context = {
+        "course": course,
+        "module": module,
+        "block": block,
+        "state": state,
+        "preview": False,
+        "module_url": module_url(course.slug, module.id, activity_id),
+    }
+    return render(request, "reflections/reflection_page.html", context, status_code=status_code)
+
+
+@router.get("/courses/{slug}/reflections/{activity_id}", name="reflection_page")
+def reflection_page(
+    request: Request,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+    slug: str,
+    activity_id: str,
+) -> Response:
+    """One reflection prompt on its own page, with the writing form."""
+    course = _course(registry, slug)
+    return _reflection_page(request, session, user, course, activity_id)
+
+
+def _park(
+    request: Request, session: SessionDep, course: Course, activity_id: str, text: str, shared: bool
+) -> Response:
+    key = reflections.park_text(
+        session,
+        session_token=request.cookies.get(SESSION_COOKIE),
+        course_slug=course.slug,
+        activity_id=activity_id,
+        text=text,
+        shared=shared,
+    )
+    flash(
+        request,
+        "Your login had expired, so nothing was submitted yet. We kept what you wrote: log in "
+        "and it will be back in the box, ready to save or submit.",
+        "info",
+    )
+    response = RedirectResponse(
+        request.url_for("login_form").include_query_params(
+            next=str(request.url_for("reflection_restore").path)
+        ),
+        303,
+    )
+    response.set_cookie(
+        reflections.PARK_COOKIE,
+        key,
+        max_age=reflections.PARK_HOURS * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@router.post("/courses/{slug}/reflections/{activity_id}", name="reflection_post")
+def reflection_post(
+    request: Request,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: OptionalUser,
+    slug: str,
+    activity_id: str,
+    text: FormStr = "",
+    shared: FormStr = "",
+    action: FormStr = "submit",
+) -> Response:
+    """Save the draft or submit; an expired login parks the text instead of losing it."""
+    course = _course(registry, slug)
+    module, _ = _block(course, activity_id)
+    share = shared == "1"
+    if user is None:
+        return _park(request, session, course, activity_id, text, share)
+    back = module_url(course.slug, module.id, activity_id)
+    try:
+        if action == "draft":
+            reflections.save_draft(
+                session, user=user, course=course, activity_id=activity_id, text=text, shared=share
+            )
+            flash(request, "Draft saved. Only you can see drafts.", "success")
+            return RedirectResponse(back, 303)
+        result = reflections.submit(
+            session, user=user, course=course, activity_id=activity_id, text=text, shared=share
+        )
+    except reflections.NotEnrolled:
+        return _not_enrolled(request, course)
+    except reflections.ReflectionRefused as exc:
+        return _reflection_page(
+            request,
+            session,
+            user,
+            course,
+            activity_id,
+            text=reflections.clean_text(text),
+            shared=share,
+            error=exc.message,
+            status_code=400,
+        )
+    if result.duplicate:
+        flash(request, "This reflection was already submitted with the same text.", "info")
+    elif result.revision_number > 1:
+        flash(request, f"Revision {result.revision_number} submitted.", "success")
+    else:
+        flash(request, "Reflection submitted.", "success")
+    return RedirectResponse(back, 303)
+
+
+@router.post("/courses/{slug}/reflections/{activity_id}/autosave", name="reflection_autosave")
+def reflection_autosave(
+    request: Request,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: OptionalUser,
+    slug: str,
+    activity_id: str,
+    text: FormStr = "",
+) -> Response:
+    """htmx autosave: saves the draft and answers with a short status line."""
+    course = _course(registry, slug)
+    _block(course, activity_id)
+    message = "Draft saved automatically at {time} UTC. Only you can see drafts."
+    if user is None:
+        message = (
+            "You are logged out, so this draft is not saved automatically. Press “Save draft”: "
+            "we will keep your text while you log in again."
+        )
+    else:
+        try:
+            saved = reflections.save_draft(
+                session, user=user, course=course, activity_id=activity_id, text=text
+            )
+            moment = saved.draft_saved_at or utcnow()
+            message = message.format(time=moment.strftime("%H:%M:%S"))
+        except reflections.NotEnrolled:
+            message = "Enroll in this course to save drafts."
+        except reflections.ReflectionRefused as exc:
+            message = exc.message
+    return render(request, "reflections/_autosave_status.html", {"message": message})
+
+
+@router.get("/reflections/restore", name="reflection_restore")
+def reflection_restore(
+    request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
+) -> Response:
+    """After logging in again: put the parked text back in its reflection box."""
+    key = request.cookies.get(reflections.PARK_COOKIE, "")
+    try:
+        restored = (
+            reflections.restore_parked(session, user=user, key=key, courses=registry.courses)
+            if key
+            else None
+        )
+    except (reflections.ReflectionNotFound, reflections.NotEnrolled):
+        text = reflections.parked_text(session, user=user, key=key) or ""
+        return render(request, "reflections/parked.html", {"text": text}, status_code=409)
+    if restored is None:
+        flash(request, "There was no saved text waiting to be restored.", "info")
+        response = RedirectResponse("/me", 303)
+    else:
+        flash(
+            request,
+            "Welcome back. Your text is restored as a draft: check it, then submit.",
+            "success",
+        )
+        response = RedirectResponse(
+            module_url(restored.course_slug, restored.module_id, restored.activity_id), 303
+        )
+    response.delete_cookie(reflections.PARK_COOKIE, path="/")
+    return response
+
+
+@router.get("/me/journal", name="journal")
+def journal_page(
+    request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
+) -> Response:
+    """Every reflection the learner has written, by course and module."""
+    courses = journals.journal(session, user=user, courses=registry.courses)
+    return render(request, "reflections/journal.html", {"courses": courses})
+
+
+@router.get("/me/journal.md", name="journal_markdown")
+def journal_markdown(session: SessionDep, registry: RegistryDep, user: CurrentUser) -> Response:
+    """The journal as a Markdown download."""
+    courses = journals.journal(session, user=user, courses=registry.courses)
+    body = journals.journal_markdown(user, courses, now=utcnow())
+    return Response(
+        body.encode(),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="reflection-journal.md"'},
+    )
+
+
+@router.get("/me/journal.pdf", name="journal_pdf")
+def journal_pdf(session: SessionDep, registry: RegistryDep, user: CurrentUser) -> Response:
+    """The journal as a PDF download."""
+    courses = journals.journal(session, user=user, courses=registry.courses)
+    return Response(
+        journals.journal_pdf(user, courses, now=utcnow()),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="reflection-journal.pdf"'},
+    )
+
+
+@router.get("/me/journal/{reflection_id}", name="journal_entry")
+def journal_entry(
+    request: Request,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+    reflection_id: int,
+) -> Response:
+    """One of the learner's reflections: every revision and the facilitators' feedback."""
+    try:
+        reflection = reflections.own_reflection(session, user=user, reflection_id=reflection_id)
+    except reflections.ReflectionNotFound:
+        raise HTTPException(status_code=404) from None
+    entry = journals.entry(session, reflection=reflection, courses=registry.courses)
+    reflections.mark_feedback_seen(session, user=user, reflection_id=reflection_id)
+    return render(
+        request,
+        "reflections/entry.html",
+        {"entry": entry, "audience": reflections.SHARE_AUDIENCE},
+    )
+
+
+@router.post("/me/journal/{reflection_id}/sharing", name="journal_sharing")
+def journal_sharing(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    reflection_id: int,
+    shared: FormStr = "",
+) -> Response:
+    """Share a reflection with facilitators, or make it private again."""
+    try:
+        reflections.set_sharing(
+            session, user=user, reflection_id=reflection_id, shared=shared == "1"
+        )
+    except reflections.ReflectionNotFound:
+        raise HTTPException(status_code=404) from None
+    if shared == "1":
+        flash(request, "Shared with facilitators.", "success")
+    else:
+        flash(
+            request, "This reflection is private again: facilitators no longer see it.", "success"
+        )
+    return RedirectResponse(request.url_for("journal_entry", reflection_id=reflection_id), 303)

@@ -1,0 +1,562 @@
+"""Learner use cases for reflections: drafts, submissions and revisions, sharing, the
+module page's per-block state, progress, notices, and text parked across an expired login.
+
+Each function that writes commits at its end. Nothing a learner wrote is dropped: a refused
+submission is saved as the draft first, and a duplicate submission is answered as a success.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from app.accounts.models import User, UserSession
+from app.content.course import Course, Module
+from app.content.course import Reflection as ReflectionBlock
+from app.content.models import ActivityRecord, CourseRecord
+from app.db import utcnow, write_session
+from app.learning import progress
+from app.learning import service as learning
+from app.learning.models import Enrollment
+from app.reflections.models import (
+    LearnerReflection,
+    ParkedReflection,
+    ReflectionFeedback,
+    ReflectionRevision,
+)
+from app.reflections.text import clean_text, word_count
+from app.security.sessions import hash_token
+
+# Drafts may run past a prompt's limit (the learner trims before submitting), up to this.
+MAX_DRAFT_CHARS = 200_000
+PARK_HOURS = 72
+PARK_COOKIE = "gw_parked"
+# Shown beside the "Share with facilitators" box (templates/reflections/_share_note.html).
+SHARE_AUDIENCE = (
+    "Groundwork's facilitators and administrators, and the facilitators of your own "
+    "organization if your account names one. Other learners never see it, and you can make "
+    "it private again at any time."
+)
+
+
+class ReflectionNotFound(Exception):
+    """No such reflection prompt, or not one this user may write to or read."""
+
+
+class NotEnrolled(Exception):
+    """The learner is not enrolled in the course."""
+
+
+class ReflectionRefused(Exception):
+    """A submission or draft that cannot be accepted; the text was kept as the draft."""
+
+    def __init__(self, message: str, *, saved_as_draft: bool):
+        super().__init__(message)
+        self.message = message
+        self.saved_as_draft = saved_as_draft
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """One submitted revision as the learner sees it."""
+
+    number: int
+    text: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """A facilitator's comment as the learner sees it."""
+
+    body: str
+    author_name: str
+    created_at: datetime
+    revision_number: int
+
+
+@dataclass(frozen=True)
+class ReflectionState:
+    """What the reflection block on the module page shows for one learner."""
+
+    reflection_id: int | None
+    text: str  # the textarea: the draft if any, else the latest submission
+    draft_saved_at: datetime | None
+    shared: bool
+    revision_count: int
+    latest: RevisionView | None
+    feedback: tuple[FeedbackView, ...] = ()
+    has_draft: bool = False
+    error: str | None = None
+
+    @property
+    def submitted(self) -> bool:
+        """True once the learner has submitted at least once."""
+        return self.revision_count > 0
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The outcome of a submission: the reflection and whether it repeated the latest one."""
+
+    reflection: LearnerReflection
+    revision_number: int
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A dashboard notice for the learner: new feedback on one of their reflections."""
+
+    message: str
+    url: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Restored:
+    """Where parked text went back to after the learner logged in again."""
+
+    course_slug: str
+    module_id: str
+    activity_id: str
+
+
+def _reflection_block(course: Course, activity_id: str) -> tuple[Module, ReflectionBlock]:
+    found = course.activity(activity_id)
+    if found is None or found[1].kind != "reflection":
+        raise ReflectionNotFound(activity_id)
+    module, block = found
+    return module, block
+
+
+def _activity_record(session: Session, *, course_slug: str, activity_id: str) -> ActivityRecord:
+    row = session.exec(
+        select(ActivityRecord)
+        .join(CourseRecord, col(CourseRecord.id) == col(ActivityRecord.course_id))
+        .where(CourseRecord.slug == course_slug, ActivityRecord.stable_id == activity_id)
+    ).first()
+    if row is None:
+        raise ReflectionNotFound(activity_id)
+    return row
+
+
+def _enrollment(session: Session, *, user: User, course: Course) -> Enrollment:
+    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
+    if enrollment is None:
+        raise NotEnrolled(course.slug)
+    return enrollment
+
+
+def _get_or_create(
+    session: Session, *, user: User, course: Course, activity_id: str
+) -> LearnerReflection:
+    module, block = _reflection_block(course, activity_id)
+    record = _activity_record(session, course_slug=course.slug, activity_id=activity_id)
+    reflection = session.exec(
+        select(LearnerReflection).where(
+            LearnerReflection.user_id == user.id, LearnerReflection.activity_id == record.id
+        )
+    ).first()
+    if reflection is None:
+        reflection = LearnerReflection(
+            user_id=user.id or 0,
+            course_id=record.course_id,
+            activity_id=record.id or 0,
+            activity_stable_id=activity_id,
+            module_stable_id=module.id,
+            module_title=module.title,
+            prompt_html=block.prompt_html,
+        )
+    # Keep the snapshot current: it is what the journal shows if the prompt is retired.
+    reflection.activity_stable_id = activity_id
+    reflection.module_stable_id = module.id
+    reflection.module_title = module.title[:300]
+    reflection.prompt_html = block.prompt_html
+    return reflection
+
+
+def _store_draft(reflection: LearnerReflection, text: str, shared: bool | None) -> None:
+    reflection.draft_text = text
+    reflection.draft_saved_at = utcnow()
+    if shared is not None:
+        _set_shared(reflection, shared)
+
+
+def _set_shared(reflection: LearnerReflection, shared: bool) -> None:
+    if shared and not reflection.shared:
+        reflection.shared_at = utcnow()
+    reflection.shared = shared
+
+
+def save_draft(
+    session: Session,
+    *,
+    user: User,
+    course: Course,
+    activity_id: str,
+    text: str,
+    shared: bool | None = None,
+) -> LearnerReflection:
+    """Save the learner's draft (any length up to MAX_DRAFT_CHARS) for one prompt."""
+    _enrollment(session, user=user, course=course)
+    text = clean_text(text)
+    if len(text) > MAX_DRAFT_CHARS:
+        raise ReflectionRefused(
+            f"This draft is {len(text):,} characters, more than we can keep "
+            f"({MAX_DRAFT_CHARS:,}). Copy it somewhere safe and shorten it.",
+            saved_as_draft=False,
+        )
+    reflection = _get_or_create(session, user=user, course=course, activity_id=activity_id)
+    _store_draft(reflection, text, shared)
+    latest = _latest_revision(session, reflection.id)
+    if latest is not None and latest.text == text:
+        # Same as the submitted text (e.g. an autosave landing after the submit): no draft.
+        reflection.draft_text = ""
+        reflection.draft_saved_at = None
+    session.add(reflection)
+    session.commit()
+    return reflection
+
+
+def submission_problem(block: ReflectionBlock, text: str) -> str | None:
+    """Why ``text`` cannot be submitted for ``block``, or None when it can."""
+    if not text.strip():
+        return "Write your reflection before submitting it."
+    words = word_count(text)
+    if words < block.min_words:
+        return (
+            f"This prompt asks for at least {block.min_words} words; you have written "
+            f"{words}. Your text is saved as a draft: add to it and submit again."
+        )
+    if len(text) > block.max_chars:
+        return (
+            f"This reflection is {len(text):,} characters; the limit is {block.max_chars:,}. "
+            f"Shorten it by {len(text) - block.max_chars:,} characters and submit again. "
+            "Your text is saved as a draft."
+        )
+    return None
+
+
+def _latest_revision(session: Session, reflection_id: int | None) -> ReflectionRevision | None:
+    if reflection_id is None:
+        return None
+    return session.exec(
+        select(ReflectionRevision)
+        .where(ReflectionRevision.reflection_id == reflection_id)
+        .order_by(col(ReflectionRevision.number).desc())
+    ).first()
+
+
+def submit(
+    session: Session,
+    *,
+    user: User,
+    course: Course,
+    activity_id: str,
+    text: str,
+    shared: bool,
+) -> SubmitResult:
+    """Submit (or revise) a reflection; the same text twice makes one submission.
+
+    Raises ReflectionRefused (after saving the text as the draft) when the text is empty,
+    too short or too long.
+    """
+    enrollment = _enrollment(session, user=user, course=course)
+    text = clean_text(text)
+    module, block = _reflection_block(course, activity_id)
+    problem = submission_problem(block, text)
+    if problem is not None:
+        if len(text) > MAX_DRAFT_CHARS:
+            raise ReflectionRefused(problem, saved_as_draft=False)
+        save_draft(
+            session, user=user, course=course, activity_id=activity_id, text=text, shared=shared
+        )
+        raise ReflectionRefused(problem, saved_as_draft=True)
+    for _ in range(2):  # a concurrent double submit loses the race once, then sees the winner
+        reflection = _get_or_create(session, user=user, course=course, activity_id=activity_id)
+        latest = _latest_revision(session, reflection.id)
+        _set_shared(reflection, shared)
+        reflection.draft_text = ""
+        reflection.draft_saved_at = None
+        if latest is not None and latest.text == text:
+            session.add(reflection)
+            session.commit()
+            return SubmitResult(reflection, latest.number, duplicate=True)
+        now = utcnow()
+        number = (latest.number if latest else 0) + 1
+        reflection.revision_count = number
+        reflection.first_submitted_at = reflection.first_submitted_at or now
+        reflection.last_submitted_at = now
+        session.add(reflection)
+        try:
+            session.flush()
+            session.add(
+                ReflectionRevision(
+                    reflection_id=reflection.id or 0, number=number, text=text, submitted_at=now
+                )
+            )
+            session.flush()
+            progress.refresh_progress(
+                session, enrollment=enrollment, course=course, module_id=module.id
+            )
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue
+        return SubmitResult(reflection, number, duplicate=False)
+    raise ReflectionRefused(
+        "Your reflection could not be saved because it was sent twice at the same moment. "
+        "It is still in the box: submit it again.",
+        saved_as_draft=False,
+    )
+
+
+def set_sharing(session: Session, *, user: User, reflection_id: int, shared: bool) -> None:
+    """Share a reflection with facilitators, or make it private again."""
+    reflection = own_reflection(session, user=user, reflection_id=reflection_id)
+    _set_shared(reflection, shared)
+    session.add(reflection)
+    session.commit()
+
+
+def own_reflection(session: Session, *, user: User, reflection_id: int) -> LearnerReflection:
+    """The user's own reflection with this id; anyone else's raises ReflectionNotFound."""
+    reflection = session.get(LearnerReflection, reflection_id)
+    if reflection is None or reflection.user_id != user.id:
+        raise ReflectionNotFound(str(reflection_id))
+    return reflection
+
+
+def revisions(session: Session, *, reflection: LearnerReflection) -> list[RevisionView]:
+    """Every submitted revision, newest first."""
+    rows = session.exec(
+        select(ReflectionRevision)
+        .where(ReflectionRevision.reflection_id == reflection.id)
+        .order_by(col(ReflectionRevision.number).desc())
+    )
+    return [RevisionView(r.number, r.text, r.submitted_at) for r in rows]
+
+
+def feedback_for(session: Session, *, reflection_ids: list[int]) -> dict[int, list[FeedbackView]]:
+    """Facilitator feedback on these reflections, oldest first, by reflection id."""
+    if not reflection_ids:
+        return {}
+    rows = session.exec(
+        select(ReflectionFeedback, User.display_name)
+        .join(User, col(User.id) == col(ReflectionFeedback.author_id))
+        .where(col(ReflectionFeedback.reflection_id).in_(reflection_ids))
+        .order_by(col(ReflectionFeedback.created_at), col(ReflectionFeedback.id))
+    )
+    out: dict[int, list[FeedbackView]] = {}
+    for row, name in rows:
+        out.setdefault(row.reflection_id, []).append(
+            FeedbackView(row.body, name, row.created_at, row.revision_number)
+        )
+    return out
+
+
+def mark_feedback_seen(session: Session, *, user: User, reflection_id: int) -> None:
+    """The learner has seen the feedback on this reflection: its notices end."""
+    reflection = own_reflection(session, user=user, reflection_id=reflection_id)
+    unseen = select(ReflectionFeedback).where(
+        ReflectionFeedback.reflection_id == reflection.id,
+        col(ReflectionFeedback.seen_at).is_(None),
+    )
+    if session.exec(unseen).first() is None:
+        return
+    # Called from a page view (GET): write in its own short transaction.
+    with write_session(engine=session.get_bind()) as db:  # type: ignore[arg-type]
+        now = utcnow()
+        for row in db.exec(unseen).all():
+            row.seen_at = now
+            db.add(row)
+        db.commit()
+
+
+def state_of(
+    reflection: LearnerReflection | None,
+    latest: ReflectionRevision | None,
+    feedback: list[FeedbackView],
+) -> ReflectionState:
+    """The block state for one reflection row (None: nothing written yet)."""
+    if reflection is None:
+        return ReflectionState(None, "", None, False, 0, None)
+    latest_view = RevisionView(latest.number, latest.text, latest.submitted_at) if latest else None
+    has_draft = reflection.draft_saved_at is not None
+    text = reflection.draft_text if has_draft else (latest.text if latest else "")
+    return ReflectionState(
+        reflection_id=reflection.id,
+        text=text,
+        draft_saved_at=reflection.draft_saved_at,
+        shared=reflection.shared,
+        revision_count=reflection.revision_count,
+        latest=latest_view,
+        feedback=tuple(feedback),
+        has_draft=has_draft,
+    )
+
+
+def block_states(
+    session: Session,
+    *,
+    user: User,
+    enrollment: Enrollment | None,
+    course: Course,
+    module: Module,
+) -> dict[str, ReflectionState]:
+    """The state of every reflection block of ``module`` for this learner (two queries)."""
+    ids = [b.id for b in module.blocks if b.kind == "reflection"]
+    if not ids or user.id is None:
+        return {}
+    rows = session.exec(
+        select(LearnerReflection, ReflectionRevision)
+        .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
+        .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
+        .outerjoin(
+            ReflectionRevision,
+            (col(ReflectionRevision.reflection_id) == col(LearnerReflection.id))
+            & (col(ReflectionRevision.number) == col(LearnerReflection.revision_count)),
+        )
+        .where(
+            LearnerReflection.user_id == user.id,
+            CourseRecord.slug == course.slug,
+            col(ActivityRecord.stable_id).in_(ids),
+        )
+    ).all()
+    by_stable = {ref.activity_stable_id: (ref, rev) for ref, rev in rows}
+    feedback = feedback_for(session, reflection_ids=[ref.id for ref, _ in rows if ref.id])
+    states: dict[str, ReflectionState] = {}
+    for block_id in ids:
+        found = by_stable.get(block_id)
+        if found is None:
+            states[block_id] = state_of(None, None, [])
+        else:
+            ref, rev = found
+            states[block_id] = state_of(ref, rev, feedback.get(ref.id or 0, []))
+    return states
+
+
+def done_activity_ids(session: Session, *, enrollment: Enrollment) -> set[str]:
+    """Stable ids of the reflections this enrollment's learner has submitted."""
+    rows = session.exec(
+        select(ActivityRecord.stable_id)
+        .join(LearnerReflection, col(LearnerReflection.activity_id) == col(ActivityRecord.id))
+        .where(
+            LearnerReflection.user_id == enrollment.user_id,
+            LearnerReflection.course_id == enrollment.course_id,
+            LearnerReflection.revision_count > 0,
+        )
+    )
+    return set(rows)
+
+
+def notices_for(session: Session, *, user: User) -> list[Notice]:
+    """Unseen facilitator feedback on the user's reflections, newest first."""
+    rows = session.exec(
+        select(ReflectionFeedback, LearnerReflection, User.display_name)
+        .join(LearnerReflection, col(LearnerReflection.id) == col(ReflectionFeedback.reflection_id))
+        .join(User, col(User.id) == col(ReflectionFeedback.author_id))
+        .where(LearnerReflection.user_id == user.id, col(ReflectionFeedback.seen_at).is_(None))
+        .order_by(col(ReflectionFeedback.created_at).desc())
+    ).all()
+    return [
+        Notice(
+            message=f"{name} left feedback on your reflection in “{ref.module_title}”.",
+            url=f"/me/journal/{ref.id}",
+            created_at=fb.created_at,
+        )
+        for fb, ref, name in rows
+    ]
+
+
+# --- Text posted after the login expired -------------------------------------------------
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def park_text(
+    session: Session,
+    *,
+    session_token: str | None,
+    course_slug: str,
+    activity_id: str,
+    text: str,
+    shared: bool,
+) -> str:
+    """Keep text posted without a live login; returns the random key for the browser cookie.
+
+    ``session_token`` is the expired login's cookie, if the browser still sent it: the text
+    then belongs to that account alone.
+    """
+    owner = None
+    if session_token:
+        owner = session.exec(
+            select(UserSession.user_id).where(UserSession.token_hash == hash_token(session_token))
+        ).first()
+    key = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.exec(delete(ParkedReflection).where(col(ParkedReflection.expires_at) <= now))
+    session.add(
+        ParkedReflection(
+            key_hash=_key_hash(key),
+            owner_user_id=owner,
+            course_slug=course_slug[:100],
+            activity_stable_id=activity_id[:100],
+            text=clean_text(text)[:MAX_DRAFT_CHARS],
+            shared=shared,
+            created_at=now,
+            expires_at=now + timedelta(hours=PARK_HOURS),
+        )
+    )
+    session.commit()
+    return key
+
+
+def restore_parked(
+    session: Session, *, user: User, key: str, courses: dict[str, Course]
+) -> Restored | None:
+    """Put parked text back as the user's draft; None when there is nothing to restore.
+
+    Text parked by another account's expired login stays parked for that account. Raises
+    ReflectionNotFound or NotEnrolled when the prompt cannot take it (see ``parked_text``).
+    """
+    parked = session.exec(
+        select(ParkedReflection).where(ParkedReflection.key_hash == _key_hash(key))
+    ).first()
+    if parked is None or parked.expires_at <= utcnow():
+        return None
+    if parked.owner_user_id is not None and parked.owner_user_id != user.id:
+        return None
+    course = courses.get(parked.course_slug)
+    if course is None:
+        raise ReflectionNotFound(parked.activity_stable_id)
+    module, _ = _reflection_block(course, parked.activity_stable_id)
+    _enrollment(session, user=user, course=course)
+    reflection = _get_or_create(
+        session, user=user, course=course, activity_id=parked.activity_stable_id
+    )
+    _store_draft(reflection, parked.text, parked.shared)
+    session.add(reflection)
+    session.delete(parked)
+    session.commit()
+    return Restored(course.slug, module.id, parked.activity_stable_id)
+
+
+def parked_text(session: Session, *, user: User, key: str) -> str | None:
+    """The parked text behind ``key`` when this user may read it (to copy it by hand)."""
+    parked = session.exec(
+        select(ParkedReflection).where(ParkedReflection.key_hash == _key_hash(key))
+    ).first()
+    if parked is None or parked.expires_at <= utcnow():
+        return None
+    if parked.owner_user_id is not None and parked.owner_user_id != user.id:
+        return None
+    return parked.text
