@@ -23,6 +23,8 @@ from app.db import get_engine, open_session
 from app.deps import LoginRequired, attach_user
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
+from app.exercises import routes as exercises_routes
+from app.datasets import routes as datasets_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
 from app.templating import flash, render
@@ -119,4 +121,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reflections_routes.router)
     app.include_router(reflections_staff_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(exercises_routes.router)
+    app.include_router(datasets_routes.router)
     return app

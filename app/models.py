@@ -6,3 +6,4 @@ from app.learning import models as learning  # noqa: F401
 from app.surveys import models as surveys  # noqa: F401
 from app.certificates import models as certificates  # noqa: F401
 from app.reflections import models as reflections  # noqa: F401
+from app.exercises import models as exercises  # noqa: F401

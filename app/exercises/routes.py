@@ -1,0 +1,130 @@
+"""Exercise attempts and hints: htmx fragments, or 303 back to the module page without JS."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.accounts.models import User
+from app.content.course import Course
+from app.content.registry import RegistryDep
+from app.db import SessionDep
+from app.deps import CurrentUser
+from app.exercises import service as exercises
+from app.learning import service as learning
+from app.learning.models import Enrollment
+from app.templating import flash, render
+
+router = APIRouter()
+
+
+def _learner_context(
+    session: SessionDep, registry: RegistryDep, slug: str, user: User
+) -> tuple[Course, Enrollment]:
+    """The course and the user's active enrollment; 404 for anyone else."""
+    course = registry.get(slug)
+    if course is None or not learning.can_see(course, user):
+        raise HTTPException(status_code=404)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+    if enrollment is None:
+        raise HTTPException(status_code=404)
+    return course, enrollment
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _fragment(
+    request: Request,
+    course: Course,
+    activity_id: str,
+    state: exercises.ExerciseBlockState,
+    status_code: int = 200,
+) -> Response:
+    module, spec = exercises.exercise_block(course, activity_id)
+    return render(
+        request,
+        "exercises/_exercise.html",
+        {"block": spec, "course": course, "module": module, "state": state, "preview": False},
+        status_code=status_code,
+    )
+
+
+def _back(request: Request, course: Course, activity_id: str) -> RedirectResponse:
+    module, _ = exercises.exercise_block(course, activity_id)
+    url = request.url_for("module_page", slug=course.slug, module_id=module.id)
+    return RedirectResponse(f"{url}#{activity_id}", 303)
+
+
+@router.post("/courses/{slug}/exercises/{activity_id}/attempts", name="exercise_attempt")
+def submit_attempt(
+    request: Request,
+    slug: str,
+    activity_id: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+    answer: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    submission_key: Annotated[str, Form()] = "",
+) -> Response:
+    """Grade one answer; store it once per submission key."""
+    course, enrollment = _learner_context(session, registry, slug, user)
+    try:
+        _, spec = exercises.exercise_block(course, activity_id)
+    except exercises.ExerciseNotFound:
+        raise HTTPException(status_code=404) from None
+    given: str | list[str] = answer if spec.type == "multi" else (answer[0] if answer else "")
+    outcome = exercises.submit_attempt(
+        session,
+        user=user,
+        enrollment=enrollment,
+        course=course,
+        activity_id=activity_id,
+        answer=given,
+        submission_key=submission_key,
+    )
+    if _is_htmx(request):
+        return _fragment(request, course, activity_id, outcome.state)
+    if not outcome.result.counts_as_attempt:
+        # Without JavaScript, show the exercise on its own page with what they typed.
+        module, spec = exercises.exercise_block(course, activity_id)
+        return render(
+            request,
+            "exercises/exercise_page.html",
+            {
+                "block": spec,
+                "course": course,
+                "module": module,
+                "state": outcome.state,
+                "preview": False,
+            },
+            status_code=400,
+        )
+    category = "success" if outcome.result.correct else "info"
+    flash(request, outcome.result.message, category)
+    return _back(request, course, activity_id)
+
+
+@router.post("/courses/{slug}/exercises/{activity_id}/hint", name="exercise_hint")
+def reveal_hint(
+    request: Request,
+    slug: str,
+    activity_id: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+) -> Response:
+    """Open the next hint."""
+    course, enrollment = _learner_context(session, registry, slug, user)
+    try:
+        state = exercises.reveal_hint(
+            session, user=user, enrollment=enrollment, course=course, activity_id=activity_id
+        )
+    except exercises.ExerciseNotFound:
+        raise HTTPException(status_code=404) from None
+    if _is_htmx(request):
+        return _fragment(request, course, activity_id, state)
+    return _back(request, course, activity_id)
