@@ -35,7 +35,8 @@ def test_wrong_password_and_unknown_email_are_byte_identical(client, session):
 
 def test_failed_logins_are_throttled_across_app_instances(app, engine, session, settings):
     user = make_user(session, email="target@example.org")
-    other_app = create_app(settings, make_engine(engine.url.render_as_string(hide_password=False)))
+    other_engine = make_engine(engine.url.render_as_string(hide_password=False))
+    other_app = create_app(settings, other_engine)
     with (
         TestClient(app, follow_redirects=False) as one,
         TestClient(other_app, follow_redirects=False) as two,
@@ -48,6 +49,7 @@ def test_failed_logins_are_throttled_across_app_instances(app, engine, session, 
             blocked = post_form(c, "/login", {"email": user.email, "password": DEFAULT_PASSWORD})
             assert blocked.status_code == 429
             assert "Too many failed attempts" in blocked.text
+    other_engine.dispose()
 
 
 def test_cookie_replayed_after_logout_is_rejected(client, session):
