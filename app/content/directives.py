@@ -84,11 +84,27 @@ def build_directive(
     try:
         block = _BUILDERS[name](block_id, body, doc, datasets, markdown, out, prefix)
     except SpecError as exc:
-        out.add(_spec_line(exc, doc), f"{prefix}: {exc.message}")
+        message = exc.message
+        if "unknown key" in message and exc.key and "." not in exc.key:
+            message += did_you_mean(exc.key, _known_keys(name))
+        out.add(_spec_line(exc, doc), f"{prefix}: {message}")
         return None
     if block is None:
         return None
     return block, body_hash, previous
+
+
+def _known_keys(name: str) -> list[str]:
+    """The top-level keys a directive accepts (for did-you-mean on data directives)."""
+    if name == "explore":
+        from app.datasets.explore import EXPLORE_KEYS
+
+        return sorted(EXPLORE_KEYS)
+    if name == "exercise":
+        from app.exercises.spec import ExerciseBody
+
+        return sorted(ExerciseBody.model_fields)
+    return sorted(ReflectionSchema.model_fields)
 
 
 def _build_reflection(

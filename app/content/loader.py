@@ -193,13 +193,22 @@ def _load_datasets(course_dir: Path, out: _Collector) -> dict[str, Dataset]:
             datasets[stem] = load_dataset(stem, csv_path, schema_path)
         except SpecError as exc:
             message = _SPEC_PREFIX.sub("", exc.message)
-            if exc.key:
-                out.add(schema_path, doc.line_of(exc.key), message)
+            key = exc.key or _key_in_message(message, doc)
+            if key:
+                out.add(schema_path, doc.line_of(key), message)
             elif exc.line and csv_path.name in exc.message:
                 out.add(csv_path, exc.line, message)
             else:
                 out.add(schema_path, exc.line or 0, message)
     return datasets
+
+
+def _key_in_message(message: str, doc: YamlDoc) -> str | None:
+    """A dotted key that a message starts with (``"measures.rate: ..."``), if the file has it."""
+    found = re.match(r"^([\w.-]+):", message)
+    if found and found.group(1) in doc.lines:
+        return found.group(1)
+    return None
 
 
 def _check_module_files(

@@ -113,7 +113,10 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
         for block in module.activities:
             previous = course.activity_previous_ids.get(block.id, ())
             row, old = _match(existing_activities, block.id, previous, claimed)
-            body_hash = course.activity_hashes.get(block.id, "")
+            # Exercises hash their computed answer keys too (a data change is a content change).
+            body_hash = getattr(block, "content_hash", "") or course.activity_hashes.get(
+                block.id, ""
+            )
             module_id = module_rows[module.id].id
             assert module_id is not None
             if row is None:

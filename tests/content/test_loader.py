@@ -62,6 +62,15 @@ EXPECTED = {
     "unknown-key": "unknown-key/course.yaml:3: unknown key 'sumary' (did you mean 'summary'?)",
     "yaml-syntax": "yaml-syntax/course.yaml:3: YAML syntax error: while parsing a flow "
     "sequence, expected ',' or ']', but got ':' (the construct began on line 2)",
+    "explore-unknown-key": "explore-unknown-key/modules/01-a.md:10: {explore} look: titel: "
+    "unknown key (allowed: compare, dataset, dimensions, filters, group_by, measure, measures, "
+    "reference, title) (did you mean 'title'?)",
+    "dataset-missing-column": "dataset-missing-column/datasets/students.yaml:16: "
+    "measures.chronic_absence_rate: no column named 'chronic_absent'",
+    "exercise-answer-not-in-choices": "exercise-answer-not-in-choices/modules/01-a.md:9: "
+    "{exercise} pick-one: answer: 'c' is not a choice id",
+    "exercise-answer-not-computable": "exercise-answer-not-computable/modules/01-a.md:15: "
+    "{exercise} gap: answer.group: no group 'Cedar ES' in the result",
     "yaml-tab": "yaml-tab/course.yaml:7: tab character used for indentation; YAML needs spaces "
     "(set your editor to insert spaces)",
 }
@@ -91,8 +100,8 @@ def test_sample_course_loads_with_every_feature() -> None:
         "engaging",
         "use_now",
     ]
-    assert [m.id for m in course.modules] == ["welcome", "data"]
-    assert [m.position for m in course.modules] == [1, 2]
+    assert [m.id for m in course.modules] == ["welcome", "data", "explore-data"]
+    assert [m.position for m in course.modules] == [1, 2, 3]
     welcome = course.module("welcome")
     assert welcome is not None and welcome.previous_ids == ("intro",)
     assert welcome.minutes == 20 and len(welcome.objectives) == 2
@@ -110,6 +119,28 @@ def test_sample_course_loads_with_every_feature() -> None:
     assert len(course.version) == 64
     assert course.next_module("welcome") is course.module("data")
     assert course.previous_module("welcome") is None
+
+
+def test_sample_data_directives_and_datasets() -> None:
+    course = load_course(GOOD / "sample-course", content_root=GOOD).course
+    assert course is not None
+    assert list(course.datasets) == ["students"]
+    module = course.module("explore-data")
+    assert module is not None
+    assert [b.kind for b in module.blocks] == [
+        "markdown",
+        "explore",
+        "exercise",
+        "exercise",
+        "exercise",
+    ]
+    assert [a.id for a in module.activities] == ["el-gap", "which-school", "literal-choice"]
+    assert [a.id for a in module.required_activities] == ["el-gap", "literal-choice"]
+    found = course.block("absence-by-el")
+    assert found is not None and found[1].dataset == "students"
+    assert course.activity("absence-by-el") is None  # an explorer is not an activity
+    gap = course.activity("el-gap")
+    assert gap is not None and gap[1].attempts == 3 and gap[1].reveal_after == 2
 
 
 def test_sample_markdown_features_render() -> None:

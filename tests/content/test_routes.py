@@ -87,6 +87,7 @@ def test_preview_course_and_module(web: TestClient, session: Session) -> None:
     assert links == [
         "/author/preview/sample-course/welcome",
         "/author/preview/sample-course/data",
+        "/author/preview/sample-course/explore-data",
     ]
     response = web.get("/author/preview/sample-course/welcome")
     assert response.status_code == 200

@@ -41,7 +41,11 @@ def test_startup_loads_and_syncs(content_app: TestClient, engine: Engine) -> Non
     with open_session(engine=engine) as session:
         record = session.exec(select(CourseRecord)).one()
         assert record.slug == "sample-course"
-        assert {m.stable_id for m in session.exec(select(ModuleRecord))} == {"welcome", "data"}
+        assert {m.stable_id for m in session.exec(select(ModuleRecord))} == {
+            "welcome",
+            "data",
+            "explore-data",
+        }
 
 
 def _wait_for(predicate, seconds: float = 10.0) -> bool:  # type: ignore[no-untyped-def]

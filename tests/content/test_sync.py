@@ -56,9 +56,23 @@ def test_first_sync_creates_rows(session: Session, course_dir: Path) -> None:
     assert record.slug == "sample-course" and record.content_hash == course.version
     assert record.status == "published"
     modules = _modules(session)
-    assert {k: m.position for k, m in modules.items()} == {"welcome": 1, "data": 2}
+    assert {k: m.position for k, m in modules.items()} == {
+        "welcome": 1,
+        "data": 2,
+        "explore-data": 3,
+    }
     activities = _activities(session)
-    assert set(activities) == {"first-thoughts", "optional-note", "data-reflection"}
+    assert set(activities) == {
+        "first-thoughts",
+        "optional-note",
+        "data-reflection",
+        "el-gap",
+        "which-school",
+        "literal-choice",
+    }
+    assert activities["el-gap"].kind == "exercise"
+    assert activities["which-school"].required is False
+    assert activities["el-gap"].module_id == modules["explore-data"].id
     assert activities["optional-note"].required is False
     assert activities["first-thoughts"].module_id == modules["welcome"].id
     assert activities["first-thoughts"].kind == "reflection"
