@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.config import ROOT
 from app.content.course import Course
-from app.content.models import CourseRecord
+from app.content.models import ActivityRecord, CourseRecord
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.reflections.service import FeedbackView, RevisionView, feedback_for, revisions
 from app.reflections.text import html_to_text
@@ -68,19 +68,51 @@ class JournalCourse:
     modules: list[JournalModule] = field(default_factory=list)
 
 
-def _prompt(course: Course | None, ref: LearnerReflection) -> tuple[str, bool, int]:
-    found = course.activity(ref.activity_stable_id) if course else None
+@dataclass(frozen=True)
+class _Where:
+    """Where a reflection's prompt is in the current course, or its saved snapshot."""
+
+    activity_id: str
+    module_id: str
+    module_title: str
+    module_position: int
+    prompt_html: str
+    retired: bool
+    place: int
+
+
+def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Where:
+    # ``stable_id`` is the activity row's current id (renames update it; the snapshot lags).
+    found = course.activity(stable_id) if course else None
     if found is None or found[1].kind != "reflection":
-        return ref.prompt_html, True, 10_000
+        return _Where(
+            ref.activity_stable_id,
+            ref.module_stable_id,
+            ref.module_title,
+            10_000,
+            ref.prompt_html,
+            True,
+            10_000_000,
+        )
     module, block = found
-    return block.prompt_html, False, module.position * 1000 + module.blocks.index(block)
+    place = module.position * 1000 + module.blocks.index(block)
+    return _Where(
+        block.id, module.id, module.title, module.position, block.prompt_html, False, place
+    )
 
 
 def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> list[JournalCourse]:
     """Every reflection the user has written (drafts too), by course and module order."""
     rows = session.exec(
-        select(LearnerReflection, ReflectionRevision, CourseRecord.slug, CourseRecord.title)
+        select(
+            LearnerReflection,
+            ReflectionRevision,
+            CourseRecord.slug,
+            CourseRecord.title,
+            ActivityRecord.stable_id,
+        )
         .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
+        .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
         .outerjoin(
             ReflectionRevision,
             (col(ReflectionRevision.reflection_id) == col(LearnerReflection.id))
@@ -92,26 +124,22 @@ def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> l
     feedback = feedback_for(session, reflection_ids=[r[0].id for r in rows if r[0].id])
     by_course: dict[str, JournalCourse] = {}
     order: dict[int, int] = {}
-    for ref, rev, slug, title in rows:
+    for ref, rev, slug, title, stable_id in rows:
         if rev is None and not ref.draft_text:
             continue  # an empty draft row: nothing written
         course = courses.get(slug)
         jc = by_course.setdefault(slug, JournalCourse(slug, course.title if course else title))
-        prompt_html, retired, place = _prompt(course, ref)
-        module = course.module(ref.module_stable_id) if course else None
-        jm = next((m for m in jc.modules if m.module_id == ref.module_stable_id), None)
+        where = _where(course, stable_id, ref)
+        jm = next((m for m in jc.modules if m.module_id == where.module_id), None)
         if jm is None:
-            jm = JournalModule(
-                ref.module_stable_id,
-                module.title if module else ref.module_title,
-                module.position if module else 10_000,
-            )
+            jm = JournalModule(where.module_id, where.module_title, where.module_position)
             jc.modules.append(jm)
-        order[ref.id or 0] = place
+        order[ref.id or 0] = where.place
+        prompt_html, retired = where.prompt_html, where.retired
         jm.entries.append(
             JournalEntry(
                 reflection_id=ref.id or 0,
-                activity_id=ref.activity_stable_id,
+                activity_id=where.activity_id,
                 prompt_html=prompt_html,
                 prompt_retired=retired,
                 text=rev.text if rev else ref.draft_text,
@@ -148,21 +176,22 @@ def entry(
 ) -> EntryDetail:
     """The detail page of one of the learner's own reflections."""
     record = session.get(CourseRecord, reflection.course_id)
+    activity = session.get(ActivityRecord, reflection.activity_id)
     slug = record.slug if record else ""
     course = courses.get(slug)
-    prompt_html, retired, _ = _prompt(course, reflection)
+    where = _where(course, activity.stable_id if activity else "", reflection)
+    prompt_html, retired = where.prompt_html, where.retired
     history = revisions(session, reflection=reflection)
     latest = history[0] if history else None
     rid = reflection.id or 0
-    module = course.module(reflection.module_stable_id) if course else None
     return EntryDetail(
         course_slug=slug,
         course_title=course.title if course else (record.title if record else ""),
-        module_id=reflection.module_stable_id,
-        module_title=module.title if module else reflection.module_title,
+        module_id=where.module_id,
+        module_title=where.module_title,
         entry=JournalEntry(
             reflection_id=rid,
-            activity_id=reflection.activity_stable_id,
+            activity_id=where.activity_id,
             prompt_html=prompt_html,
             prompt_retired=retired,
             text=latest.text if latest else reflection.draft_text,

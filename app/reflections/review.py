@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Organization, User
 from app.accounts.staff_scope import organization_scope, scope_condition
 from app.content.course import Course
-from app.content.models import CourseRecord
+from app.content.models import ActivityRecord, CourseRecord
 from app.db import utcnow, write_session
 from app.reflections.models import (
     LearnerReflection,
@@ -125,6 +125,7 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
             Organization.name,
             CourseRecord.slug,
             CourseRecord.title,
+            ActivityRecord.stable_id,
         )
         .join(
             ReflectionRevision,
@@ -135,6 +136,7 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
         )
         .join(User, col(User.id) == col(LearnerReflection.user_id))
         .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
+        .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
         .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
         .where(col(LearnerReflection.shared).is_(True), LearnerReflection.revision_count > 0)
     )
@@ -144,7 +146,7 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
     if filters.course:
         stmt = stmt.where(CourseRecord.slug == filters.course)
     if filters.prompt:
-        stmt = stmt.where(LearnerReflection.activity_stable_id == filters.prompt)
+        stmt = stmt.where(ActivityRecord.stable_id == filters.prompt)
     if filters.organization_id is not None:
         stmt = stmt.where(User.organization_id == filters.organization_id)
     if filters.date_from is not None:
@@ -162,9 +164,11 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
     return stmt
 
 
-def _prompt(courses: Mapping[str, Course], slug: str, ref: LearnerReflection) -> tuple[str, bool]:
+def _prompt(
+    courses: Mapping[str, Course], slug: str, stable_id: str, ref: LearnerReflection
+) -> tuple[str, bool]:
     course = courses.get(slug)
-    found = course.activity(ref.activity_stable_id) if course else None
+    found = course.activity(stable_id) if course else None
     if found is None or found[1].kind != "reflection":
         return ref.prompt_html, True
     return found[1].prompt_html, False
@@ -187,15 +191,15 @@ def _items(
 ) -> list[QueueItem]:
     reads = _reads(session, staff=staff, reflection_ids=[r[0].id for r in rows])
     items = []
-    for ref, rev, name, org, slug, title in rows:
-        prompt_html, retired = _prompt(courses, slug, ref)
+    for ref, rev, name, org, slug, title, stable_id in rows:
+        prompt_html, retired = _prompt(courses, slug, stable_id, ref)
         items.append(
             QueueItem(
                 reflection_id=ref.id,
                 course_slug=slug,
                 course_title=title,
                 module_title=ref.module_title,
-                activity_id=ref.activity_stable_id,
+                activity_id=stable_id,
                 prompt_html=prompt_html,
                 prompt_retired=retired,
                 learner_name=name,
@@ -352,8 +356,8 @@ def export_rows(
     stmt = _shared_in_scope(staff, filters).order_by(
         col(CourseRecord.slug), col(LearnerReflection.module_stable_id), col(LearnerReflection.id)
     )
-    for ref, rev, name, org, slug, title in session.exec(stmt):
-        prompt_html, _ = _prompt(courses, slug, ref)
+    for ref, rev, name, org, slug, title, stable_id in session.exec(stmt):
+        prompt_html, _ = _prompt(courses, slug, stable_id, ref)
         yield [
             title,
             ref.module_title,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User, UserSession
+from app.content import sync
 from app.content.course import Course, Module
 from app.content.course import Reflection as ReflectionBlock
 from app.content.models import ActivityRecord, CourseRecord
@@ -136,14 +137,16 @@ def _reflection_block(course: Course, activity_id: str) -> tuple[Module, Reflect
 
 
 def _activity_record(session: Session, *, course_slug: str, activity_id: str) -> ActivityRecord:
-    row = session.exec(
-        select(ActivityRecord)
-        .join(CourseRecord, col(CourseRecord.id) == col(ActivityRecord.course_id))
-        .where(CourseRecord.slug == course_slug, ActivityRecord.stable_id == activity_id)
-    ).first()
-    if row is None:
+    try:
+        record_id = sync.activity_record_id(
+            session, course_slug=course_slug, activity_id=activity_id
+        )
+    except LookupError:
+        raise ReflectionNotFound(activity_id) from None
+    record = session.get(ActivityRecord, record_id)
+    if record is None:
         raise ReflectionNotFound(activity_id)
-    return row
+    return record
 
 
 def _enrollment(session: Session, *, user: User, course: Course) -> Enrollment:
@@ -415,7 +418,7 @@ def block_states(
     if not ids or user.id is None:
         return {}
     rows = session.exec(
-        select(LearnerReflection, ReflectionRevision)
+        select(LearnerReflection, ReflectionRevision, ActivityRecord.stable_id)
         .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
         .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
         .outerjoin(
@@ -429,8 +432,8 @@ def block_states(
             col(ActivityRecord.stable_id).in_(ids),
         )
     ).all()
-    by_stable = {ref.activity_stable_id: (ref, rev) for ref, rev in rows}
-    feedback = feedback_for(session, reflection_ids=[ref.id for ref, _ in rows if ref.id])
+    by_stable = {stable_id: (ref, rev) for ref, rev, stable_id in rows}
+    feedback = feedback_for(session, reflection_ids=[ref.id for ref, _, _ in rows if ref.id])
     states: dict[str, ReflectionState] = {}
     for block_id in ids:
         found = by_stable.get(block_id)
