@@ -21,8 +21,11 @@ from app.content import routes as content_routes
 from app.content import runtime as content_runtime
 from app.db import get_engine, open_session
 from app.deps import LoginRequired, attach_user
+from app.learning import routes as learning_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
+from app.surveys import routes as surveys_routes
+from app.certificates import routes as certificates_routes
 from app.exercises import routes as exercises_routes
 from app.datasets import routes as datasets_routes
 from app.security.csrf import CsrfError, csrf_protect
@@ -121,6 +124,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reflections_routes.router)
     app.include_router(reflections_staff_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(learning_routes.router)
+    app.include_router(surveys_routes.router)
+    app.include_router(certificates_routes.router)
     app.include_router(exercises_routes.router)
     app.include_router(datasets_routes.router)
     return app

@@ -1,0 +1,162 @@
+"""The learner's certificate, the PDF, public verification and admin revocation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.accounts.models import Role
+from app.certificates import service as certificates
+from app.certificates.pdf import certificate_pdf as render_pdf
+from app.content.course import Course
+from app.content.registry import RegistryDep
+from app.db import SessionDep
+from app.deps import AdminUser, CurrentUser
+from app.learning import service as learning
+from app.templating import flash, render
+
+router = APIRouter()
+FormStr = Annotated[str, Form()]
+
+
+def _verify_url(request: Request, code: str) -> str:
+    base = request.app.state.settings.base_url.rstrip("/")
+    return base + request.app.url_path_for("verify_certificate", code=code)
+
+
+def _course_or_404(registry: RegistryDep, slug: str, user: object) -> Course:
+    course = registry.get(slug)
+    if not learning.can_see(course, user):  # type: ignore[arg-type]
+        raise HTTPException(status_code=404)
+    assert course is not None
+    return course
+
+
+@router.get("/courses/{slug}/certificate", name="certificate_page")
+def certificate_page(
+    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+) -> Response:
+    """The certificate, or the name to confirm, or what is left before one can be issued."""
+    course = _course_or_404(registry, slug, user)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+    if enrollment is None:
+        flash(request, "Enroll in this course (it is free) to earn its certificate.", "info")
+        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+    page = certificates.certificate_page(session, enrollment=enrollment, course=course)
+    return render(
+        request,
+        "certificates/certificate.html",
+        {"course": course, "page": page, "name": user.display_name, "error": None},
+    )
+
+
+@router.post("/courses/{slug}/certificate", name="certificate_issue")
+def certificate_issue(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+    name: FormStr = "",
+    confirmed: FormStr = "",
+) -> Response:
+    """Issue the certificate with the name the learner confirmed."""
+    course = _course_or_404(registry, slug, user)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+    if enrollment is None:
+        flash(request, "Enroll in this course (it is free) to earn its certificate.", "info")
+        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+    error = None
+    if confirmed != "yes":
+        error = "Tick the box to confirm that your name is written as it should appear."
+    else:
+        try:
+            certificates.issue(session, user=user, enrollment=enrollment, course=course, name=name)
+        except certificates.CertificateError as exc:
+            error = exc.message
+    if error is None:
+        flash(request, "Your certificate is ready.", "success")
+        return RedirectResponse(request.url_for("certificate_page", slug=slug), 303)
+    page = certificates.certificate_page(session, enrollment=enrollment, course=course)
+    return render(
+        request,
+        "certificates/certificate.html",
+        {"course": course, "page": page, "name": name, "error": error},
+        status_code=400,
+    )
+
+
+@router.get("/certificates/{code}", name="verify_certificate")
+def verify_certificate(request: Request, code: str, session: SessionDep) -> Response:
+    """Public verification: name, course, hours, date and status, nothing else."""
+    certificate = certificates.find(session, code=code)
+    if certificate is None:
+        return render(request, "certificates/not_found.html", {"code": code[:40]}, status_code=404)
+    return render(request, "certificates/verify.html", {"cert": certificate})
+
+
+@router.get("/certificates/{code}/pdf", name="certificate_pdf")
+def certificate_pdf(
+    request: Request, code: str, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The PDF, for its owner (and admins)."""
+    certificate = certificates.find(session, code=code)
+    if certificate is None or (certificate.user_id != user.id and user.role != Role.admin):
+        raise HTTPException(status_code=404)
+    pdf = render_pdf(
+        name=certificate.name,
+        course_title=certificate.course_title,
+        hours=certificate.hours,
+        completed_at=certificate.completed_at,
+        code=certificate.code,
+        verify_url=_verify_url(request, certificate.code),
+        revoked=certificate.revoked_at is not None,
+    )
+    filename = f"groundwork-certificate-{certificate.code}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get("/admin/certificates", name="admin_certificates")
+def admin_certificates(request: Request, session: SessionDep, admin: AdminUser) -> Response:
+    """Find certificates by code, name or course; revoke one with a reason."""
+    query = request.query_params.get("q", "")[:200]
+    found = certificates.search(session, query=query)
+    return render(
+        request,
+        "certificates/admin.html",
+        {"certificates": found, "q": query, "errors": {}, "reasons": {}},
+    )
+
+
+@router.post("/admin/certificates/{code}/revoke", name="revoke_certificate")
+def revoke_certificate(
+    request: Request, code: str, session: SessionDep, admin: AdminUser, reason: FormStr = ""
+) -> Response:
+    """Revoke a certificate; its public page then says "revoked"."""
+    try:
+        certificate = certificates.revoke(session, admin=admin, code=code, reason=reason)
+    except certificates.CertificateError as exc:
+        found = certificates.search(session, query=code)
+        return render(
+            request,
+            "certificates/admin.html",
+            {
+                "certificates": found,
+                "q": code,
+                "errors": {code: exc.message},
+                "reasons": {code: reason},
+            },
+            status_code=400,
+        )
+    flash(request, f"Certificate {certificate.code} is revoked.", "success")
+    url = request.url_for("admin_certificates").include_query_params(q=certificate.code)
+    return RedirectResponse(url, 303)

@@ -1,0 +1,252 @@
+"""Catalog, course pages, enrollment, module pages and "My learning"."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.certificates import service as certificates
+from app.config import get_settings
+from app.content.course import Course
+from app.content.registry import RegistryDep
+from app.db import SessionDep
+from app.deps import CurrentUser, OptionalUser
+from app.learning import service as learning
+from app.learning.progress import STATE_LABELS
+from app.templating import flash, render
+
+router = APIRouter()
+FormStr = Annotated[str, Form()]
+
+
+def _course_or_404(registry: RegistryDep, slug: str, user: object) -> Course:
+    course = registry.get(slug)
+    if not learning.can_see(course, user):  # type: ignore[arg-type]
+        raise HTTPException(status_code=404)
+    assert course is not None
+    return course
+
+
+def _enroll_token(request: Request, slug: str) -> str:
+    """Ties a post-login enrollment link to this browser (its CSRF cookie) and course."""
+    nonce = request.cookies.get("gw_csrf", "")
+    key = get_settings().secret_key.encode()
+    message = f"enroll:{slug}:{nonce}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+@router.get("/courses", name="catalog")
+def catalog(request: Request, registry: RegistryDep) -> Response:
+    """The public list of published courses."""
+    courses = registry.published()
+    return render(
+        request,
+        "learning/catalog.html",
+        {"courses": courses, "minutes": {c.slug: learning.module_minutes(c) for c in courses}},
+    )
+
+
+@router.get("/courses/{slug}", name="course_page")
+def course_page(
+    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: OptionalUser
+) -> Response:
+    """The public course page: what you will learn and do, the modules, and Enroll."""
+    course = _course_or_404(registry, slug, user)
+    page = learning.course_page(session, user=user, course=course)
+    cohort = learning.clean_cohort(request.query_params.get("cohort"))
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "page": page,
+            "course": course,
+            "cohort": cohort,
+            "minutes": learning.module_minutes(course),
+            "labels": STATE_LABELS,
+        },
+    )
+
+
+@router.post("/courses/{slug}/enroll", name="enroll")
+def enroll(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: OptionalUser,
+    cohort: FormStr = "",
+) -> Response:
+    """Enroll in one click; visitors sign up or log in first and come back enrolled."""
+    course = _course_or_404(registry, slug, user)
+    if user is None:
+        query = {"confirm": _enroll_token(request, slug)}
+        if learning.clean_cohort(cohort):
+            query["cohort"] = cohort.strip()
+        back = request.url_for("enroll_return", slug=slug).path + "?" + urlencode(query)
+        flash(request, f"Create a free account (or log in) to enroll in “{course.title}”.", "info")
+        return RedirectResponse(request.url_for("signup_form").include_query_params(next=back), 303)
+    return _enroll_and_redirect(request, session, course, user, cohort)
+
+
+def _enroll_and_redirect(
+    request: Request, session: SessionDep, course: Course, user: CurrentUser, cohort: str
+) -> Response:
+    was_enrolled = learning.find_enrollment(session, user=user, course_slug=course.slug)
+    try:
+        learning.enroll(session, user=user, course=course, cohort=cohort)
+    except learning.LearningError as exc:
+        flash(request, exc.message, "error")
+        return RedirectResponse(request.url_for("course_page", slug=course.slug), 303)
+    if cohort.strip() and not learning.clean_cohort(cohort):
+        flash(
+            request,
+            "The cohort code in your link was not valid (letters, digits, dots, dashes and "
+            "underscores, up to 64), so no cohort was recorded. Ask your organizer for the link.",
+            "error",
+        )
+    if was_enrolled is None:
+        flash(request, f"You are enrolled in “{course.title}”. Welcome!", "success")
+    else:
+        flash(request, f"You were already enrolled in “{course.title}”.", "info")
+    return RedirectResponse(request.url_for("course_page", slug=course.slug), 303)
+
+
+@router.get("/courses/{slug}/enroll", name="enroll_return")
+def enroll_return(
+    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+) -> Response:
+    """Where sign-up or login sends a visitor who clicked Enroll: enroll them and go on."""
+    course = _course_or_404(registry, slug, user)
+    cohort = request.query_params.get("cohort", "")
+    sent = request.query_params.get("confirm", "")
+    if sent and hmac.compare_digest(sent, _enroll_token(request, slug)):
+        return _enroll_and_redirect(request, session, course, user, cohort)
+    # A link from elsewhere: ask, with a real form, rather than enroll on a GET.
+    return render(
+        request,
+        "learning/enroll_confirm.html",
+        {"course": course, "cohort": learning.clean_cohort(cohort)},
+    )
+
+
+@router.post("/courses/{slug}/unenroll", name="unenroll")
+def unenroll(
+    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+) -> Response:
+    """Leave the course; answers and progress are kept for re-enrolling."""
+    course = _course_or_404(registry, slug, user)
+    if learning.unenroll(session, user=user, course_slug=slug):
+        flash(
+            request,
+            f"You left “{course.title}”. Your work is kept: enroll again to pick up where you "
+            "left off.",
+            "info",
+        )
+    return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+
+
+@router.get("/courses/{slug}/modules/{module_id}", name="module_page")
+def module_page(
+    request: Request,
+    slug: str,
+    module_id: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+) -> Response:
+    """A module with its activities, the outline, progress, previous and next."""
+    course = _course_or_404(registry, slug, user)
+    module, renamed = learning.module_by_any_id(course, module_id)
+    if module is None:
+        raise HTTPException(status_code=404)
+    if renamed:
+        url = request.url_for("module_page", slug=slug, module_id=module.id)
+        return RedirectResponse(url, 301)
+    try:
+        view = learning.open_module(session, user=user, course=course, module=module)
+    except learning.NotEnrolled as exc:
+        flash(request, exc.message, "info")
+        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+    except learning.ModuleLocked as exc:
+        return render(
+            request,
+            "learning/locked.html",
+            {
+                "course": course,
+                "module": module,
+                "blocked_by": exc.blocked_by,
+                "message": exc.message,
+                "progress": exc.progress,
+                "current": module.id,
+                "labels": STATE_LABELS,
+            },
+            status_code=403,
+        )
+    return render(
+        request,
+        "learning/module.html",
+        {
+            "view": view,
+            "course": course,
+            "module": module,
+            "progress": view.progress,
+            "states": view.states,
+            "current": module.id,
+            "labels": STATE_LABELS,
+            "preview": False,
+        },
+    )
+
+
+@router.post("/courses/{slug}/modules/{module_id}/done", name="mark_done")
+def mark_done(
+    request: Request,
+    slug: str,
+    module_id: str,
+    session: SessionDep,
+    registry: RegistryDep,
+    user: CurrentUser,
+) -> Response:
+    """Mark a module without required activities as done, then go on to the next one."""
+    course = _course_or_404(registry, slug, user)
+    module = course.module(module_id)
+    if module is None:
+        raise HTTPException(status_code=404)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+    if enrollment is None:
+        flash(request, "Enroll in this course (it is free) to track your progress.", "info")
+        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+    try:
+        learning.mark_done(session, enrollment=enrollment, course=course, module=module)
+    except learning.LearningError as exc:
+        flash(request, exc.message, "error")
+        return RedirectResponse(request.url_for("module_page", slug=slug, module_id=module.id), 303)
+    flash(request, f"“{module.title}” is complete.", "success")
+    following = course.next_module(module.id)
+    if following is not None:
+        url = request.url_for("module_page", slug=slug, module_id=following.id)
+    else:
+        url = request.url_for("course_page", slug=slug)
+    return RedirectResponse(url, 303)
+
+
+@router.get("/me", name="my_learning")
+def my_learning(
+    request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
+) -> Response:
+    """The learner's dashboard: courses with progress, Continue, certificates, notices."""
+    cards = learning.my_learning(session, user=user, courses=registry.courses)
+    return render(
+        request,
+        "learning/my_learning.html",
+        {
+            "cards": cards,
+            "notices": learning.notices_for(session, user=user),
+            "certificates": certificates.of_user(session, user=user),
+        },
+    )
