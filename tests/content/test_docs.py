@@ -1,0 +1,95 @@
+"""docs/authoring.md documents every key the content schema accepts, in the right section."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from app.content.directives import DIRECTIVE_NAMES
+from app.content.schema import CourseSchema, FrontMatterSchema, ReflectionSchema, _unwrap
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
+
+
+def _sections() -> dict[str, str]:
+    """Guide text by heading (## and ###); a ## section includes its ### subsections."""
+    text = GUIDE.read_text(encoding="utf-8")
+    sections: dict[str, str] = {}
+    for match in re.finditer(r"^(#{2,3}) (.+)$", text, re.MULTILINE):
+        level = len(match.group(1))
+        rest = text[match.end() :]
+        stop = re.search(rf"^#{{2,{level}}} ", rest, re.MULTILINE)
+        sections[match.group(2).strip()] = rest[: stop.start()] if stop else rest
+    return sections
+
+
+def _keys(model: type[BaseModel]) -> set[str]:
+    """Every key a model accepts, nested models included (aliases as authors write them)."""
+    keys: set[str] = set()
+    for name, info in model.model_fields.items():
+        keys.add(info.alias or name)
+        for nested in _unwrap(info.annotation):
+            keys |= _keys(nested)
+    return keys
+
+
+def _documented(key: str, text: str) -> bool:
+    yaml_key = re.search(rf"(^\s*(#\s*)?(-\s+)?|[{{,]\s*){re.escape(key)}:", text, re.MULTILINE)
+    code = re.search(rf"`([\w\[\].]*\.)?{re.escape(key)}`", text)
+    return bool(yaml_key or code)
+
+
+def _data_schemas() -> list[tuple[str, str, set[str]]]:
+    from app.datasets.explore import EXPLORE_KEYS
+    from app.datasets.schema import DatasetSchema
+    from app.exercises.spec import ExerciseBody
+
+    return [
+        # previous_ids, accepted by every directive, is documented once under "Ids".
+        ("Explore (data explorer)", "{explore}", set(EXPLORE_KEYS)),
+        ("Exercise (scored by the server)", "{exercise}", _keys(ExerciseBody)),
+        ("Datasets", "dataset schema", _keys(DatasetSchema)),
+    ]
+
+
+SCHEMAS = [
+    ("course.yaml", "course.yaml", _keys(CourseSchema)),
+    ("Module files", "front matter", _keys(FrontMatterSchema)),
+    ("Reflection", "{reflection}", _keys(ReflectionSchema) | {"previous_ids"}),
+    *_data_schemas(),
+]
+
+
+@pytest.mark.parametrize(("section", "what", "keys"), SCHEMAS, ids=[s[1] for s in SCHEMAS])
+def test_every_schema_key_is_in_the_guide(section: str, what: str, keys: set[str]) -> None:
+    sections = _sections()
+    assert section in sections, f"docs/authoring.md has no section '{section}'"
+    missing = sorted(k for k in keys if not _documented(k, sections[section]))
+    assert not missing, f"{what} keys missing from docs/authoring.md '{section}': {missing}"
+
+
+def test_guide_names_every_directive_and_the_check_command() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    for name in DIRECTIVE_NAMES:
+        assert f"```{{{name}}} " in text, name
+    for needle in ("groundwork content check", "--format json", "--no-database", "previous_ids"):
+        assert needle in text
+
+
+def test_the_guide_examples_are_valid() -> None:
+    """The course.yaml and front matter examples in the guide pass the schema."""
+    import yaml
+
+    sections = _sections()
+    course_yaml = re.search(r"```yaml\n(.*?)```", sections["course.yaml"], re.DOTALL)
+    assert course_yaml is not None
+    CourseSchema.model_validate(yaml.safe_load(course_yaml.group(1)))
+    front = re.search(r"```markdown\n---\n(.*?)---\n", sections["Module files"], re.DOTALL)
+    assert front is not None
+    FrontMatterSchema.model_validate(yaml.safe_load(front.group(1)))
+    reflection = re.search(r"```\{reflection\} [\w-]+\n(.*?)```", sections["Reflection"], re.DOTALL)
+    assert reflection is not None
+    ReflectionSchema.model_validate(yaml.safe_load(reflection.group(1)))
