@@ -302,18 +302,20 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
     axis_title = measure.label + (
         " (%)" if percent else (f" ({measure.unit})" if measure.unit else "")
     )
+    # The chart carries the numbers exactly as the table shows them, no more precision.
+    places = 0 if measure.agg == "count" else measure.decimals
     values = []
     for row in result.rows:
         if row.value is None:
             continue
-        item: dict[str, Any] = {"value": round(row.value, 4), "display": row.display}
+        item: dict[str, Any] = {"value": round(row.value, places), "display": row.display}
         for i, label in enumerate(row.labels):
             item[f"g{i}"] = label
         values.append(item)
     if not result.rows and result.overall.value is not None:
         values.append(
             {
-                "value": round(result.overall.value, 4),
+                "value": round(result.overall.value, places),
                 "display": result.overall.display,
                 "g0": "All students",
             }
@@ -345,7 +347,7 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
     if result.spec.compare == "overall" and result.overall.value is not None and result.rows:
         layers.append(
             {
-                "data": {"values": [{"overall": round(result.overall.value, 4)}]},
+                "data": {"values": [{"overall": round(result.overall.value, places)}]},
                 "mark": {"type": "rule", "strokeDash": [4, 4]},
                 "encoding": {"x": {"field": "overall", "type": "quantitative"}},
             }

@@ -1,0 +1,216 @@
+"""No answer key reaches a learner who has not earned the reveal.
+
+Every exercise of every bundled and fixture course is rendered as an enrolled learner who
+has made no counted attempt: module pages, the hint and attempt htmx fragments, the no-JS
+format-error page, the explorer pages, the OpenAPI document, JSON endpoints and error pages.
+No response may contain a key value (full precision, or as displayed inside the exercise), a
+piece of the answer spec, or a correct-choice marker. Only the author preview shows keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from app.config import ROOT, Settings, get_settings
+from app.content.registry import build_registry
+from app.exercises.spec import ExerciseSpec
+from tests.factories import make_user
+from tests.helpers import login, post_form
+
+TESTS = Path(__file__).parents[1]
+ROOTS = sorted(
+    {ROOT / "course_content"}
+    | {
+        p.parent.parent for p in TESTS.glob("**/fixtures/**/course.yaml") if "broken" not in p.parts
+    },
+    key=str,
+)
+SPEC_MARKERS = (
+    "pick:",
+    '"pick"',
+    "choice_ids",
+    "AnswerKey",
+    "answer_key",
+    "preview-keys",
+    "Answer key",
+    "exercise-reveal",
+    "data-correct",
+    "relative_tolerance",
+    "variant_by",
+)
+ALLOWED_INPUT_ATTRS = {"type", "id", "name", "value", "checked"}
+
+
+def _exercises(root: Path) -> list[tuple[str, str, ExerciseSpec]]:
+    registry = build_registry(root)
+    found = []
+    for course in registry.courses.values():
+        for module in course.modules:
+            for block in module.blocks:
+                if getattr(block, "kind", None) == "exercise":
+                    found.append((course.slug, module.id, block))
+    return found
+
+
+@pytest.fixture(params=ROOTS, ids=lambda p: str(p.relative_to(ROOT)))
+def root(request: pytest.FixtureRequest) -> Path:
+    """One folder of courses."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[Settings]:
+    """Serve the courses in ``root``."""
+    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(root))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def _secrets(spec: ExerciseSpec) -> list[str]:
+    """Full-precision renderings of every variant's numeric key."""
+    out = []
+    for variant in spec.variants:
+        number = variant.answer.number
+        if number is not None and number not in (0.0, 1.0) and not float(number).is_integer():
+            out += [repr(number), f"{number:.6f}", f"{number:.4f}"]
+    return out
+
+
+def _displayed(spec: ExerciseSpec) -> list[re.Pattern[str]]:
+    """How each variant's answer would read inside the exercise."""
+    patterns = []
+    for variant in spec.variants:
+        if spec.type == "numeric" and variant.answer.number is not None:
+            for text in {variant.answer.display, variant.answer.display.lstrip("+")}:
+                core = text.removesuffix(" pp").removesuffix("%").removesuffix(spec.unit).strip()
+                if core:
+                    patterns.append(re.compile(rf"(?<![\d.]){re.escape(core)}(?![\d])"))
+    return patterns
+
+
+def _check(body: str, specs: list[ExerciseSpec], where: str) -> None:
+    for marker in SPEC_MARKERS:
+        assert marker not in body, f"{where}: answer-spec marker {marker!r} leaked"
+    for spec in specs:
+        for secret in _secrets(spec):
+            assert secret not in body, f"{where}: key of {spec.id} leaked ({secret})"
+    page = BeautifulSoup(body, "html.parser")
+    for spec in specs:
+        section = page.find("section", id=spec.id)
+        if section is None:
+            continue
+        own = section.get_text(" ")
+        prompt = section.find(class_="exercise-prompt")
+        prompt_text = prompt.get_text(" ") if prompt else ""
+        for pattern in _displayed(spec):
+            if pattern.search(prompt_text):
+                continue  # a number in the author's prompt is not something we made up
+            assert not pattern.search(own), f"{where}: displayed key of {spec.id} leaked"
+        for field in section.find_all("input"):
+            extra = (
+                set(field.attrs)
+                - ALLOWED_INPUT_ATTRS
+                - {"inputmode", "autocomplete", "maxlength", "aria-describedby", "aria-invalid"}
+            )
+            assert not extra, f"{where}: unexpected attributes {extra} on an answer field"
+        for label in section.find_all("label"):
+            assert set(label.attrs) <= {"for"}, f"{where}: choice label carries {label.attrs}"
+
+
+def test_no_answer_key_reaches_a_learner(client: TestClient, session, root: Path) -> None:
+    """Pages, fragments, error pages and API documents carry no key, spec or marker."""
+    exercises = _exercises(root)
+    specs = [spec for _, _, spec in exercises]
+    learner = make_user(session)
+    login(client, learner)
+    registry = client.app.state.registry  # type: ignore[attr-defined]
+    checked = 0
+    for slug in {slug for slug, _, _ in exercises}:
+        course = registry.get(slug)
+        if course is None or not course.is_published:
+            continue
+        post_form(client, f"/courses/{slug}/enroll")
+        for module in course.modules:
+            url = f"/courses/{slug}/modules/{module.id}"
+            _check(client.get(url).text, specs, url)
+            for block in module.blocks:
+                kind = getattr(block, "kind", None)
+                if kind == "explore":
+                    explore_url = f"/courses/{slug}/explore/{block.id}"
+                    _check(client.get(explore_url).text, specs, explore_url)
+                    hx = client.get(explore_url, headers={"HX-Request": "true"})
+                    _check(hx.text, specs, explore_url + " (htmx)")
+                if kind != "exercise":
+                    continue
+                base = f"/courses/{slug}/exercises/{block.id}"
+                for response in (
+                    post_form(client, base + "/hint", headers={"HX-Request": "true"}),
+                    post_form(client, base + "/hint", headers={"HX-Request": "true"}),
+                    post_form(
+                        client,
+                        base + "/attempts",
+                        {"answer": "not a number"},
+                        headers={"HX-Request": "true"},
+                    ),
+                    post_form(client, base + "/attempts", {"answer": "not a number"}),
+                    post_form(
+                        client, base + "/attempts", {"answer": []}, headers={"HX-Request": "true"}
+                    ),
+                    client.post(base + "/attempts", data={"answer": "1"}),  # no CSRF: 403 page
+                    client.get(base + "/attempts"),  # 405 page
+                ):
+                    _check(response.text, specs, f"{base} ({response.status_code})")
+                    checked += 1
+            _check(client.get(url).text, specs, url + " (after)")
+    for url in (
+        "/openapi.json",
+        "/docs",
+        "/api/v1/openapi.json",
+        "/courses/nope/exercises/x/hint",
+        "/no-such-page",
+    ):
+        _check(client.get(url).text, specs, url)
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        path = getattr(route, "path", "")
+        if path.startswith("/api/") and "{" not in path and "GET" in getattr(route, "methods", ()):
+            _check(client.get(path).text, specs, path)
+    if specs and any(registry.get(s) and registry.get(s).is_published for s, _, _ in exercises):
+        assert checked > 0
+
+
+def test_author_preview_is_the_only_place_keys_show(
+    client: TestClient, session, root: Path
+) -> None:
+    """The same checker does find keys in the author preview (so it can fail)."""
+    exercises = _exercises(root)
+    if not exercises:
+        pytest.skip("no exercises in this folder")
+    author = make_user(session, role="author")
+    login(client, author)
+    slug, module_id, spec = exercises[0]
+    response = client.get(f"/author/preview/{slug}/{module_id}")
+    if "preview-keys" not in response.text:
+        pytest.skip("the author preview does not show exercise states yet")
+    with pytest.raises(AssertionError):
+        _check(response.text, [spec], "preview")
+
+
+def test_the_checker_finds_an_earned_reveal(client: TestClient, session, root: Path) -> None:
+    """After a correct answer the key is shown, and the checker above does flag it."""
+    if root.name != "courses" or root.parent.name != "fixtures" or "exercises" not in root.parts:
+        pytest.skip("run once, on the data fixture course")
+    from tests.exercises.support import attempt, enroll, key_for, spec_of
+
+    user = make_user(session)
+    login(client, user)
+    enroll(client)
+    response = attempt(client, "el-gap", key_for(client, user, "el-gap"), htmx=True)
+    with pytest.raises(AssertionError):
+        _check(response.text, [spec_of(client, "el-gap")], "revealed")
