@@ -19,6 +19,17 @@ ADMINS = {"admin"}
 # (method, path, roles allowed). Anonymous visitors are always sent to log in (303).
 ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/account", EVERYONE),
+    ("GET", "/me", EVERYONE),
+    ("POST", "/courses/data-for-liberation/unenroll", EVERYONE),
+    ("GET", "/courses/data-for-liberation/modules/why-data-for-liberation", EVERYONE),
+    ("POST", "/courses/data-for-liberation/modules/why-data-for-liberation/done", EVERYONE),
+    ("GET", "/courses/data-for-liberation/enroll", EVERYONE),
+    ("GET", "/courses/data-for-liberation/survey", EVERYONE),
+    ("POST", "/courses/data-for-liberation/survey", EVERYONE),
+    ("GET", "/courses/data-for-liberation/certificate", EVERYONE),
+    ("POST", "/courses/data-for-liberation/certificate", EVERYONE),
+    ("GET", "/admin/certificates", ADMINS),
+    ("POST", "/admin/certificates/AAAA-BBBB-CCCC/revoke", ADMINS),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]
