@@ -13,7 +13,6 @@ stable ids of the activities this enrollment has done) in its ``service`` module
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -24,8 +23,6 @@ from app.content.course import Course, Module
 from app.db import utcnow
 from app.learning.models import Enrollment, ModuleProgress
 from app.surveys.models import SurveyResponse
-
-log = logging.getLogger("groundwork.learning")
 
 ModuleState = Literal["not_started", "in_progress", "complete"]
 STATE_LABELS: dict[str, str] = {
@@ -79,21 +76,8 @@ class CourseProgress:
 
 
 def _activity_sources() -> list[Callable[..., set[str]]]:
-    sources: list[Callable[..., set[str]]] = []
-    for name in ACTIVITY_SERVICES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            log.warning("%s is missing: its activities count as not done", name)
-            continue
-        function = getattr(module, "done_activity_ids", None)
-        if function is None:
-            log.warning("%s has no done_activity_ids(): its activities count as not done", name)
-            continue
-        sources.append(function)
-    return sources
+    # Imported on use: the activity services import this module for refresh_progress.
+    return [importlib.import_module(name).done_activity_ids for name in ACTIVITY_SERVICES]
 
 
 def done_activity_ids(session: Session, *, enrollment: Enrollment) -> set[str]:

@@ -312,32 +312,20 @@ class ModuleLocked(LearningError):
 STATE_SERVICES = ("app.exercises.service", "app.reflections.service")
 
 
-def _optional_module(name: str) -> object | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        log.warning("%s is missing: its blocks render without learner state", name)
-        return None
-
-
 def block_states(
     session: Session, *, user: User, enrollment: Enrollment | None, course: Course, module: Module
 ) -> dict[str, object]:
     """Per-block state for the module page, keyed by block id, from every activity domain."""
     states: dict[str, object] = {}
     for name in STATE_SERVICES:
-        service = _optional_module(name)
-        function = getattr(service, "block_states", None)
-        if function is not None:
-            states.update(
-                function(session, user=user, enrollment=enrollment, course=course, module=module)
+        service = importlib.import_module(name)  # on use: these services import this one
+        states.update(
+            service.block_states(
+                session, user=user, enrollment=enrollment, course=course, module=module
             )
-    explore = _optional_module("app.datasets.explore")
-    default_views = getattr(explore, "default_views", None)
-    if default_views is not None:
-        states.update(default_views(course, module))
+        )
+    explore = importlib.import_module("app.datasets.explore")
+    states.update(explore.default_views(course, module))
     return states
 
 
