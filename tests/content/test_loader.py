@@ -61,7 +61,7 @@ EXPECTED = {
     "unknown key 'minuts' (did you mean 'minutes'?)",
     "unknown-key": "unknown-key/course.yaml:3: unknown key 'sumary' (did you mean 'summary'?)",
     "yaml-syntax": "yaml-syntax/course.yaml:3: YAML syntax error: while parsing a flow "
-    "sequence, expected ',' or ']', but got ':' (the construct began on line 2)",
+    "sequence, did not find expected ',' or ']' (the construct began on line 2)",
     "explore-unknown-key": "explore-unknown-key/modules/01-a.md:10: {explore} look: titel: "
     "unknown key (allowed: compare, dataset, dimensions, filters, group_by, measure, measures, "
     "reference, title) (did you mean 'title'?)",
