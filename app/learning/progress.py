@@ -202,6 +202,15 @@ def refresh_progress(
     submission, a mark as done, a survey). ``module_id``, when given, becomes the module the
     learner resumes at.
     """
+    _store(session, enrollment=enrollment, course=course)
+    enrollment.last_activity_at = utcnow()
+    if module_id is not None:
+        enrollment.last_module_id = module_id
+    session.add(enrollment)
+
+
+def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
+    """Write percent, sticky module completions and completed_at; True when anything changed."""
     now = utcnow()
     rows = {r.module_id: r for r in module_rows(session, enrollment=enrollment)}
     progress, newly_complete = _evaluate(
@@ -217,10 +226,20 @@ def refresh_progress(
             row = ModuleProgress(enrollment_id=enrollment.id, module_id=mid)
         row.completed_at = now
         session.add(row)
+    changed = bool(newly_complete) or enrollment.percent != progress.percent
     enrollment.percent = progress.percent
     if progress.complete and enrollment.completed_at is None:
         enrollment.completed_at = now
-    enrollment.last_activity_at = now
-    if module_id is not None:
-        enrollment.last_module_id = module_id
+        changed = True
     session.add(enrollment)
+    return changed
+
+
+def recompute_course(session: Session, *, course: Course, course_id: int) -> int:
+    """After a content change: re-measure every enrollment against the current modules.
+
+    Leaves ``last_activity_at`` alone (the learners did nothing). The caller commits.
+    Returns how many enrollments changed.
+    """
+    enrollments = session.exec(select(Enrollment).where(Enrollment.course_id == course_id))
+    return sum(1 for e in list(enrollments) if _store(session, enrollment=e, course=course))

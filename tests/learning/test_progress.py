@@ -167,3 +167,22 @@ def test_refresh_progress_does_not_commit(session, done):
     session.expire_all()
     stored = session.exec(select(Enrollment)).one()
     assert stored.percent == 0
+
+
+def test_recompute_course_remeasures_without_touching_activity_time(session, done):
+    course = _course("free-course")
+    enrollment = _enrolled(session, course)
+    learning.mark_done(session, enrollment=enrollment, course=course, module=course.modules[0])
+    last_active = enrollment.last_activity_at
+    assert enrollment.percent == 50
+    shorter = replace(course, modules=course.modules[:1])
+    assert (
+        progress_module.recompute_course(session, course=shorter, course_id=enrollment.course_id)
+        == 1
+    )
+    assert enrollment.percent == 100 and enrollment.completed_at is not None
+    assert enrollment.last_activity_at == last_active
+    assert (
+        progress_module.recompute_course(session, course=shorter, course_id=enrollment.course_id)
+        == 0
+    )
