@@ -19,8 +19,13 @@ _POLARS_TYPES: dict[str, Any] = {"int": pl.Int64, "float": pl.Float64}
 CACHE_SIZE = 512
 
 
+def num_col(column: str) -> str:
+    """The frame column holding a measure column as Float64 (cast once, at load)."""
+    return f"__num__{column}"
+
+
 def dim_col(name: str) -> str:
-    """The frame column holding a dimension's values as strings."""
+    """The frame column holding a dimension's values as codes into ``dimension_values``."""
     return f"__dim__{name}"
 
 
@@ -67,6 +72,10 @@ class Dataset:
         self._cache[key] = value
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+
+    def code(self, dimension: str, value: str) -> int:
+        """The integer code of a dimension value (its position in display order)."""
+        return self.dimension_values[dimension].index(value)
 
     def clear_cache(self) -> None:
         """Forget cached results (benchmarks use this to measure a cold cache)."""
@@ -120,8 +129,7 @@ def dataset_from_strings(
     extra_cols = []
     for dname, dim in schema.dimensions.items():
         col = frame.get_column(dim.column)
-        as_text = col.cast(pl.String).fill_null("(missing)").alias(dim_col(dname))
-        extra_cols.append(as_text)
+        as_text = col.cast(pl.String).fill_null("(missing)")
         present = set(as_text.unique().to_list())
         if dim.values:
             unknown = sorted(present - set(dim.values))
@@ -138,6 +146,14 @@ def dataset_from_strings(
             dim_values[dname] = tuple(ordered)
         else:
             dim_values[dname] = tuple(sorted(present, key=lambda v: (v.casefold(), v)))
+        # Integer codes (the position in display order): grouping on them is several times
+        # faster than on strings, and sorting by code is sorting in display order.
+        codes = {v: i for i, v in enumerate(dim_values[dname])}
+        extra_cols.append(
+            as_text.replace_strict(codes, return_dtype=pl.UInt32).alias(dim_col(dname))
+        )
+    numeric = {m.column for m in schema.measures.values() if m.column and m.agg != "count"}
+    extra_cols += [frame.get_column(c).cast(pl.Float64).alias(num_col(c)) for c in sorted(numeric)]
     frame = frame.with_columns(extra_cols)
     return Dataset(name=name, schema=schema, frame=frame, dimension_values=dim_values)
 

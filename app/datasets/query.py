@@ -10,7 +10,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from app.content.problems import SpecError
-from app.datasets.loader import Dataset, dim_col
+from app.datasets.loader import Dataset, dim_col, num_col
 from app.datasets.schema import MeasureSchema, spec_error_from
 from app.datasets.suppression import CellStatus, is_coded, suppress
 
@@ -219,20 +219,66 @@ def run_query(dataset: Dataset, spec: QuerySpec) -> QueryResult:
 
 def _agg_exprs(measure: MeasureSchema) -> list[pl.Expr]:
     exprs = [pl.len().alias("n")]
-    col = measure.column
-    if measure.agg == "count" or col is None:
-        exprs.append(pl.len().cast(pl.Float64).alias("num"))
-        exprs.append(pl.len().cast(pl.Float64).alias("den"))
-    elif measure.agg == "median":
-        exprs.append(pl.col(col).cast(pl.Float64).median().alias("num"))
-        exprs.append(pl.lit(1.0).alias("den"))
-    elif measure.agg == "sum":
-        exprs.append(pl.col(col).cast(pl.Float64).sum().alias("num"))
-        exprs.append(pl.lit(1.0).alias("den"))
-    else:  # mean and rate: numerator and count of non-missing values
-        exprs.append(pl.col(col).cast(pl.Float64).sum().alias("num"))
-        exprs.append(pl.col(col).count().cast(pl.Float64).alias("den"))
-    return exprs
+    if measure.agg == "count" or measure.column is None:
+        return [*exprs, pl.len().cast(pl.Float64).alias("num"), pl.lit(1.0).alias("den")]
+    col = pl.col(num_col(measure.column))
+    if measure.agg == "median":
+        return [*exprs, col.median().alias("num"), pl.lit(1.0).alias("den")]
+    if measure.agg == "sum":
+        return [*exprs, col.sum().alias("num"), pl.lit(1.0).alias("den")]
+    # mean and rate: the numerator and the count of non-missing values
+    return [*exprs, col.sum().alias("num"), col.count().cast(pl.Float64).alias("den")]
+
+
+Stats = tuple[list[tuple[str, ...]], list[tuple[int, float, float]]]
+
+
+def _stats(
+    dataset: Dataset,
+    measure: MeasureSchema,
+    name: str,
+    dims: tuple[str, ...],
+    finer: tuple[str, ...] | None = None,
+) -> Stats:
+    """(labels, (n, num, den)) of every cell over ``dims``; cached.
+
+    For additive measures (all but median) a coarser table is summed from the cached finer
+    one instead of scanning the frame again.
+    """
+    key = ("stats", name, dims)
+    hit = dataset.cached(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    if finer is not None and finer != dims and measure.agg != "median":
+        fine_labels, fine_stats = _stats(dataset, measure, name, finer)
+        keep = [finer.index(d) for d in dims]
+        sums: dict[tuple[str, ...], list[float]] = {}
+        for lab, (n, num, den) in zip(fine_labels, fine_stats, strict=True):
+            acc = sums.setdefault(tuple(lab[i] for i in keep), [0, 0.0, 0.0])
+            acc[0] += n
+            acc[1] += num
+            acc[2] += den
+        order = [{v: i for i, v in enumerate(dataset.dimension_values[d])} for d in dims]
+        labels = sorted(sums, key=lambda lab: tuple(order[i][v] for i, v in enumerate(lab)))
+        if measure.agg == "count" or measure.agg == "sum":
+            stats = [(int(sums[lab][0]), sums[lab][1], 1.0) for lab in labels]
+        else:
+            stats = [(int(sums[lab][0]), sums[lab][1], sums[lab][2]) for lab in labels]
+        if not dims:
+            labels, stats = [()], stats or [(0, 0.0, 0.0)]
+    else:
+        exprs = _agg_exprs(measure)
+        if dims:
+            cols = [dim_col(d) for d in dims]
+            rows = dataset.frame.lazy().group_by(cols).agg(exprs).sort(cols).collect().rows()
+            names = [dataset.dimension_values[d] for d in dims]
+            labels = [tuple(names[i][c] for i, c in enumerate(r[: len(cols)])) for r in rows]
+            stats = [(int(r[-3]), float(r[-2] or 0.0), float(r[-1] or 0.0)) for r in rows]
+        else:
+            n, num, den = dataset.frame.select(exprs).row(0)
+            labels, stats = [()], [(int(n), float(num or 0.0), float(den or 0.0))]
+    dataset.remember(key, (labels, stats))
+    return labels, stats
 
 
 def _value(measure: MeasureSchema, num: float | None, den: float | None) -> float | None:
@@ -258,7 +304,10 @@ class _Cell:
 
 
 def _table(
-    dataset: Dataset, measure_name: str, dims: tuple[str, ...]
+    dataset: Dataset,
+    measure_name: str,
+    dims: tuple[str, ...],
+    finer: tuple[str, ...] | None = None,
 ) -> dict[tuple[str, ...], _Cell]:
     """Every cell of the cross-table over ``dims`` (sorted names) with its suppression status.
 
@@ -271,15 +320,7 @@ def _table(
     if hit is not None:
         return hit
     measure = dataset.measures[measure_name]
-    exprs = _agg_exprs(measure)
-    if dims:
-        cols = [dim_col(d) for d in dims]
-        grouped = dataset.frame.group_by(cols).agg(exprs).rows()
-        labels = [tuple(r[: len(cols)]) for r in grouped]
-        stats = [r[len(cols) :] for r in grouped]
-    else:
-        labels = [()]
-        stats = [dataset.frame.select(exprs).row(0)]
+    labels, stats = _stats(dataset, measure, measure_name, dims, finer)
     is_rate = measure.agg == "rate"
     outcomes = [(float(num or 0), float(den or 0)) for _, num, den in stats]
     total_n = int(dataset.frame.height)
@@ -313,10 +354,10 @@ def _compute(dataset: Dataset, spec: QuerySpec) -> QueryResult:
     filter_dims = tuple(sorted(fixed))
     all_dims = tuple(sorted(set(filter_dims) | set(spec.group_by)))
     empty = _Cell(0, 0.0, 0.0, None, "suppressed")
-    total = _table(dataset, spec.measure, filter_dims).get(
+    cells = _table(dataset, spec.measure, all_dims)
+    total = _table(dataset, spec.measure, filter_dims, all_dims).get(
         tuple(fixed[d] for d in filter_dims), empty
     )
-    cells = _table(dataset, spec.measure, all_dims)
     groups: list[tuple[tuple[str, ...], _Cell]] = []
     if spec.group_by:
         pos = {d: i for i, d in enumerate(all_dims)}
