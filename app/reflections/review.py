@@ -232,9 +232,18 @@ def queue(
 
 
 def open_reflection(
-    session: Session, *, staff: User, reflection_id: int, courses: Mapping[str, Course]
+    session: Session,
+    *,
+    staff: User,
+    reflection_id: int,
+    courses: Mapping[str, Course],
+    mark_read: bool = True,
 ) -> StaffReflection:
-    """A shared reflection in scope, marked read by this staff member; else ReflectionNotFound."""
+    """A shared reflection in scope, marked read by this staff member; else ReflectionNotFound.
+
+    ``mark_read`` writes in its own transaction, so pass False when ``session`` already holds
+    the write lock (a POST re-rendering the page).
+    """
     row = session.exec(
         _shared_in_scope(staff, QueueFilters()).where(LearnerReflection.id == reflection_id)
     ).first()
@@ -246,7 +255,7 @@ def open_reflection(
         .where(ReflectionRevision.reflection_id == reflection_id)
         .order_by(col(ReflectionRevision.number).desc())
     ).all()
-    if item.unread:
+    if item.unread and mark_read:
         _mark_read(session, staff=staff, reflection_id=reflection_id, revision=item.revision)
     return StaffReflection(
         item=item,

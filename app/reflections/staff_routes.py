@@ -111,7 +111,11 @@ def _reflection_page(
 ) -> Response:
     try:
         opened = review.open_reflection(
-            session, staff=staff, reflection_id=reflection_id, courses=registry.courses
+            session,
+            staff=staff,
+            reflection_id=reflection_id,
+            courses=registry.courses,
+            mark_read=request.method == "GET",
         )
     except ReflectionNotFound:
         raise HTTPException(status_code=404) from None

@@ -87,6 +87,8 @@ def enrolled_learner(session: Session, course: Course, **overrides) -> User:  # 
     """A learner enrolled in ``course``."""
     user = make_user(session, **overrides)
     learning.enroll(session, user=user, course=course)
+    session.refresh(user)
+    session.commit()  # loaded and no read transaction left open (it would block writes)
     return user
 
 

@@ -37,20 +37,25 @@ def textarea_value(response: httpx.Response, activity: str) -> str:
 def reflection_row(session: Session, user_id: int, activity: str) -> LearnerReflection | None:
     """The learner's reflection row for ``activity`` (fresh from the database)."""
     session.commit()  # end any read snapshot: see what the app wrote since
-    session.expire_all()
-    for row in session.exec(select(LearnerReflection).where(LearnerReflection.user_id == user_id)):
-        if row.activity_stable_id == activity:
-            return row
-    return None
+    rows = session.exec(
+        select(LearnerReflection)
+        .where(LearnerReflection.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    found = next((row for row in rows if row.activity_stable_id == activity), None)
+    session.commit()  # and leave no read transaction open for the app's next write
+    return found
 
 
 def revision_texts(session: Session, reflection_id: int) -> list[str]:
     """Every submitted revision's text, oldest first."""
     session.commit()  # end any read snapshot: see what the app wrote since
-    session.expire_all()
     rows = session.exec(
         select(ReflectionRevision)
         .where(ReflectionRevision.reflection_id == reflection_id)
         .order_by(ReflectionRevision.number)  # type: ignore[arg-type]
+        .execution_options(populate_existing=True)
     )
-    return [r.text for r in rows]
+    texts = [r.text for r in rows]
+    session.commit()
+    return texts

@@ -15,7 +15,7 @@ from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.reflections import service as reflections
 from app.reflections.models import ParkedReflection
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login, post_form
 from tests.reflections.conftest import SLUG, enrolled_learner, retire_r2
 from tests.reflections.helpers import reflection_row, revision_texts, textarea_value, write
@@ -291,7 +291,7 @@ def test_parked_text_of_one_account_is_not_given_to_another(client, session: Ses
     _expire_logins(session, owner.id)
     write(client, "r1", "owner's private words")
     other = enrolled_learner(session, course)
-    post_form(client, "/login", {"email": other.email, "password": "correct horse battery"})
+    post_form(client, "/login", {"email": other.email, "password": DEFAULT_PASSWORD})
     response = client.get("/reflections/restore")
     assert response.status_code == 303 and response.headers["location"] == "/me"
     assert reflection_row(session, other.id, "r1") is None
