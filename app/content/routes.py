@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse, Response
 
 from app.content import service as content
 from app.content.registry import RegistryDep
+from app.db import SessionDep
 from app.deps import AuthorUser, OptionalUser
 from app.templating import render
 
@@ -46,7 +47,12 @@ def author_preview_course(
 
 @router.get("/author/preview/{slug}/{module_id}", name="author_preview_module")
 def author_preview_module(
-    request: Request, slug: str, module_id: str, registry: RegistryDep, user: AuthorUser
+    request: Request,
+    slug: str,
+    module_id: str,
+    registry: RegistryDep,
+    session: SessionDep,
+    user: AuthorUser,
 ) -> Response:
     """A module exactly as learners see it, with exercise answer keys shown."""
     try:
@@ -59,7 +65,7 @@ def author_preview_module(
         {
             "course": course,
             "module": module,
-            "states": content.preview_states(course, module),
+            "states": content.preview_states(session, user=user, course=course, module=module),
             "preview": True,
             "previous": course.previous_module(module.id),
             "next": course.next_module(module.id),

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sqlmodel import Session
+
+from app.accounts.models import User
 from app.content.course import Course, Module
 from app.content.files import is_inside
 from app.content.registry import CourseStatus, Registry
@@ -58,13 +61,14 @@ def preview_module(registry: Registry, *, slug: str, module_id: str) -> tuple[Co
     return course, module
 
 
-def preview_states(course: Course, module: Module) -> dict[str, object]:
-    """Block states for a preview: the explorers' default views; no learner answers."""
-    try:
-        from app.datasets.explore import default_views
-    except ImportError:  # the datasets domain is optional for courses without data
-        return {}
-    return dict(default_views(course, module))
+def preview_states(
+    session: Session, *, user: User, course: Course, module: Module
+) -> dict[str, object]:
+    """Block states for a preview: no enrollment, so exercises carry their answer keys (for
+    authors and admins only) and explorers their default views; nothing is saved."""
+    from app.learning import service as learning
+
+    return learning.block_states(session, user=user, enrollment=None, course=course, module=module)
 
 
 def asset_file(registry: Registry, *, slug: str, path: str, may_preview: bool) -> tuple[Path, str]:

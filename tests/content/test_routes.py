@@ -142,3 +142,32 @@ def test_assets_are_served_safely(web: TestClient, content_root: Path, tmp_path:
     ):
         assert web.get(f"/courses/sample-course/assets/{path}").status_code == 404, path
     assert web.get("/courses/no-course/assets/chart.png").status_code == 404
+
+
+def test_preview_shows_answer_keys_only_to_authors(web: TestClient, session: Session) -> None:
+    _as(web, session, "author")
+    response = web.get("/author/preview/sample-course/explore-data")
+    assert response.status_code == 200
+    page = _soup(response.text)
+    keys = page.select("aside.preview-keys")
+    assert len(keys) == 3  # every exercise shows its answer key in preview
+    assert "Excused absences" in keys[2].get_text() or "excused" in keys[2].get_text()
+    assert page.select("section.exercise form") == []  # nothing to submit in preview
+    assert page.find(id="absence-by-el") is not None or "absence-by-el" in response.text
+
+
+def test_learner_module_page_has_no_answer_keys(
+    web: TestClient, session: Session, content_root: Path
+) -> None:
+    from app.content.runtime import reload_content
+    from tests.helpers import post_form
+
+    yaml_file = content_root / "sample-course" / "course.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("sequential", "free"))
+    reload_content(web.app)  # type: ignore[arg-type]
+    _as(web, session, "learner")
+    assert post_form(web, "/courses/sample-course/enroll").status_code == 303
+    response = web.get("/courses/sample-course/modules/explore-data")
+    assert response.status_code == 200, response.text
+    assert "preview-keys" not in response.text
+    assert "Answer key" not in response.text
