@@ -30,6 +30,18 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/courses/data-for-liberation/certificate", EVERYONE),
     ("GET", "/admin/certificates", ADMINS),
     ("POST", "/admin/certificates/AAAA-BBBB-CCCC/revoke", ADMINS),
+    # Reflections (learner, staff review) and admin user management.
+    ("GET", "/me/journal", EVERYONE),
+    ("GET", "/me/journal.md", EVERYONE),
+    ("GET", "/me/journal.pdf", EVERYONE),
+    ("GET", "/reflections/restore", EVERYONE),
+    ("GET", "/courses/data-for-liberation/reflections/norms-reflection", EVERYONE),
+    ("POST", "/courses/data-for-liberation/reflections/norms-reflection", EVERYONE),
+    ("GET", "/staff", STAFF),
+    ("GET", "/staff/reflections", STAFF),
+    ("GET", "/staff/reflections.csv", STAFF),
+    ("GET", "/admin/users", ADMINS),
+    ("POST", "/admin/users/1", ADMINS),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]

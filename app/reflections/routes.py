@@ -29,9 +29,10 @@ def module_url(course_slug: str, module_id: str, activity_id: str | None = None)
     return f"/courses/{course_slug}/modules/{module_id}{anchor}"
 
 
-def _course(registry: RegistryDep, slug: str) -> Course:
+def _course(registry: RegistryDep, slug: str, user: User | None) -> Course:
     course = registry.get(slug)
-    if course is None:
+    # A draft course is visible to authors and admins only; anonymous posts may still park.
+    if course is None or (user is not None and not learning.can_see(course, user)):
         raise HTTPException(status_code=404)
     return course
 
@@ -100,7 +101,7 @@ def reflection_page(
     activity_id: str,
 ) -> Response:
     """One reflection prompt on its own page, with the writing form."""
-    course = _course(registry, slug)
+    course = _course(registry, slug, user)
     return _reflection_page(request, session, user, course, activity_id)
 
 
@@ -152,7 +153,7 @@ def reflection_post(
     action: FormStr = "submit",
 ) -> Response:
     """Save the draft or submit; an expired login parks the text instead of losing it."""
-    course = _course(registry, slug)
+    course = _course(registry, slug, user)
     module, _ = _block(course, activity_id)
     share = shared == "1"
     if user is None:
@@ -202,7 +203,7 @@ def reflection_autosave(
     text: FormStr = "",
 ) -> Response:
     """htmx autosave: saves the draft and answers with a short status line."""
-    course = _course(registry, slug)
+    course = _course(registry, slug, user)
     _block(course, activity_id)
     message = "Draft saved automatically at {time} UTC. Only you can see drafts."
     if user is None:
