@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
     from app.datasets.explore import ExploreSpec
@@ -40,9 +40,11 @@ class Reflection:
 
 
 if TYPE_CHECKING:
-    Block = MarkdownBlock | Reflection | ExploreSpec | ExerciseSpec
+    ActivityBlock = Reflection | ExerciseSpec
+    DirectiveBlock = Reflection | ExploreSpec | ExerciseSpec
+    Block = MarkdownBlock | DirectiveBlock
 else:
-    Block = Any
+    ActivityBlock = DirectiveBlock = Block = Any
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,12 @@ class Module:
     content_hash: str
 
     @property
-    def activities(self) -> tuple[Block, ...]:
+    def activities(self) -> tuple[ActivityBlock, ...]:
         """The blocks a learner answers (reflections and exercises), in order."""
-        return tuple(b for b in self.blocks if b.kind in ACTIVITY_KINDS)
+        return tuple(cast("ActivityBlock", b) for b in self.blocks if b.kind in ACTIVITY_KINDS)
 
     @property
-    def required_activities(self) -> tuple[Block, ...]:
+    def required_activities(self) -> tuple[ActivityBlock, ...]:
         """The activities that count towards completing the module."""
         return tuple(b for b in self.activities if getattr(b, "required", True))
 
@@ -108,13 +110,15 @@ class Course:
     activity_hashes: Mapping[str, str] = field(default_factory=dict)
     activity_previous_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _modules_by_id: Mapping[str, Module] = field(default_factory=dict, repr=False, compare=False)
-    _blocks_by_id: Mapping[str, tuple[Module, Block]] = field(
+    _blocks_by_id: Mapping[str, tuple[Module, DirectiveBlock]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         modules = {m.id: m for m in self.modules}
-        blocks = {b.id: (m, b) for m in self.modules for b in m.blocks if b.kind != "markdown"}
+        blocks = {
+            b.id: (m, b) for m in self.modules for b in m.blocks if not isinstance(b, MarkdownBlock)
+        }
         object.__setattr__(self, "_modules_by_id", modules)
         object.__setattr__(self, "_blocks_by_id", blocks)
 
@@ -132,14 +136,14 @@ class Course:
         """The module with this stable id, or None."""
         return self._modules_by_id.get(module_id)
 
-    def activity(self, activity_id: str) -> tuple[Module, Block] | None:
+    def activity(self, activity_id: str) -> tuple[Module, ActivityBlock] | None:
         """The (module, block) of a reflection or exercise with this id, or None."""
         found = self._blocks_by_id.get(activity_id)
         if found is None or found[1].kind not in ACTIVITY_KINDS:
             return None
-        return found
+        return found[0], cast("ActivityBlock", found[1])
 
-    def block(self, block_id: str) -> tuple[Module, Block] | None:
+    def block(self, block_id: str) -> tuple[Module, DirectiveBlock] | None:
         """The (module, block) of any directive block (explore too) with this id, or None."""
         return self._blocks_by_id.get(block_id)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from app.content.course import Block, Reflection
+from app.content.course import DirectiveBlock, Reflection
 from app.content.markdown import Directive, LinkContext, Rendered, render_markdown
 from app.content.problems import SpecError, did_you_mean
 from app.content.schema import ID_PATTERN, ReflectionSchema, schema_messages
@@ -45,7 +45,7 @@ def build_directive(
     ctx: LinkContext,
     datasets: Mapping[str, Dataset],
     out: Rendered,
-) -> tuple[Block, str, tuple[str, ...]] | None:
+) -> tuple[DirectiveBlock, str, tuple[str, ...]] | None:
     """Build one directive's block, or record why it cannot be built and return None.
 
     Returns ``(block, body_hash, previous_ids)``.
@@ -115,7 +115,7 @@ def _build_reflection(
     markdown: Callable[[str], str],
     out: Rendered,
     prefix: str,
-) -> Block | None:
+) -> DirectiveBlock | None:
     try:
         spec = ReflectionSchema.model_validate(body)
     except ValidationError as exc:
@@ -139,7 +139,7 @@ def _build_explore(
     markdown: Callable[[str], str],
     out: Rendered,
     prefix: str,
-) -> Block | None:
+) -> DirectiveBlock | None:
     from app.datasets.explore import build_explore
 
     return build_explore(block_id, body, datasets)
@@ -153,13 +153,13 @@ def _build_exercise(
     markdown: Callable[[str], str],
     out: Rendered,
     prefix: str,
-) -> Block | None:
+) -> DirectiveBlock | None:
     from app.exercises.spec import build_exercise
 
     return build_exercise(block_id, body, datasets, markdown)
 
 
-_BUILDERS: dict[str, Callable[..., Block | None]] = {
+_BUILDERS: dict[str, Callable[..., DirectiveBlock | None]] = {
     "reflection": _build_reflection,
     "explore": _build_explore,
     "exercise": _build_exercise,

@@ -122,7 +122,9 @@ def _line_of(inline: Token, needle: str, offset: int) -> int:
     return start
 
 
-def resolve_url(url: str, ctx: LinkContext, *, image: bool) -> tuple[str | None, str | None, str]:
+def resolve_url(
+    url: str, ctx: LinkContext, *, image: bool
+) -> tuple[str | None, str | None, Severity]:
     """``(new_url, problem, severity)``: a site URL for a course-relative link, or a reason
     why the link cannot be used."""
     if not url or url.startswith("#"):

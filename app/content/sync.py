@@ -71,15 +71,27 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
     session.flush()
     assert record.id is not None
 
-    modules = list(session.exec(select(ModuleRecord).where(ModuleRecord.course_id == record.id)))
-    existing_modules = _by_stable_id(modules)
+    module_rows = _sync_modules(session, course=course, course_id=record.id, report=report)
+    _sync_activities(
+        session, course=course, course_id=record.id, module_rows=module_rows, report=report
+    )
+    session.commit()
+    return report
+
+
+def _sync_modules(
+    session: Session, *, course: Course, course_id: int, report: SyncReport
+) -> dict[str, ModuleRecord]:
+    now = utcnow()
+    modules = list(session.exec(select(ModuleRecord).where(ModuleRecord.course_id == course_id)))
+    existing = _by_stable_id(modules)
     claimed: set[int] = set()
     module_rows: dict[str, ModuleRecord] = {}
     for module in course.modules:
-        row, old = _match(existing_modules, module.id, module.previous_ids, claimed)
+        row, old = _match(existing, module.id, module.previous_ids, claimed)
         if row is None:
             row = ModuleRecord(
-                course_id=record.id,
+                course_id=course_id,
                 stable_id=module.id,
                 title=module.title,
                 content_hash=module.content_hash,
@@ -99,30 +111,41 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
         assert row.id is not None
         claimed.add(row.id)
         module_rows[module.id] = row
-    for row in modules:
-        if row.id not in claimed and row.retired_at is None:
-            row.retired_at = now
-            report.retired.append(f"module {row.stable_id}")
+    for stale in modules:
+        if stale.id not in claimed and stale.retired_at is None:
+            stale.retired_at = now
+            report.retired.append(f"module {stale.stable_id}")
+    return module_rows
 
+
+def _sync_activities(
+    session: Session,
+    *,
+    course: Course,
+    course_id: int,
+    module_rows: dict[str, ModuleRecord],
+    report: SyncReport,
+) -> None:
+    now = utcnow()
     activities = list(
-        session.exec(select(ActivityRecord).where(ActivityRecord.course_id == record.id))
+        session.exec(select(ActivityRecord).where(ActivityRecord.course_id == course_id))
     )
-    existing_activities = _by_stable_id(activities)
-    claimed = set()
+    existing = _by_stable_id(activities)
+    claimed: set[int] = set()
     for module in course.modules:
+        module_pk = module_rows[module.id].id
+        assert module_pk is not None
         for block in module.activities:
             previous = course.activity_previous_ids.get(block.id, ())
-            row, old = _match(existing_activities, block.id, previous, claimed)
+            row, old = _match(existing, block.id, previous, claimed)
             # Exercises hash their computed answer keys too (a data change is a content change).
             body_hash = getattr(block, "content_hash", "") or course.activity_hashes.get(
                 block.id, ""
             )
-            module_id = module_rows[module.id].id
-            assert module_id is not None
             if row is None:
                 row = ActivityRecord(
-                    course_id=record.id,
-                    module_id=module_id,
+                    course_id=course_id,
+                    module_id=module_pk,
                     stable_id=block.id,
                     kind=block.kind,
                     content_hash=body_hash,
@@ -134,7 +157,7 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
             if row.retired_at is not None:
                 report.restored.append(f"activity {block.id}")
             row.stable_id = block.id
-            row.module_id = module_id
+            row.module_id = module_pk
             row.kind = block.kind
             row.required = bool(getattr(block, "required", True))
             row.content_hash = body_hash
@@ -142,12 +165,10 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
             session.flush()
             assert row.id is not None
             claimed.add(row.id)
-    for row in activities:
-        if row.id not in claimed and row.retired_at is None:
-            row.retired_at = now
-            report.retired.append(f"activity {row.stable_id}")
-    session.commit()
-    return report
+    for stale in activities:
+        if stale.id not in claimed and stale.retired_at is None:
+            stale.retired_at = now
+            report.retired.append(f"activity {stale.stable_id}")
 
 
 def sync_courses(engine: Engine, courses: list[Course]) -> dict[str, SyncReport]:
@@ -243,8 +264,9 @@ def orphaned_learner_data(session: Session, *, course: Course) -> list[Problem]:
     ).all()
     stored_modules = {row.stable_id for row in module_rows}
     new_modules = [m for m in course.modules if m.id not in stored_modules]
+    # Retired rows count too: in development the watcher may have synced (and retired) first.
     for row in module_rows:
-        if row.stable_id in known_modules or row.id is None or row.retired_at is not None:
+        if row.stable_id in known_modules or row.id is None:
             continue
         count = _dependent_counts(session, "module", [row.id]) + _module_progress_count(
             session, record.id, row.stable_id
@@ -262,13 +284,13 @@ def orphaned_learner_data(session: Session, *, course: Course) -> list[Problem]:
     ).all()
     stored_activities = {row.stable_id for row in activity_rows}
     new_activities = sorted(activity_ids - stored_activities)
-    for row in activity_rows:
-        if row.stable_id in known_activities or row.id is None or row.retired_at is not None:
+    for activity in activity_rows:
+        if activity.stable_id in known_activities or activity.id is None:
             continue
-        count = _dependent_counts(session, "activity", [row.id])
+        count = _dependent_counts(session, "activity", [activity.id])
         if count:
             problems.append(
-                _vanished("activity", row.stable_id, count, course_file, new_activities)
+                _vanished("activity", activity.stable_id, count, course_file, new_activities)
             )
     return problems
 
@@ -283,7 +305,10 @@ def _vanished(kind: str, old: str, count: int, file: str, new_ids: list[str]) ->
             "so learners keep their progress"
         )
     else:
-        message += "the data is kept (retired); restore the id to bring it back"
+        message += (
+            f"the data is kept (retired). If you renamed it, add 'previous_ids: [{old}]' to the "
+            f"new {kind}'s {where}; if you removed it on purpose, nothing needs doing"
+        )
     return Problem(file, 0, message, severity)
 
 

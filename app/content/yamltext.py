@@ -102,7 +102,7 @@ def parse_yaml(text: str, *, offset: int = 0) -> YamlDoc:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
-        if exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
             what += f" (the construct began on line {exc.context_mark.line + 1 + offset})"
         raise YamlProblem(f"YAML syntax error: {what}", line=line) from exc
     except yaml.YAMLError as exc:

@@ -177,3 +177,15 @@ def test_rename_without_previous_ids_is_reported(session: Session, course_dir: P
         "id: looking-at-data\nprevious_ids: [data]\n",
     )
     assert orphaned_learner_data(session, course=_load(course_dir)) == []
+
+
+def test_rename_already_synced_is_still_reported(session: Session, course_dir: Path) -> None:
+    sync_course(session, course=_load(course_dir))
+    _progress_on(session, "sample-course", "data")
+    _edit(course_dir / "modules" / "02-data.md", "id: data\n", "id: looking-at-data\n")
+    renamed = _load(course_dir)
+    sync_course(session, course=renamed)  # e.g. the development watcher got there first
+    [problem] = orphaned_learner_data(session, course=renamed)
+    assert problem.severity == "warning"
+    assert "module id 'data' is gone but 1 learner record(s) refer to it" in problem.message
+    assert "add 'previous_ids: [data]'" in problem.message
