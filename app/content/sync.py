@@ -39,17 +39,39 @@ def _by_stable_id(rows: list[R]) -> dict[str, R]:
 
 
 def _match(
-    existing: dict[str, R], new_id: str, previous_ids: tuple[str, ...], claimed: set[int]
+    session: Session,
+    existing: dict[str, R],
+    new_id: str,
+    previous_ids: tuple[str, ...],
+    claimed: set[int],
 ) -> tuple[R | None, str | None]:
-    """The row for ``new_id``: its own, else the row of one of its previous ids."""
-    row = existing.get(new_id)
-    if row is not None and row.id not in claimed:
-        return row, None
+    """The row for ``new_id``: its own, else the row of one of its previous ids.
+
+    When both exist (a rename was synced before ``previous_ids`` was added), the row with
+    more learner data wins; the other is parked under a spare id and retired, so the
+    learners' work follows the id the author meant.
+    """
+    candidates: list[tuple[R, str | None]] = []
+    own = existing.get(new_id)
+    if own is not None and own.id not in claimed:
+        candidates.append((own, None))
     for old in previous_ids:
         row = existing.get(old)
         if row is not None and row.id not in claimed:
-            return row, old
-    return None, None
+            candidates.append((row, old))
+    if not candidates:
+        return None, None
+    if len(candidates) == 1:
+        return candidates[0]
+    table = "module" if isinstance(candidates[0][0], ModuleRecord) else "activity"
+    counts = [_dependent_counts(session, table, [row.id]) if row.id else 0 for row, _ in candidates]
+    best = max(range(len(candidates)), key=lambda i: (counts[i], candidates[i][1] is not None))
+    chosen, chosen_old = candidates[best]
+    if own is not None and chosen is not own:
+        own.stable_id = f"{new_id}~{own.id}"[-100:]
+        own.retired_at = own.retired_at or utcnow()
+        session.flush()
+    return chosen, chosen_old
 
 
 def sync_course(session: Session, *, course: Course) -> SyncReport:
@@ -88,7 +110,7 @@ def _sync_modules(
     claimed: set[int] = set()
     module_rows: dict[str, ModuleRecord] = {}
     for module in course.modules:
-        row, old = _match(existing, module.id, module.previous_ids, claimed)
+        row, old = _match(session, existing, module.id, module.previous_ids, claimed)
         if row is None:
             row = ModuleRecord(
                 course_id=course_id,
@@ -137,7 +159,7 @@ def _sync_activities(
         assert module_pk is not None
         for block in module.activities:
             previous = course.activity_previous_ids.get(block.id, ())
-            row, old = _match(existing, block.id, previous, claimed)
+            row, old = _match(session, existing, block.id, previous, claimed)
             # Exercises hash their computed answer keys too (a data change is a content change).
             body_hash = getattr(block, "content_hash", "") or course.activity_hashes.get(
                 block.id, ""

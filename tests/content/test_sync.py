@@ -189,3 +189,40 @@ def test_rename_already_synced_is_still_reported(session: Session, course_dir: P
     assert problem.severity == "warning"
     assert "module id 'data' is gone but 1 learner record(s) refer to it" in problem.message
     assert "add 'previous_ids: [data]'" in problem.message
+
+
+def test_previous_ids_added_after_a_synced_rename_reclaim_the_data(
+    session: Session, course_dir: Path
+) -> None:
+    from app.reflections.models import LearnerReflection
+
+    sync_course(session, course=_load(course_dir))
+    old_pk = _activities(session)["data-reflection"].id
+    user = make_user(session)
+    course_pk = course_record_id(session, course_slug="sample-course")
+    session.add(
+        LearnerReflection(
+            user_id=user.id,
+            course_id=course_pk,
+            activity_id=old_pk,
+            activity_stable_id="data-reflection",
+            module_stable_id="data",
+            module_title="Looking at data",
+            prompt_html="<p>What do you notice?</p>",
+        )
+    )
+    session.commit()
+    path = course_dir / "modules" / "02-data.md"
+    _edit(path, "{reflection} data-reflection\n", "{reflection} noticing\n")
+    sync_course(session, course=_load(course_dir))  # synced before the author fixed it
+    assert _activities(session)["data-reflection"].retired_at is not None
+    _edit(
+        path, "{reflection} noticing\n", "{reflection} noticing\nprevious_ids: [data-reflection]\n"
+    )
+    report = sync_course(session, course=_load(course_dir))
+    assert report.renamed == ["activity data-reflection -> noticing"]
+    activities = _activities(session)
+    assert activities["noticing"].id == old_pk and activities["noticing"].retired_at is None
+    parked = [a for key, a in activities.items() if key.startswith("noticing~")]
+    assert len(parked) == 1 and parked[0].retired_at is not None
+    assert orphaned_learner_data(session, course=_load(course_dir)) == []
