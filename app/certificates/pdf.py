@@ -82,8 +82,8 @@ def certificate_pdf(
     pdf.set_x(30)
     pdf.multi_cell(width - 60, 9, course_title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 14)
-    pdf.set_x(20)
     pdf.ln(2)
+    pdf.set_x(20)
     pdf.cell(
         width - 40,
         8,
