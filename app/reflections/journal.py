@@ -104,7 +104,7 @@ def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Wh
 def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> list[JournalCourse]:
     """Every reflection the user has written (drafts too), by course and module order."""
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # SQLModel types at most four columns
             LearnerReflection,
             ReflectionRevision,
             CourseRecord.slug,

@@ -118,7 +118,7 @@ def _day_start(day: date) -> datetime:
 def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
     """The select of (reflection, latest revision, learner, org name, course) staff may see."""
     stmt = (
-        select(
+        select(  # type: ignore[call-overload]  # SQLModel types at most four columns
             LearnerReflection,
             ReflectionRevision,
             User.display_name,

@@ -133,6 +133,7 @@ def _reflection_block(course: Course, activity_id: str) -> tuple[Module, Reflect
     if found is None or found[1].kind != "reflection":
         raise ReflectionNotFound(activity_id)
     module, block = found
+    assert isinstance(block, ReflectionBlock)
     return module, block
 
 
