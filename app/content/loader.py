@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import ValidationError
 
 from app.content.course import Block, Course, MarkdownBlock, Module, Survey, SurveyItem
+from app.content.datafiles import load_course_datasets, read_yaml_file
 from app.content.directives import build_directive
 from app.content.files import FileProblem, check_inside, read_text
 from app.content.markdown import (
@@ -27,7 +28,7 @@ from app.content.markdown import (
     render_markdown,
     split_module_body,
 )
-from app.content.problems import Problem, SpecError
+from app.content.problems import Problem
 from app.content.schema import CourseSchema, FrontMatterSchema, schema_messages
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
 
@@ -94,16 +95,6 @@ class _Collector:
         return any(p.severity == "error" for p in self.problems)
 
 
-def _read_yaml(path: Path, out: _Collector) -> YamlDoc | None:
-    try:
-        return parse_yaml(read_text(path, out.content_root))
-    except FileProblem as exc:
-        out.add(path, exc.line, exc.message)
-    except YamlProblem as exc:
-        out.add(path, exc.line, exc.message)
-    return None
-
-
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     """``(front_matter, body, body_offset)``, or None when the file has no front matter."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
@@ -160,55 +151,6 @@ def _read_module(path: Path, name: str, position: int, out: _Collector) -> _Modu
             out.add(path, line, f"front matter: {message}")
         return None
     return _ModuleSource(name, path, text, front, body, offset, position, doc.line_of("id"))
-
-
-_SPEC_PREFIX = re.compile(r"^[\w.-]+\.(csv|ya?ml):\s*(line \d+:\s*)?")
-
-
-def _load_datasets(course_dir: Path, out: _Collector) -> dict[str, Dataset]:
-    folder = course_dir / "datasets"
-    if not folder.is_dir():
-        return {}
-    from app.datasets.loader import load_dataset
-
-    datasets: dict[str, Dataset] = {}
-    schemas = {p.stem: p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")}
-    csvs = {p.stem: p for p in folder.iterdir() if p.suffix == ".csv"}
-    for stem in sorted(set(csvs) - set(schemas)):
-        out.add(csvs[stem], 0, f"dataset '{stem}' has no schema: add datasets/{stem}.yaml")
-    for stem, schema_path in sorted(schemas.items()):
-        csv_path = csvs.get(stem)
-        if csv_path is None:
-            out.add(schema_path, 0, f"dataset '{stem}' has no data: add datasets/{stem}.csv")
-            continue
-        try:
-            check_inside(csv_path, out.content_root)
-        except FileProblem as exc:
-            out.add(csv_path, 0, exc.message)
-            continue
-        doc = _read_yaml(schema_path, out)
-        if doc is None:
-            continue
-        try:
-            datasets[stem] = load_dataset(stem, csv_path, schema_path)
-        except SpecError as exc:
-            message = _SPEC_PREFIX.sub("", exc.message)
-            key = exc.key or _key_in_message(message, doc)
-            if key:
-                out.add(schema_path, doc.line_of(key), message)
-            elif exc.line and csv_path.name in exc.message:
-                out.add(csv_path, exc.line, message)
-            else:
-                out.add(schema_path, exc.line or 0, message)
-    return datasets
-
-
-def _key_in_message(message: str, doc: YamlDoc) -> str | None:
-    """A dotted key that a message starts with (``"measures.rate: ..."``), if the file has it."""
-    found = re.match(r"^([\w.-]+):", message)
-    if found and found.group(1) in doc.lines:
-        return found.group(1)
-    return None
 
 
 def _check_module_files(
@@ -346,7 +288,7 @@ def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | Non
             + "course.yaml is missing; every course folder needs one (see docs/authoring.md)",
         )
         return None
-    doc = _read_yaml(course_yaml, out)
+    doc = read_yaml_file(course_yaml, out)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
@@ -398,7 +340,7 @@ def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | Non
         module_ids[f"modules/{name}"] = source.front.id
         sources.append(source)
 
-    datasets = _load_datasets(course_dir, out)
+    datasets = load_course_datasets(course_dir, out)
     root_ctx = LinkContext(
         slug=schema.slug,
         course_root=course_dir,
