@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,6 +140,12 @@ class ExploreView:
     @property
     def measure_description(self) -> str:
         return self.result.measure.description
+
+    @property
+    def key(self) -> str:
+        """A short id of this view, so each new chart element has its own DOM id."""
+        text = repr(sorted(query_to_params(self.query).items()))
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:10]
 
     def query_params(self) -> dict[str, str]:
         """The form fields that reproduce this view (for the CSV link)."""

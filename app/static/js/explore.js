@@ -9,6 +9,9 @@
   var base = script ? script.src.replace(/js\/explore\.js(\?.*)?$/, "vendor/") : "/static/vendor/";
   var libs = ["vega.min.js", "vega-lite.min.js", "vega-interpreter.js", "vega-embed.min.js"];
   var loading = null;
+  // htmx is configured not to keep <script> elements of swapped content (allowScriptTags:
+  // false), which would drop the JSON spec too; read the specs from the raw response first.
+  var pending = {};
 
   function loadOne(name) {
     return new Promise(function (resolve, reject) {
@@ -34,10 +37,13 @@
   }
 
   function draw(el) {
-    var source = document.getElementById(el.getAttribute("data-chart-spec"));
-    if (!source) { return; }
+    var specId = el.getAttribute("data-chart-spec");
+    var source = document.getElementById(specId);
+    var text = source ? source.textContent : pending[specId];
+    if (!text) { return; }
+    delete pending[specId];
     var spec;
-    try { spec = JSON.parse(source.textContent); } catch (e) { fail(el); return; }
+    try { spec = JSON.parse(text); } catch (e) { fail(el); return; }
     window.vegaEmbed(el, spec, {
       actions: false,
       renderer: "svg",
@@ -66,5 +72,13 @@
   } else {
     render(document);
   }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var html = event.detail && event.detail.serverResponse;
+    if (typeof html !== "string" || html.indexOf("application/json") < 0) { return; }
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    Array.prototype.forEach.call(doc.querySelectorAll('script[type="application/json"][id]'), function (s) {
+      pending[s.id] = s.textContent;
+    });
+  });
   document.addEventListener("htmx:load", function (event) { render(event.target); });
 })();

@@ -1,0 +1,64 @@
+"""The explorer and an exercise in a real browser under the app's CSP (no eval, no inline)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from app.config import Settings, get_settings
+from tests.e2e.conftest import browser, live_server, page, screenshot  # noqa: F401
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytestmark = pytest.mark.e2e
+CSP_WATCH = """() => {
+  window._csp = [];
+  document.addEventListener("securitypolicyviolation",
+    e => window._csp.push([e.target.id, e.target.tagName, e.violatedDirective]));
+}"""
+COURSES = Path(__file__).parents[1] / "exercises" / "fixtures" / "courses"
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Serve the data fixture course."""
+    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(COURSES))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def test_chart_draws_updates_in_place_and_exercise_grades(page, session) -> None:  # noqa: F811
+    """Vega draws under CSP, htmx swaps the result, the exercise answers in place."""
+    user = make_user(session)
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/courses/data-course")
+    page.get_by_role("button", name="Enroll").first.click()
+    page.goto("/courses/data-course/modules/gaps")
+    page.evaluate(CSP_WATCH)
+    chart = page.locator("#explore-absence-explorer .explore-chart")
+    expect(chart).to_have_attribute("data-chart-ready", "true", timeout=15000)
+    expect(chart.locator("svg")).to_have_count(1)
+    screenshot(page, "explorer-chart")
+    page.get_by_label("Group by").select_option("school")
+    expect(page.locator(".explore-table tbody th").first).to_have_text("Cedar High")
+    expect(page.locator("#explore-absence-explorer .explore-chart")).to_have_attribute(
+        "data-chart-ready", "true", timeout=15000
+    )
+    assert page.url.endswith("/modules/gaps")  # updated in place
+    box = page.locator("#el-gap").get_by_label("Your answer (pp)")
+    box.fill("twelve")
+    page.locator("#el-gap").get_by_role("button", name="Check my answer").click()
+    expect(page.locator("#el-gap [role=status]")).to_contain_text("not a number")
+    expect(page.locator("#el-gap").get_by_label("Your answer (pp)")).to_have_value("twelve")
+    screenshot(page, "exercise-format-error")
+    assert page.evaluate("() => window._csp") == []
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], (
+        page.console_errors
+    )
+    assert page.console_errors == []
