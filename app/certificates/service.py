@@ -106,7 +106,7 @@ def issue(
     for _ in range(5):
         certificate = Certificate(
             code=new_code(),
-            enrollment_id=enrollment.id,
+            enrollment_id=enrollment.id or 0,
             user_id=user.id,
             course_id=enrollment.course_id,
             name=printed,

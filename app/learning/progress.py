@@ -223,7 +223,7 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
         module = course.module(mid)
         row = row_for(rows, module) if module is not None else None
         if row is None:
-            row = ModuleProgress(enrollment_id=enrollment.id, module_id=mid)
+            row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=mid)
         row.completed_at = now
         session.add(row)
     changed = bool(newly_complete) or enrollment.percent != progress.percent

@@ -139,7 +139,7 @@ def record_visit(session: Session, *, enrollment: Enrollment, module: Module) ->
     if fresh:
         return
     if row is None:
-        row = ModuleProgress(enrollment_id=enrollment.id, module_id=module.id)
+        row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=module.id)
     if row.first_viewed_at is None:
         row.first_viewed_at = now
     row.last_viewed_at = now
@@ -172,7 +172,9 @@ def mark_done(session: Session, *, enrollment: Enrollment, course: Course, modul
     if status is not None and status.locked:
         raise LearningError("This module is locked until you complete the one before it.")
     rows = {r.module_id: r for r in _rows(session, enrollment)}
-    row = row_for(rows, module) or ModuleProgress(enrollment_id=enrollment.id, module_id=module.id)
+    row = row_for(rows, module) or ModuleProgress(
+        enrollment_id=enrollment.id or 0, module_id=module.id
+    )
     now = utcnow()
     if row.first_viewed_at is None:
         row.first_viewed_at = now

@@ -120,7 +120,7 @@ def save_survey(
     existing = {a.item_id: a for a in _answers(session, response)}
     for item_id, value in form.answers.items():
         row = existing.get(item_id) or SurveyAnswer(
-            response_id=response.id, item_id=item_id, value=value
+            response_id=response.id or 0, item_id=item_id, value=value
         )
         row.value = value
         session.add(row)

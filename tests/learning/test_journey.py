@@ -236,3 +236,26 @@ def test_enroll_link_from_elsewhere_asks_before_enrolling(client, session):
     assert form["method"] == "post" and form.select_one("input[name=cohort]")["value"] == "X1"
     assert _enrollments(session) == []
     assert csrf(client)
+
+
+def test_authors_and_admins_see_draft_course_pages_marked_as_draft(client, session):
+    login(client, make_user(session, role="author"))
+    page = soup(client.get("/courses/draft-course"))
+    assert "draft" in page.select_one("main .flash-info").get_text()
+    assert "Draft Course" not in [a.get_text() for a in soup(client.get("/courses")).select("h2 a")]
+
+
+def test_my_learning_is_where_login_lands_and_lists_only_active_enrollments(client, session):
+    user = make_user(session)
+    response = login(client, user)
+    assert response.headers["location"].endswith("/me")
+    empty = soup(client.get("/me"))
+    assert "not enrolled in a course yet" in empty.select_one("main").get_text()
+    enroll(client, "free-course")
+    enroll(client)
+    client.get("/courses/free-course/modules/two")
+    cards = soup(client.get("/me")).select(".enrollment-card")
+    titles = [c.select_one("h2").get_text(strip=True) for c in cards]
+    assert titles == ["Free-Order Course", "Journey Course: Reading Data Together"]
+    resume = cards[0].select_one("a[role=button]")
+    assert resume["href"].endswith("/courses/free-course/modules/two")
