@@ -313,3 +313,42 @@ def test_retired_prompt_keeps_the_text_in_the_journal(app, client, session: Sess
     assert "What will you try next?" in markdown
     # Writing to the retired prompt is no longer possible, and says so with a 404.
     assert write(client, "r2", "more words here").status_code == 404
+
+
+def test_parked_text_for_a_retired_prompt_is_shown_to_copy(app, client, session: Session, course):
+    learner = enrolled_learner(session, course)
+    login(client, learner)
+    _expire_logins(session, learner.id)
+    write(client, "r2", "words for a prompt about to vanish")
+    retire_r2(app, session)
+    post_form(client, "/login", {"email": learner.email, "password": DEFAULT_PASSWORD})
+    response = client.get("/reflections/restore")
+    assert response.status_code == 409
+    assert textarea_value_by_id(response, "parked-text") == "words for a prompt about to vanish"
+
+
+def textarea_value_by_id(response, element_id: str) -> str:  # type: ignore[no-untyped-def]
+    area = BeautifulSoup(response.text, "html.parser").find("textarea", id=element_id)
+    value = area.get_text()
+    return value[1:] if value.startswith("\n") else value
+
+
+def test_simultaneous_double_submit_makes_one_submission(engine, app, client, session, course):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.db import open_session
+
+    learner = enrolled_learner(session, course)
+
+    def submit_once() -> bool:
+        with open_session(write=True, engine=engine) as db:
+            result = reflections.submit(
+                db, user=learner, course=course, activity_id="r1", text="one two three", shared=True
+            )
+            return result.duplicate
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        duplicates = list(pool.map(lambda _: submit_once(), range(4)))
+    assert sorted(duplicates) == [False, True, True, True]
+    row = reflection_row(session, learner.id, "r1")
+    assert revision_texts(session, row.id) == ["one two three"]
