@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 
 import segno
 from fpdf import FPDF
 
-FONT_DIR = Path(__file__).parent / "fonts"
-FONT = "DejaVu"
+from app.fonts import FONT_FAMILY as FONT
+from app.fonts import add_unicode_font
 
 
 def _date(value: datetime) -> str:
@@ -45,8 +44,7 @@ def certificate_pdf(
     pdf.set_author("Groundwork")
     pdf.set_creator("Groundwork")
     pdf.set_lang("en")
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_unicode_font(pdf)
     pdf.set_auto_page_break(auto=False)
     pdf.add_page()
     width, height = pdf.w, pdf.h

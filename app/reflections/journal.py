@@ -15,16 +15,12 @@ from fpdf import FPDF
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.config import ROOT
 from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
+from app.fonts import add_unicode_font
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.reflections.service import FeedbackView, RevisionView, feedback_for, revisions
 from app.reflections.text import html_to_text
-
-FONT_DIR = ROOT / "app" / "static" / "fonts"
-FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 
 @dataclass(frozen=True)
@@ -262,8 +258,7 @@ def journal_pdf(user: User, courses: list[JournalCourse], *, now: datetime) -> b
     pdf = _JournalPdf(format="A4")
     pdf.set_title(f"Reflection journal: {user.display_name}")
     pdf.set_author("Groundwork")
-    pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    add_unicode_font(pdf)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     width = pdf.epw
