@@ -85,6 +85,7 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
         )
         session.add(record)
         report.created.append(f"course {course.slug}")
+    changed = record.content_hash != course.version
     record.title = course.title[:300]
     record.status = course.status
     record.content_hash = course.version
@@ -97,6 +98,11 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
     _sync_activities(
         session, course=course, course_id=record.id, module_rows=module_rows, report=report
     )
+    if changed:
+        # Stored progress (what reports read) is re-measured against the current modules.
+        from app.learning import progress  # learning builds on content: import at use
+
+        progress.recompute_course(session, course=course, course_id=record.id)
     session.commit()
     return report
 

@@ -186,3 +186,14 @@ def test_recompute_course_remeasures_without_touching_activity_time(session, don
         progress_module.recompute_course(session, course=shorter, course_id=enrollment.course_id)
         == 0
     )
+
+
+def test_syncing_a_changed_course_remeasures_stored_progress(session, done):
+    course = _course("free-course")
+    enrollment = _enrolled(session, course)
+    learning.mark_done(session, enrollment=enrollment, course=course, module=course.modules[0])
+    session.commit()
+    assert enrollment.percent == 50
+    sync_course(session, course=replace(course, modules=course.modules[:1], version="v2"))
+    session.expire_all()
+    assert session.exec(select(Enrollment)).one().percent == 100
