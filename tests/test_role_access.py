@@ -42,6 +42,12 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/reflections.csv", STAFF),
     ("GET", "/admin/users", ADMINS),
     ("POST", "/admin/users/1", ADMINS),
+    # Data explorer (enrolled learners, or authors/admins in preview) and exercises (enrolled
+    # learners only; nobody is enrolled here, so every role gets 404).
+    ("GET", "/courses/data-for-liberation/explore/first-look", AUTHORS),
+    ("GET", "/courses/data-for-liberation/explore/first-look/view.csv", AUTHORS),
+    ("POST", "/courses/data-for-liberation/exercises/mirror-not-verdict/attempts", set()),
+    ("POST", "/courses/data-for-liberation/exercises/mirror-not-verdict/hint", set()),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]
