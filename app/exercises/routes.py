@@ -33,6 +33,9 @@ def _learner_context(
     return course, enrollment
 
 
+LOCKED = "This module is not open yet: complete the earlier modules first."
+
+
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -77,15 +80,18 @@ def submit_attempt(
     except exercises.ExerciseNotFound:
         raise HTTPException(status_code=404) from None
     given: str | list[str] = answer if spec.type == "multi" else (answer[0] if answer else "")
-    outcome = exercises.submit_attempt(
-        session,
-        user=user,
-        enrollment=enrollment,
-        course=course,
-        activity_id=activity_id,
-        answer=given,
-        submission_key=submission_key,
-    )
+    try:
+        outcome = exercises.submit_attempt(
+            session,
+            user=user,
+            enrollment=enrollment,
+            course=course,
+            activity_id=activity_id,
+            answer=given,
+            submission_key=submission_key,
+        )
+    except exercises.ExerciseLocked:
+        raise HTTPException(status_code=403, detail=LOCKED) from None
     if _is_htmx(request):
         return _fragment(request, course, activity_id, outcome.state)
     if not outcome.result.counts_as_attempt:
@@ -125,6 +131,8 @@ def reveal_hint(
         )
     except exercises.ExerciseNotFound:
         raise HTTPException(status_code=404) from None
+    except exercises.ExerciseLocked:
+        raise HTTPException(status_code=403, detail=LOCKED) from None
     if _is_htmx(request):
         return _fragment(request, course, activity_id, state)
     return _back(request, course, activity_id)

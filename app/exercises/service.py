@@ -36,6 +36,23 @@ class ExerciseNotFound(Exception):
     """No such exercise in this course (routes answer 404)."""
 
 
+class ExerciseLocked(Exception):
+    """The exercise is in a module the course's sequencing has not opened yet."""
+
+
+def _check_open(
+    session: Session, *, enrollment: Enrollment, course: Course, module: Module
+) -> None:
+    """Refuse answers in a module that sequential courses keep locked."""
+    if course.sequencing != "sequential":
+        return
+    status = progress.course_progress(session, enrollment=enrollment, course=course).status(
+        module.id
+    )
+    if status is not None and status.locked:
+        raise ExerciseLocked(module.id)
+
+
 @dataclass(frozen=True)
 class AttemptView:
     """One past attempt as the learner sees it (their own answer, never the key)."""
@@ -278,6 +295,7 @@ def submit_attempt(
     attempts nothing more is stored.
     """
     module, spec = exercise_block(course, activity_id)
+    _check_open(session, enrollment=enrollment, course=course, module=module)
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
     key = (submission_key or "").strip()[:64] or secrets.token_urlsafe(16)
     for _ in range(2):  # a concurrent double submit loses the race once, then sees the winner
@@ -350,7 +368,8 @@ def reveal_hint(
     session: Session, *, user: User, enrollment: Enrollment, course: Course, activity_id: str
 ) -> ExerciseBlockState:
     """Open the next hint (one at a time); commit."""
-    _, spec = exercise_block(course, activity_id)
+    module, spec = exercise_block(course, activity_id)
+    _check_open(session, enrollment=enrollment, course=course, module=module)
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
     row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
     variant = _variant(spec, user.id or 0, row)

@@ -145,3 +145,16 @@ def _wrong_choice(client, user) -> str:
     spec = spec_of(client, "top-school")
     variant = spec.variant(variant_for(spec, user.id))
     return next(c.id for c in variant.choices if c.id not in variant.answer.choice_ids)
+
+
+def test_locked_module_refuses_answers_until_opened(client, session) -> None:
+    """In a sequential course an exercise of a locked module answers 403."""
+    login(client, make_user(session))
+    assert post_form(client, "/courses/ordered-course/enroll").status_code == 303
+    url = "/courses/ordered-course/exercises/share-of-days/attempts"
+    refused = post_form(client, url, {"answer": "10", "submission_key": "k1"})
+    assert refused.status_code == 403 and "earlier modules" in refused.text
+    assert post_form(client, "/courses/ordered-course/modules/intro/done").status_code == 303
+    response = post_form(client, url, {"answer": "10%", "submission_key": "k2"})
+    assert response.status_code == 303
+    assert len(_attempts(session)) == 1 and _attempts(session)[0].correct
