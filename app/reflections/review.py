@@ -5,8 +5,6 @@ reflection or a learner outside the staff member's organization scope is never s
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,6 +26,7 @@ from app.reflections.models import (
 )
 from app.reflections.service import FeedbackView, ReflectionNotFound, RevisionView, feedback_for
 from app.reflections.text import clean_text, html_to_text
+from app.reports.csv import neutralise, write_csv  # noqa: F401  (neutralise re-exported)
 
 FEEDBACK_MAX_CHARS = 2000
 PAGE_SIZE = 50
@@ -41,7 +40,6 @@ EXPORT_COLUMNS = (
     "revision",
     "text",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FeedbackRefused(Exception):
@@ -352,11 +350,6 @@ def counts(session: Session, *, staff: User) -> tuple[int, int]:
     return total, unread
 
 
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
 def export_rows(
     session: Session, *, staff: User, filters: QueueFilters, courses: Mapping[str, Course]
 ) -> Iterator[list[str]]:
@@ -383,9 +376,4 @@ def export_csv(
     session: Session, *, staff: User, filters: QueueFilters, courses: Mapping[str, Course]
 ) -> str:
     """CSV of the shared reflections in scope (UTF-8 with BOM for spreadsheets)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    for row in export_rows(session, staff=staff, filters=filters, courses=courses):
-        writer.writerow([neutralise(cell) for cell in row])
-    return out.getvalue()
+    return write_csv(export_rows(session, staff=staff, filters=filters, courses=courses))
