@@ -215,12 +215,12 @@ def block_states(
     module: Module,
 ) -> dict[str, ExerciseBlockState]:
     """The state of every exercise block of ``module`` (two queries for the whole module)."""
-    specs = [b for b in module.blocks if getattr(b, "kind", None) == "exercise"]
+    specs = [b for b in module.blocks if isinstance(b, ExerciseSpec)]
     if not specs:
         return {}
     if enrollment is None:
-        return {s.id: preview_state(s, user=user) for s in specs}  # type: ignore[arg-type]
-    ids = [s.id for s in specs]  # type: ignore[attr-defined]
+        return {s.id: preview_state(s, user=user) for s in specs}
+    ids = [s.id for s in specs]
     records = dict(
         session.exec(
             select(ActivityRecord.stable_id, ActivityRecord.id)
@@ -250,13 +250,13 @@ def block_states(
             rows[row.activity_id] = row
     states: dict[str, ExerciseBlockState] = {}
     for spec in specs:
-        pk = records.get(spec.id)  # type: ignore[attr-defined]
-        row = rows.get(pk) if pk is not None else None
-        states[spec.id] = build_state(  # type: ignore[attr-defined]
-            spec,  # type: ignore[arg-type]
-            variant=_variant(spec, user.id or 0, row),  # type: ignore[arg-type]
+        pk = records.get(spec.id)
+        found = rows.get(pk) if pk is not None else None
+        states[spec.id] = build_state(
+            spec,
+            variant=_variant(spec, user.id or 0, found),
             attempts=attempts.get(pk, []) if pk is not None else [],
-            hints_revealed=row.hints_revealed if row else 0,
+            hints_revealed=found.hints_revealed if found else 0,
         )
     return states
 

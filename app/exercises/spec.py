@@ -501,7 +501,7 @@ def _derived(
         if not rows:
             raise SpecError("answer.query: no group has a shown value", key="answer.query")
         if answer.pick in ("max", "min"):
-            best = (max if answer.pick == "max" else min)(rows, key=lambda r: _column(r, of))
+            best = (max if answer.pick == "max" else min)(rows, key=lambda r: _column(r, of) or 0.0)
             return AnswerKey(_column(best, of), frozenset(), _display(result, best, of))
         count = len(_threshold_rows(rows, answer, of))
         return AnswerKey(float(count), frozenset(), str(count))
@@ -519,7 +519,7 @@ def _derived(
         values = sorted((_column(r, of) or 0.0 for r in rows), reverse=answer.pick == "max")
         if len(values) > 1 and abs(values[0] - values[1]) < 1e-9:
             raise SpecError(f"answer.pick: two groups tie for {answer.pick}", key="answer.pick")
-        best = (max if answer.pick == "max" else min)(rows, key=lambda r: _column(r, of))
+        best = (max if answer.pick == "max" else min)(rows, key=lambda r: _column(r, of) or 0.0)
         winners = [best]
     else:
         winners = _threshold_rows(rows, answer, of)
@@ -652,11 +652,13 @@ def self_check(spec: ExerciseSpec) -> list[str]:
             if not wrong_ids:
                 problems.append(f"{where}every choice is correct; add a wrong choice")
                 continue
-            right = list(key.choice_ids) if spec.type == "multi" else next(iter(key.choice_ids))
-            if grade(spec, right, variant.key).score != 1:
+            right_pick: str | list[str] = (
+                sorted(key.choice_ids) if spec.type == "multi" else next(iter(key.choice_ids))
+            )
+            if grade(spec, right_pick, variant.key).score != 1:
                 problems.append(f"{where}the correct choice does not score 1")
-            wrong = wrong_ids if spec.type == "multi" else wrong_ids[0]
-            if grade(spec, wrong, variant.key).score != 0:
+            wrong_pick: str | list[str] = wrong_ids if spec.type == "multi" else wrong_ids[0]
+            if grade(spec, wrong_pick, variant.key).score != 0:
                 problems.append(f"{where}a wrong choice scores more than 0")
     return problems
 
