@@ -43,15 +43,33 @@ def test_upgrade_keeps_data_written_at_every_revision(engine):
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO user_account (email, display_name, password_hash, role, job_role,"
-                " created_at, password_changed_at) VALUES ('kept@example.org', 'Kept Person',"
-                " 'x', 'learner', 'teacher', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                "INSERT INTO organization (id, name, name_key, created_at)"
+                " VALUES (7, 'Riverside', 'riverside', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO user_account (id, email, display_name, password_hash, role, job_role,"
+                " organization_id, created_at, password_changed_at) VALUES (3, 'kept@example.org',"
+                " 'Kept Person', 'x', 'learner', 'teacher', 7,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO user_session (token_hash, user_id, created_at, last_seen_at,"
+                " expires_at) VALUES ('h', 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP)"
             )
         )
     for revision in revisions[1:]:
         command.upgrade(config, revision.revision)
     command.upgrade(config, "head")
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT email, display_name FROM user_account")).all()
-    assert rows == [("kept@example.org", "Kept Person")]
+        rows = conn.execute(
+            text("SELECT email, display_name, organization_id FROM user_account")
+        ).all()
+        sessions = conn.execute(text("SELECT user_id FROM user_session")).all()
+    assert rows == [("kept@example.org", "Kept Person", 7)]
+    assert sessions == [(3,)]
     assert set(metadata.tables) <= set(inspect(engine).get_table_names())
