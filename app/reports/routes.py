@@ -1,0 +1,88 @@
+"""Staff report pages and their CSV exports (same service function, same numbers)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from app.content.registry import RegistryDep
+from app.db import SessionDep, utcnow
+from app.deps import StaffUser
+from app.reports import service
+from app.templating import render
+
+router = APIRouter()
+
+
+def _page(
+    request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser, page: str
+) -> Response:
+    report = service.report_page(
+        session,
+        staff=staff,
+        page=page,
+        params=request.query_params,
+        courses=registry.courses,
+        min_n=request.app.state.settings.min_group_size,
+    )
+    return render(
+        request,
+        f"reports/{page}.html",
+        {
+            "report": report,
+            "page_name": page,
+            "params": report.filters.query_params(),
+            "typed": request.query_params,
+        },
+        status_code=400 if report.errors else 200,
+    )
+
+
+@router.get("/staff/reports", name="staff_reports")
+def staff_reports(
+    request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser
+) -> Response:
+    """Enrollment and completion by course, with breakdowns by organization, job role, cohort."""
+    return _page(request, session, registry, staff, "overview")
+
+
+@router.get("/staff/reports/exercises", name="staff_reports_exercises")
+def staff_reports_exercises(
+    request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser
+) -> Response:
+    """Per exercise: learners who attempted, correct first time and eventually, attempts."""
+    return _page(request, session, registry, staff, "exercises")
+
+
+@router.get("/staff/reports/feedback", name="staff_reports_feedback")
+def staff_reports_feedback(
+    request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser
+) -> Response:
+    """The feedback survey: agreement with each statement, and learners' comments."""
+    return _page(request, session, registry, staff, "feedback")
+
+
+@router.get("/staff/reports/{name}.csv", name="staff_report_csv")
+def staff_report_csv(
+    request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser, name: str
+) -> Response:
+    """One report as CSV, with the same filters as its page."""
+    try:
+        body = service.export_csv(
+            session,
+            staff=staff,
+            name=name,
+            params=request.query_params,
+            courses=registry.courses,
+            min_n=request.app.state.settings.min_group_size,
+        )
+    except service.UnknownReport:
+        raise HTTPException(status_code=404) from None
+    course = request.query_params.get("course", "")
+    scope = course if course in registry.courses else "all-courses"
+    filename = f"{name}-{scope}-{utcnow():%Y%m%d}.csv"
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

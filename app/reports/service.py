@@ -1,0 +1,658 @@
+"""Staff reports: aggregate queries (GROUP BY in the database) and the tables built from them.
+
+Every report selects enrollments through ``_conditions``: active enrollments of the chosen
+courses, of learners inside the staff member's organization scope, matching the filters.
+Each report is one function returning a ``Table``; the page and the CSV export both call it,
+so their numbers cannot differ. What each figure means is written in ``docs/reports.md``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, distinct, func
+from sqlmodel import Session, col, select
+
+from app.accounts.models import JOB_ROLE_LABELS, Organization, User
+from app.accounts.staff_scope import may_see_organization, organization_scope, scope_condition
+from app.certificates.models import Certificate
+from app.content.course import Course
+from app.content.models import ActivityRecord, CourseRecord
+from app.datasets.suppression import suppress
+from app.db import utcnow
+from app.exercises.models import ExerciseAttempt
+from app.learning.models import Enrollment
+from app.reflections.text import html_to_text
+from app.reports.csv import write_csv
+from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters, parse_filters
+from app.reports.tables import CellValue, Column, Hidden, Table
+from app.surveys.models import SurveyAnswer, SurveyResponse
+from app.surveys.service import AGREE_VALUES, SCALE
+
+ACTIVE_DAYS = 30
+COMMENTS_ON_SCREEN = 100
+COMPLEMENTARY_TEXT = "hidden to protect a small group"
+
+_FIGURES = (
+    Column("enrolled", "Enrolled", "count"),
+    Column("active", f"Active in last {ACTIVE_DAYS} days", "count"),
+    Column("completed", "Completed", "count"),
+    Column("completion_rate", "Completion rate (%)", "percent"),
+    Column("median_percent", "Median progress (%)", "percent"),
+    Column("certificates", "Certificates issued", "count"),
+)
+_COURSE = Column("course", "Course")
+GROUPINGS: dict[str, tuple[str, str]] = {
+    # report name -> (column label, what the group is)
+    "by-organization": ("Organization", "organization"),
+    "by-job-role": ("Job role", "job role"),
+    "by-cohort": ("Cohort", "cohort"),
+}
+REPORTS = (
+    "overview",
+    *GROUPINGS,
+    "exercises",
+    "feedback",
+    "feedback-comments",
+    "enrollments",
+)
+
+
+class UnknownReport(Exception):
+    """There is no report with that name."""
+
+
+@dataclass
+class _Figures:
+    """Enrollment counts of one group, and its progress as a histogram of percents."""
+
+    enrolled: int = 0
+    active: int = 0
+    completed: int = 0
+    certificates: int = 0
+    percents: Counter[int] = field(default_factory=Counter)
+
+    def add(self, other: _Figures) -> None:
+        self.enrolled += other.enrolled
+        self.active += other.active
+        self.completed += other.completed
+        self.certificates += other.certificates
+        self.percents.update(other.percents)
+
+    def cells(self) -> tuple[CellValue, ...]:
+        rate = 100 * self.completed / self.enrolled if self.enrolled else None
+        return (
+            self.enrolled,
+            self.active,
+            self.completed,
+            rate,
+            median(self.percents),
+            self.certificates,
+        )
+
+
+def median(histogram: Mapping[int, int]) -> float | None:
+    """The median of values given as {value: how many}; the mean of the middle two if even."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    wanted = [(n - 1) // 2, n // 2]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+    return (found[0] + found[1]) / 2
+
+
+def _small(min_n: int) -> Hidden:
+    return Hidden(f"fewer than {min_n}")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# -- Selection ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a report covers: the courses (in display order) and the filters, for one staff."""
+
+    staff: User
+    filters: ReportFilters
+    courses: list[tuple[int, Course]]  # (course row id, course)
+    min_n: int
+
+    @property
+    def restricted(self) -> bool:
+        """True when the whole report describes a group (a one-organization scope or filter)."""
+        return self.filters.narrows_to_group or organization_scope(self.staff) is not None
+
+    def conditions(self) -> list[Any]:
+        """WHERE conditions selecting the enrollments this report describes."""
+        f = self.filters
+        conds: list[Any] = [
+            col(Enrollment.active).is_(True),
+            col(Enrollment.course_id).in_([cid for cid, _ in self.courses]),
+        ]
+        scope = scope_condition(self.staff, User.organization_id)
+        if scope is not None:
+            conds.append(scope)
+        if f.organization_id is not None:
+            conds.append(col(User.organization_id) == f.organization_id)
+        if f.job_role:
+            conds.append(col(User.job_role) == f.job_role)
+        if f.cohort:
+            conds.append(col(Enrollment.cohort) == f.cohort)
+        if f.enrolled_from is not None:
+            conds.append(col(Enrollment.enrolled_at) >= _day_start(f.enrolled_from))
+        if f.enrolled_to is not None:
+            end = _day_start(f.enrolled_to) + timedelta(days=1)
+            conds.append(col(Enrollment.enrolled_at) < end)
+        return conds
+
+    def hide_small(self, n: int) -> bool:
+        """True when a figure about ``n`` learners must be withheld in this report."""
+        return self.restricted and 0 < n < self.min_n
+
+
+def filter_choices(
+    session: Session, *, staff: User, courses: Mapping[str, Course]
+) -> FilterChoices:
+    """Courses, organizations (in scope), job roles and cohorts (in scope) to filter by."""
+    scope = organization_scope(staff)
+    orgs_stmt = select(Organization.id, Organization.name).order_by(Organization.name)
+    if scope is not None:
+        orgs_stmt = orgs_stmt.where(Organization.id == scope)
+    orgs = [(i, n) for i, n in session.exec(orgs_stmt).all() if i is not None]
+    cohort_stmt = (
+        select(Enrollment.cohort)
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .where(col(Enrollment.cohort).is_not(None))
+        .distinct()
+        .order_by(col(Enrollment.cohort))
+    )
+    condition = scope_condition(staff, User.organization_id)
+    if condition is not None:
+        cohort_stmt = cohort_stmt.where(condition)
+    cohorts = [c for c in session.exec(cohort_stmt).all() if c]
+    return FilterChoices(
+        courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],
+        organizations=orgs,
+        job_roles=JOB_ROLE_CHOICES,
+        cohorts=cohorts,
+        scoped_to=orgs[0][1] if scope is not None and orgs else None,
+    )
+
+
+def _scope(
+    session: Session,
+    *,
+    staff: User,
+    filters: ReportFilters,
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> _Scope:
+    wanted = [filters.course] if filters.course else list(courses)
+    rows = session.exec(
+        select(CourseRecord.slug, CourseRecord.id).where(col(CourseRecord.slug).in_(wanted))
+    )
+    ids = {slug: course_id for slug, course_id in rows if course_id is not None}
+    chosen = sorted(
+        ((ids[slug], courses[slug]) for slug in wanted if slug in ids and slug in courses),
+        key=lambda pair: pair[1].title,
+    )
+    return _Scope(staff=staff, filters=filters, courses=chosen, min_n=min_n)
+
+
+# -- Enrollment figures ---------------------------------------------------------------------
+
+
+def _figures_by(
+    session: Session, scope: _Scope, group: Any | None
+) -> dict[tuple[int, Any], _Figures]:
+    """One GROUP BY query: figures per (course id, group value) (group None: per course)."""
+    since = utcnow() - timedelta(days=ACTIVE_DAYS)
+    group_cols = [group] if group is not None else []
+    stmt = (
+        select(  # type: ignore[call-overload]  # SQLModel types at most four columns
+            Enrollment.course_id,
+            Enrollment.percent,
+            func.count(col(Enrollment.id)),
+            func.sum(case((col(Enrollment.completed_at).is_not(None), 1), else_=0)),
+            func.sum(case((col(Enrollment.last_activity_at) >= since, 1), else_=0)),
+            func.count(col(Certificate.id)),
+            *group_cols,
+        )
+        .select_from(Enrollment)
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .outerjoin(
+            Certificate,
+            and_(
+                col(Certificate.enrollment_id) == col(Enrollment.id),
+                col(Certificate.revoked_at).is_(None),
+            ),
+        )
+        .where(*scope.conditions())
+        .group_by(Enrollment.course_id, Enrollment.percent, *group_cols)
+    )
+    result: dict[tuple[int, Any], _Figures] = {}
+    for course_id, percent, n, completed, active, certificates, *key in session.exec(stmt):
+        figures = result.setdefault((course_id, key[0] if key else None), _Figures())
+        figures.add(
+            _Figures(n, int(active or 0), int(completed or 0), certificates, Counter({percent: n}))
+        )
+    return result
+
+
+def _overview(session: Session, scope: _Scope) -> Table:
+    table = Table("overview", "Enrollment and completion by course", (_COURSE, *_FIGURES))
+    by_course = _figures_by(session, scope, None)
+    for course_id, course in scope.courses:
+        figures = by_course.get((course_id, None), _Figures())
+        if scope.hide_small(figures.enrolled):
+            table.rows.append((course.title, *[_small(scope.min_n)] * len(_FIGURES)))
+        else:
+            table.rows.append((course.title, *figures.cells()))
+    return table
+
+
+def _group_labels(session: Session, name: str, keys: set[Any]) -> dict[Any, str]:
+    if name == "by-organization":
+        ids = [k for k in keys if k is not None]
+        rows = session.exec(
+            select(Organization.id, Organization.name).where(col(Organization.id).in_(ids))
+        )
+        labels: dict[Any, str] = dict(rows.all())
+        labels[None] = "No organization"
+        return labels
+    if name == "by-job-role":
+        return {k: JOB_ROLE_LABELS.get(k, str(k)) for k in keys}
+    return {k: k if k else "No cohort" for k in keys}
+
+
+def _breakdown(session: Session, scope: _Scope, name: str) -> Table:
+    label, _ = GROUPINGS[name]
+    group = {
+        "by-organization": User.organization_id,
+        "by-job-role": User.job_role,
+        "by-cohort": Enrollment.cohort,
+    }[name]
+    title = f"Enrollment and completion by {label.lower()}"
+    table = Table(name, title, (_COURSE, Column("group", label), *_FIGURES))
+    figures = _figures_by(session, scope, group)
+    labels = _group_labels(session, name, {key for _, key in figures})
+    for course_id, course in scope.courses:
+        groups = sorted(
+            ((labels[key], f) for (cid, key), f in figures.items() if cid == course_id),
+            key=lambda pair: pair[0].casefold(),
+        )
+        if not groups:
+            continue
+        ns = [f.enrolled for _, f in groups]
+        statuses, _ = suppress(
+            labels=[(g,) for g, _ in groups],
+            ns=ns,
+            outcomes=None,
+            total_n=sum(ns),
+            total_outcome=None,
+            min_n=scope.min_n,
+            coding=0,
+        )
+        for (group_label, f), status in zip(groups, statuses, strict=True):
+            if status == "shown":
+                table.rows.append((course.title, group_label, *f.cells()))
+            else:
+                hidden = (
+                    _small(scope.min_n) if status == "suppressed" else Hidden(COMPLEMENTARY_TEXT)
+                )
+                table.rows.append((course.title, group_label, *[hidden] * len(_FIGURES)))
+    return table
+
+
+# -- Exercises ------------------------------------------------------------------------------
+
+
+def _exercises(session: Session, scope: _Scope) -> Table:
+    table = Table(
+        "exercises",
+        "Exercises",
+        (
+            _COURSE,
+            Column("module", "Module"),
+            Column("exercise", "Exercise"),
+            Column("attempted", "Learners who attempted", "count"),
+            Column("first_correct", "Correct on first attempt (%)", "percent"),
+            Column("eventually_correct", "Correct eventually (%)", "percent"),
+            Column("mean_attempts", "Mean attempts", "decimal"),
+        ),
+    )
+    ids = dict(
+        (
+            (course_id, stable_id),
+            activity_id,
+        )
+        for activity_id, course_id, stable_id in session.exec(
+            select(ActivityRecord.id, ActivityRecord.course_id, ActivityRecord.stable_id).where(
+                col(ActivityRecord.course_id).in_([cid for cid, _ in scope.courses]),
+                ActivityRecord.kind == "exercise",
+            )
+        )
+    )
+    attempt = ExerciseAttempt
+    stmt = (
+        select(  # type: ignore[call-overload]
+            attempt.activity_id,
+            func.count(distinct(col(attempt.enrollment_id))),
+            func.sum(
+                case((and_(col(attempt.number) == 1, col(attempt.correct).is_(True)), 1), else_=0)
+            ),
+            func.count(
+                distinct(case((col(attempt.correct).is_(True), col(attempt.enrollment_id))))
+            ),
+            func.count(col(attempt.id)),
+        )
+        .join(Enrollment, col(Enrollment.id) == col(attempt.enrollment_id))
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .where(*scope.conditions())
+        .group_by(attempt.activity_id)
+    )
+    stats = {row[0]: row[1:] for row in session.exec(stmt)}
+    for course_id, course in scope.courses:
+        for module in course.modules:
+            for block in module.blocks:
+                if block.kind != "exercise":
+                    continue
+                label = f"{block.id}: {_short(html_to_text(block.prompt_html))}"
+                learners, first, eventually, attempts = stats.get(
+                    ids.get((course_id, block.id)), (0, 0, 0, 0)
+                )
+                if scope.hide_small(learners):
+                    figures: tuple[CellValue, ...] = (_small(scope.min_n),) * 4
+                elif learners == 0:
+                    figures = (0, None, None, None)
+                else:
+                    figures = (
+                        learners,
+                        100 * (first or 0) / learners,
+                        100 * eventually / learners,
+                        attempts / learners,
+                    )
+                table.rows.append((course.title, module.title, label, *figures))
+    return table
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- Feedback -------------------------------------------------------------------------------
+
+
+def _feedback(session: Session, scope: _Scope) -> Table:
+    scale = tuple(Column(f"rated_{v}", f"{v} {label} (n)", "count") for v, label in SCALE)
+    table = Table(
+        "feedback",
+        "Feedback survey",
+        (
+            _COURSE,
+            Column("statement", "Statement"),
+            Column("responses", "Responses", "count"),
+            Column("agree", "Agree or strongly agree (%)", "percent"),
+            *scale,
+        ),
+    )
+    stmt = (
+        select(SurveyResponse.course_id, SurveyAnswer.item_id, SurveyAnswer.value, func.count())
+        .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
+        .join(Enrollment, col(Enrollment.id) == col(SurveyResponse.enrollment_id))
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .where(*scope.conditions(), col(SurveyResponse.submitted_at).is_not(None))
+        .group_by(col(SurveyResponse.course_id), col(SurveyAnswer.item_id), col(SurveyAnswer.value))
+    )
+    counts: dict[tuple[int, str], Counter[int]] = {}
+    for course_id, item_id, value, n in session.exec(stmt):
+        counts.setdefault((course_id, item_id), Counter())[value] += n
+    for course_id, course in scope.courses:
+        if course.survey is None:
+            continue
+        for item in course.survey.items:
+            dist = counts.get((course_id, item.id), Counter())
+            responses = sum(dist.values())
+            if scope.hide_small(responses):
+                figures: tuple[CellValue, ...] = (_small(scope.min_n),) * (2 + len(SCALE))
+            else:
+                agree = sum(dist[v] for v in AGREE_VALUES)
+                rate = 100 * agree / responses if responses else None
+                figures = (responses, rate, *(dist[v] for v, _ in SCALE))
+            table.rows.append((course.title, item.text, *figures))
+    return table
+
+
+def _comments(session: Session, scope: _Scope) -> Table:
+    table = Table(
+        "feedback-comments",
+        "Feedback comments",
+        (
+            _COURSE,
+            Column("learner", "Learner"),
+            Column("organization", "Organization"),
+            Column("submitted_at", "Submitted at", "datetime"),
+            Column("comment", "Comment"),
+        ),
+    )
+    titles = {cid: course.title for cid, course in scope.courses}
+    stmt = (
+        select(  # type: ignore[call-overload]
+            SurveyResponse.course_id,
+            User.display_name,
+            User.organization_id,
+            Organization.name,
+            SurveyResponse.submitted_at,
+            SurveyResponse.comment,
+        )
+        .join(Enrollment, col(Enrollment.id) == col(SurveyResponse.enrollment_id))
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
+        .where(
+            *scope.conditions(),
+            col(SurveyResponse.submitted_at).is_not(None),
+            col(SurveyResponse.comment).is_not(None),
+            SurveyResponse.comment != "",
+        )
+        .order_by(col(SurveyResponse.submitted_at).desc(), col(SurveyResponse.id))
+    )
+    for course_id, name, org_id, org_name, submitted_at, comment in session.exec(stmt):
+        # Belt and braces: the WHERE already keeps to the scope.
+        visible = may_see_organization(scope.staff, org_id)
+        table.rows.append(
+            (
+                titles[course_id],
+                name if visible else "—",
+                (org_name or "") if visible else "—",
+                submitted_at,
+                comment,
+            )
+        )
+    return table
+
+
+# -- Enrollment-level export ----------------------------------------------------------------
+
+
+def _enrollments(session: Session, scope: _Scope) -> Table:
+    table = Table(
+        "enrollments",
+        "Enrollments",
+        (
+            Column("learner", "Learner name"),
+            Column("email", "Email"),
+            Column("organization", "Organization"),
+            Column("job_role", "Job role"),
+            _COURSE,
+            Column("cohort", "Cohort"),
+            Column("enrolled_at", "Enrolled at", "datetime"),
+            Column("percent", "Progress (%)", "count"),
+            Column("completed_at", "Completed at", "datetime"),
+            Column("certificate", "Certificate code"),
+        ),
+    )
+    titles = {cid: course.title for cid, course in scope.courses}
+    stmt = (
+        select(  # type: ignore[call-overload]
+            User.display_name,
+            User.email,
+            Organization.name,
+            User.job_role,
+            Enrollment.course_id,
+            Enrollment.cohort,
+            Enrollment.enrolled_at,
+            Enrollment.percent,
+            Enrollment.completed_at,
+            Certificate.code,
+        )
+        .select_from(Enrollment)
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
+        .outerjoin(
+            Certificate,
+            and_(
+                col(Certificate.enrollment_id) == col(Enrollment.id),
+                col(Certificate.revoked_at).is_(None),
+            ),
+        )
+        .where(*scope.conditions())
+        .order_by(col(Enrollment.course_id), col(User.display_name), col(Enrollment.id))
+    )
+    for name, email, org, job_role, course_id, cohort, enrolled, pct, done, code in session.exec(
+        stmt
+    ):
+        table.rows.append(
+            (
+                name,
+                email,
+                org or "",
+                JOB_ROLE_LABELS.get(job_role, job_role),
+                titles[course_id],
+                cohort or "",
+                enrolled,
+                pct,
+                done,
+                code or "",
+            )
+        )
+    return table
+
+
+# -- Public use cases -----------------------------------------------------------------------
+
+
+def report_table(
+    session: Session,
+    *,
+    staff: User,
+    name: str,
+    filters: ReportFilters,
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> Table:
+    """The report called ``name`` for these filters: the one source of its page and its CSV."""
+    scope = _scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+    if name == "overview":
+        return _overview(session, scope)
+    if name in GROUPINGS:
+        return _breakdown(session, scope, name)
+    if name == "exercises":
+        return _exercises(session, scope)
+    if name == "feedback":
+        return _feedback(session, scope)
+    if name == "feedback-comments":
+        return _comments(session, scope)
+    if name == "enrollments":
+        return _enrollments(session, scope)
+    raise UnknownReport(name)
+
+
+PAGES: dict[str, tuple[str, ...]] = {
+    "overview": ("overview", "by-organization", "by-job-role", "by-cohort"),
+    "exercises": ("exercises",),
+    "feedback": ("feedback", "feedback-comments"),
+}
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """One report page: the filters as understood, what was wrong with them, the tables."""
+
+    filters: ReportFilters
+    errors: dict[str, str]
+    choices: FilterChoices
+    tables: dict[str, Table]
+    min_n: int
+
+    matching: int  # enrollments matching the filters, in scope
+
+    @property
+    def empty(self) -> bool:
+        """True when no enrollment matches the filters (in the staff member's scope)."""
+        return self.matching == 0
+
+
+def _matching(session: Session, scope: _Scope) -> int:
+    stmt = (
+        select(func.count(col(Enrollment.id)))
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .where(*scope.conditions())
+    )
+    return int(session.exec(stmt).one())
+
+
+def report_page(
+    session: Session,
+    *,
+    staff: User,
+    page: str,
+    params: Mapping[str, str],
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> ReportPage:
+    """The tables of one report page for these query parameters (bad values ignored, noted)."""
+    choices = filter_choices(session, staff=staff, courses=courses)
+    filters, errors = parse_filters(params, choices)
+    tables = {
+        name: report_table(
+            session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
+        )
+        for name in PAGES[page]
+    }
+    scope = _scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+    return ReportPage(filters, errors, choices, tables, min_n, _matching(session, scope))
+
+
+def export_csv(
+    session: Session,
+    *,
+    staff: User,
+    name: str,
+    params: Mapping[str, str],
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> str:
+    """The CSV of report ``name`` with the same filters and numbers as its page."""
+    if name not in REPORTS:
+        raise UnknownReport(name)
+    choices = filter_choices(session, staff=staff, courses=courses)
+    filters, _ = parse_filters(params, choices)
+    table = report_table(
+        session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
+    )
+    return write_csv(table.csv_rows())

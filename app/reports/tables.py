@@ -1,0 +1,102 @@
+"""A report table: typed columns and raw cell values, formatted one way for the screen and
+one way for CSV from the same values, so the page and the export never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+ColumnKind = Literal["text", "count", "percent", "decimal", "datetime"]
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A figure withheld to protect a small group; ``text`` says why (same on screen and CSV)."""
+
+    text: str
+
+
+CellValue = str | int | float | datetime | Hidden | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``label`` is the header on screen and in the CSV."""
+
+    key: str
+    label: str
+    kind: ColumnKind = "text"
+
+    @property
+    def numeric(self) -> bool:
+        """True for columns of numbers (right-aligned on screen)."""
+        return self.kind in ("count", "percent", "decimal")
+
+
+@dataclass
+class Table:
+    """A named report table; ``name`` is also its CSV file name."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple[CellValue, ...]] = field(default_factory=list)
+
+    @property
+    def has_hidden(self) -> bool:
+        """True when any figure is withheld."""
+        return any(isinstance(v, Hidden) for row in self.rows for v in row)
+
+    def screen_rows(self) -> Iterator[list[str]]:
+        """The rows as the page shows them."""
+        for row in self.rows:
+            yield [screen_text(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
+
+    def screen_cells(self) -> Iterator[list[tuple[str, bool]]]:
+        """The rows as the page shows them, each cell with whether its figure is withheld."""
+        for row in self.rows:
+            yield [
+                (screen_text(v, c.kind), isinstance(v, Hidden))
+                for v, c in zip(row, self.columns, strict=True)
+            ]
+
+    def csv_rows(self) -> Iterator[list[str]]:
+        """The header, then the rows as the CSV export writes them."""
+        yield [c.label for c in self.columns]
+        for row in self.rows:
+            yield [csv_text(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
+
+
+def screen_text(value: CellValue, kind: ColumnKind) -> str:
+    """A value as shown on the page: thousands separators, a % sign, dates in UTC."""
+    if isinstance(value, Hidden):
+        return value.text
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if kind == "count" and isinstance(value, int):
+        return f"{value:,}"
+    if kind == "percent" and isinstance(value, int | float):
+        return f"{value:.1f}%"
+    if kind == "decimal" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def csv_text(value: CellValue, kind: ColumnKind) -> str:
+    """A value as written to CSV: plain numbers (the header names the unit), ISO 8601 times."""
+    if isinstance(value, Hidden):
+        return value.text
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+    if kind == "percent" and isinstance(value, int | float):
+        return f"{value:.1f}"
+    if kind == "decimal" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    return str(value)
