@@ -16,20 +16,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import models  # noqa: F401  (every table registered before first use)
 from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
+from app.certificates import routes as certificates_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
 from app.content import runtime as content_runtime
+from app.datasets import routes as datasets_routes
 from app.db import get_engine, open_session
 from app.deps import LoginRequired, attach_user
+from app.exercises import routes as exercises_routes
 from app.learning import routes as learning_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
-from app.surveys import routes as surveys_routes
-from app.certificates import routes as certificates_routes
-from app.exercises import routes as exercises_routes
-from app.datasets import routes as datasets_routes
+from app.reports import routes as reports_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
+from app.surveys import routes as surveys_routes
 from app.templating import flash, render
 
 log = logging.getLogger("groundwork")
@@ -129,4 +130,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(certificates_routes.router)
     app.include_router(exercises_routes.router)
     app.include_router(datasets_routes.router)
+    app.include_router(reports_routes.router)
     return app
