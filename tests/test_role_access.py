@@ -48,19 +48,35 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/courses/data-for-liberation/explore/first-look/view.csv", AUTHORS),
     ("POST", "/courses/data-for-liberation/exercises/mirror-not-verdict/attempts", set()),
     ("POST", "/courses/data-for-liberation/exercises/mirror-not-verdict/hint", set()),
+    # Staff reports and their CSV exports.
+    ("GET", "/staff/reports", STAFF),
+    ("GET", "/staff/reports/exercises", STAFF),
+    ("GET", "/staff/reports/feedback", STAFF),
+    ("GET", "/staff/reports/overview.csv", STAFF),
+    ("GET", "/staff/reports/by-organization.csv", STAFF),
+    ("GET", "/staff/reports/by-job-role.csv", STAFF),
+    ("GET", "/staff/reports/by-cohort.csv", STAFF),
+    ("GET", "/staff/reports/exercises.csv", STAFF),
+    ("GET", "/staff/reports/feedback.csv", STAFF),
+    ("GET", "/staff/reports/feedback-comments.csv", STAFF),
+    ("GET", "/staff/reports/enrollments.csv", STAFF),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
 def test_anonymous_is_sent_to_log_in(client, method, path, allowed):
     response = client.get(path) if method == "GET" else post_form(client, path, {})
     assert response.status_code == 303
     assert response.headers["location"].startswith("http://testserver/login")
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role(client, session, method, path, allowed, role):
     user = make_user(session, role=role)
