@@ -91,6 +91,13 @@ def build_directive(
         return None
     if block is None:
         return None
+    if name == "exercise":
+        from app.exercises.spec import ExerciseSpec, self_check
+
+        if isinstance(block, ExerciseSpec):
+            # Grade the key and a planted wrong answer now, so a broken key never ships.
+            for message in self_check(block):
+                out.add(line, f"{prefix}: {message}")
     return block, body_hash, previous
 
 

@@ -131,3 +131,15 @@ def test_bundled_courses_pass_the_check() -> None:
     root = Path(__file__).resolve().parents[2] / "course_content"
     result = runner.invoke(app, ["content", "check", str(root), "--no-database"])
     assert result.exit_code == 0, result.output
+
+
+def test_check_runs_each_exercise_self_check() -> None:
+    """A planted wrong answer that passes the tolerance is a file:line error at the directive."""
+    result = runner.invoke(
+        app, ["content", "check", str(FIXTURES / "broken" / "exercise-self-check")]
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "exercise-self-check/modules/01-a.md:8: {exercise} wide: a planted wrong answer (12.5) "
+        "scores more than 0; is the tolerance too wide?" in result.output.splitlines()
+    )

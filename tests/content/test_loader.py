@@ -71,6 +71,8 @@ EXPECTED = {
     "{exercise} pick-one: answer: 'c' is not a choice id",
     "exercise-answer-not-computable": "exercise-answer-not-computable/modules/01-a.md:15: "
     "{exercise} gap: answer.group: no group 'Cedar ES' in the result",
+    "exercise-self-check": "exercise-self-check/modules/01-a.md:8: {exercise} wide: a planted "
+    "wrong answer (12.5) scores more than 0; is the tolerance too wide?",
     "yaml-tab": "yaml-tab/course.yaml:7: tab character used for indentation; YAML needs spaces "
     "(set your editor to insert spaces)",
 }
