@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.config import Settings, get_settings
-from tests.e2e.conftest import browser, live_server, page, screenshot  # noqa: F401
+from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +30,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     get_settings.cache_clear()
 
 
-def test_chart_draws_updates_in_place_and_exercise_grades(page, session) -> None:  # noqa: F811
+def test_chart_draws_updates_in_place_and_exercise_grades(page, session) -> None:
     """Vega draws under CSP, htmx swaps the result, the exercise answers in place."""
     user = make_user(session)
     page.goto("/login")
