@@ -54,6 +54,8 @@ def load_course_datasets(course_dir: Path, out: _Collector) -> dict[str, Dataset
             continue
         try:
             datasets[stem] = load_dataset(stem, csv_path, schema_path)
+            for warning in datasets[stem].warnings:
+                out.add(schema_path, doc.line_of(warning.key), warning.message, "warning")
         except SpecError as exc:
             message = _SPEC_PREFIX.sub("", exc.message)
             key = exc.key or _key_in_message(message, doc)

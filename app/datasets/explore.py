@@ -257,7 +257,10 @@ def build_view(
     if g1:
         reference_opts = (
             Option("", "All other students", query.reference is None),
-            *(Option(v, v, v == query.reference) for v in dataset.dimension_values[g1]),
+            *(
+                Option(v, dataset.value_label(g1, v), v == query.reference)
+                for v in dataset.dimension_values[g1]
+            ),
         )
     fixed = dict(query.filters)
     filters = tuple(
@@ -266,7 +269,10 @@ def build_view(
             label=lab,
             options=(
                 Option("", "All", d not in fixed),
-                *(Option(v, v, fixed.get(d) == v) for v in dataset.dimension_values[d]),
+                *(
+                    Option(v, dataset.value_label(d, v), fixed.get(d) == v)
+                    for v in dataset.dimension_values[d]
+                ),
             ),
         )
         for d, lab in dims
@@ -316,8 +322,8 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
         if row.value is None:
             continue
         item: dict[str, Any] = {"value": round(row.value, places), "display": row.display}
-        for i, label in enumerate(row.labels):
-            item[f"g{i}"] = label
+        for i, name in enumerate(row.names or row.labels):
+            item[f"g{i}"] = name
         values.append(item)
     if not result.rows and result.overall.value is not None:
         values.append(
@@ -328,7 +334,9 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
             }
         )
     group_title = result.group_labels[0] if result.group_labels else ""
-    order = [r.labels[0] for r in result.rows if r.value is not None] or ["All students"]
+    order = [(r.names or r.labels)[0] for r in result.rows if r.value is not None] or [
+        "All students"
+    ]
     encoding: dict[str, Any] = {
         "y": {
             "field": "g0",
@@ -370,7 +378,8 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
 
 
 def result_csv(result: QueryResult, *, dataset_title: str, source: str) -> str:
-    """The view as CSV: the same rows and notes as the table on screen."""
+    """The view as CSV: the same rows and notes as the table on screen (groups by their
+    labels, exactly as the table shows them)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([f"# {dataset_title} ({source} data)"])
@@ -381,7 +390,7 @@ def result_csv(result: QueryResult, *, dataset_title: str, source: str) -> str:
     rows = list(result.rows) or []
     for row in [*rows, result.overall]:
         labels = (
-            list(row.labels)
+            list(row.names or row.labels)
             if row.labels
             else ["All students"] + [""] * (len(result.group_labels) - 1)
         )

@@ -38,6 +38,10 @@ class Dataset:
     frame: pl.DataFrame
     # Dimension name -> its values in display order (as strings).
     dimension_values: dict[str, tuple[str, ...]]
+    # Dimension name -> value -> the words shown for it (only values that have a label).
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Problems that do not stop the dataset from loading (content check shows them as warnings).
+    warnings: tuple[SpecError, ...] = ()
     _cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict, repr=False)
 
     @property
@@ -72,6 +76,10 @@ class Dataset:
         self._cache[key] = value
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+
+    def value_label(self, dimension: str, value: str) -> str:
+        """How a dimension value is shown: its label from the schema, else the value itself."""
+        return self.value_labels.get(dimension, {}).get(value, value)
 
     def code(self, dimension: str, value: str) -> int:
         """The integer code of a dimension value (its position in display order)."""
@@ -126,20 +134,36 @@ def dataset_from_strings(
     ]
     frame = pl.DataFrame(typed)
     dim_values: dict[str, tuple[str, ...]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    warnings: list[SpecError] = []
     extra_cols = []
     for dname, dim in schema.dimensions.items():
         col = frame.get_column(dim.column)
         as_text = col.cast(pl.String).fill_null("(missing)")
         present = set(as_text.unique().to_list())
+        labels[dname] = _value_labels(schema.columns[dim.column].type, dim.value_labels)
         if dim.values:
-            unknown = sorted(present - set(dim.values))
+            unknown = sorted(present - set(dim.order))
             if unknown:
                 raise SpecError(
                     f"dimensions.{dname}.values: the data has value(s) not listed: "
                     + ", ".join(unknown[:5]),
                     key=f"dimensions.{dname}.values",
                 )
-            dim_values[dname] = tuple(v for v in dim.values if v in present)
+            for value in dim.order:
+                if value not in present:
+                    kind = "has a label" if dim.value_labels else "is listed"
+                    warnings.append(
+                        SpecError(
+                            f"dimensions.{dname}.values: {value!r} {kind} but column "
+                            f"{dim.column!r} has no such value (values are written as in the "
+                            'CSV, e.g. "true")',
+                            key=f"dimensions.{dname}.values.{value}"
+                            if dim.value_labels
+                            else f"dimensions.{dname}.values",
+                        )
+                    )
+            dim_values[dname] = tuple(v for v in dim.order if v in present)
         elif col.dtype in (pl.Int64, pl.Float64):
             nums = sorted(v for v in col.unique().to_list() if v is not None)
             ordered = [str(v) for v in nums] + (["(missing)"] if "(missing)" in present else [])
@@ -155,7 +179,23 @@ def dataset_from_strings(
     numeric = {m.column for m in schema.measures.values() if m.column and m.agg != "count"}
     extra_cols += [frame.get_column(c).cast(pl.Float64).alias(num_col(c)) for c in sorted(numeric)]
     frame = frame.with_columns(extra_cols)
-    return Dataset(name=name, schema=schema, frame=frame, dimension_values=dim_values)
+    return Dataset(
+        name=name,
+        schema=schema,
+        frame=frame,
+        dimension_values=dim_values,
+        value_labels=labels,
+        warnings=tuple(warnings),
+    )
+
+
+BOOL_LABELS = {"true": "Yes", "false": "No"}
+
+
+def _value_labels(column_type: str, given: dict[str, str]) -> dict[str, str]:
+    """The labels of a dimension's values: bool columns read Yes/No unless the author says."""
+    defaults = BOOL_LABELS if column_type == "bool" else {}
+    return {**defaults, **given}
 
 
 def _typed_column(

@@ -72,7 +72,11 @@ class QuerySpec(BaseModel):
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One group of a result (``labels == ()`` is the whole filtered population)."""
+    """One group of a result (``labels == ()`` is the whole filtered population).
+
+    ``labels`` are the raw values (as in the CSV: what filters, answers and choice ids use);
+    ``names`` are the same values as shown to people (the dimension's value labels).
+    """
 
     labels: tuple[str, ...]
     n: int | None  # None when hidden
@@ -81,10 +85,17 @@ class ResultRow:
     comparison: float | None
     comparison_display: str
     status: CellStatus
+    names: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
+        """The raw values, joined (for authors' error messages)."""
         return " · ".join(self.labels) if self.labels else "All students"
+
+    @property
+    def display_label(self) -> str:
+        """The group as shown to learners."""
+        return " · ".join(self.names or self.labels) if self.labels else "All students"
 
     @property
     def visible(self) -> bool:
@@ -104,6 +115,9 @@ class QueryResult:
     overall: ResultRow
     min_group_size: int
     notes: tuple[str, ...]
+    # (dimension label, value label) of each filter, for captions and titles.
+    filter_labels: tuple[tuple[str, str], ...] = ()
+    reference_label: str | None = None
 
     @property
     def comparison_label(self) -> str:
@@ -114,7 +128,7 @@ class QueryResult:
                 else ("Difference from all students")
             )
         if self.spec.compare == "risk_ratio":
-            ref = self.spec.reference
+            ref = self.reference_label or self.spec.reference
             return f"Risk ratio vs {ref}" if ref else "Risk ratio vs all other students"
         return ""
 
@@ -375,7 +389,12 @@ def _compute(dataset: Dataset, spec: QuerySpec) -> QueryResult:
     )
     overall = _row(dataset, measure, (), total, None, spec)
     statuses = [cell.status for cell in group_cells]
-    notes = _notes(dataset, statuses, total.status, spec)
+    reference_label = (
+        dataset.value_label(spec.group_by[0], spec.reference)
+        if spec.reference is not None and spec.group_by
+        else None
+    )
+    notes = _notes(dataset, statuses, total.status, spec, reference_label)
     return QueryResult(
         spec=spec,
         dataset=dataset.name,
@@ -385,6 +404,10 @@ def _compute(dataset: Dataset, spec: QuerySpec) -> QueryResult:
         overall=overall,
         min_group_size=dataset.min_group_size,
         notes=notes,
+        filter_labels=tuple(
+            (dataset.dimensions[d].label, dataset.value_label(d, v)) for d, v in spec.filters
+        ),
+        reference_label=reference_label,
     )
 
 
@@ -456,19 +479,20 @@ def _row(
     min_n = dataset.min_group_size
     coding = dataset.schema.rate_coding
     status = cell.status
+    names = tuple(dataset.value_label(d, v) for d, v in zip(spec.group_by, labels, strict=False))
     if status in ("suppressed", "complementary"):
         text = (
             f"fewer than {min_n} students"
             if status == "suppressed"
             else "hidden to protect a small group"
         )
-        return ResultRow(labels, None, None, text, None, "", status)
+        return ResultRow(labels, None, None, text, None, "", status, names)
     if status == "coded":
         if cell.num < coding:
             bound = f"≤ {(coding - 1) / cell.den * 100:.{measure.decimals}f}%"
         else:
             bound = f"≥ {(cell.den - coding + 1) / cell.den * 100:.{measure.decimals}f}%"
-        return ResultRow(labels, cell.n, None, bound, None, "", status)
+        return ResultRow(labels, cell.n, None, bound, None, "", status, names)
     value = cell.value
     shown = format_value(measure, value) if value is not None else "no data"
     cmp_text = _format_comparison(spec, measure, comparison) if comparison is not None else ""
@@ -479,7 +503,7 @@ def _row(
         and comparison is not None
     ):
         cmp_text = "1.00 (reference)"
-    return ResultRow(labels, cell.n, value, shown, comparison, cmp_text, status)
+    return ResultRow(labels, cell.n, value, shown, comparison, cmp_text, status, names)
 
 
 def _notes(
@@ -487,6 +511,7 @@ def _notes(
     statuses: list[CellStatus],
     total_status: CellStatus,
     spec: QuerySpec,
+    reference_label: str | None = None,
 ) -> tuple[str, ...]:
     notes = []
     min_n = dataset.min_group_size
@@ -515,6 +540,7 @@ def _notes(
         )
     elif spec.compare == "risk_ratio":
         notes.append(
-            f"Risk ratio = the group's rate divided by the rate of {spec.reference} students."
+            f"Risk ratio = the group's rate divided by the rate of "
+            f"{reference_label or spec.reference} students."
         )
     return tuple(notes)

@@ -46,13 +46,61 @@ class MeasureSchema(_Strict):
         return self
 
 
+def _value_text(value: object) -> object:
+    """A value as the data's text: YAML reads ``true`` and ``3`` unquoted as bool and int."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
 class DimensionSchema(_Strict):
-    """A column learners can group and filter by; ``values`` fixes the display order."""
+    """A column learners can group and filter by.
+
+    ``values`` is a list (the display order) or a mapping ``value: label`` (the display order
+    and the words shown for each value; keys are the values as written in the CSV).
+    """
 
     label: str
     column: str
-    values: tuple[str, ...] = ()
+    values: tuple[str, ...] | dict[str, str] = ()
     description: str = ""
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _values_as_text(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return tuple(_value_text(v) for v in value)
+        if isinstance(value, dict):
+            out: dict[object, object] = {}
+            for key, label in value.items():
+                if label is None or isinstance(label, list | dict):
+                    raise ValueError(f"the label of {_value_text(key)!r} must be text")
+                out[_value_text(key)] = str(_value_text(label))
+            return out
+        return value
+
+    @field_validator("values")
+    @classmethod
+    def _unique_labels(cls, value: tuple[str, ...] | dict[str, str]) -> object:
+        items = list(value.values()) if isinstance(value, dict) else list(value)
+        seen: set[str] = set()
+        for item in items:
+            if item in seen:
+                raise ValueError(f"{item!r} is listed twice")
+            seen.add(item)
+        return value
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The listed values in display order (empty: the default order)."""
+        return tuple(self.values)
+
+    @property
+    def value_labels(self) -> dict[str, str]:
+        """The labels the author gave (empty for the list form)."""
+        return dict(self.values) if isinstance(self.values, dict) else {}
 
 
 class DatasetSchema(_Strict):

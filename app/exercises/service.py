@@ -24,7 +24,13 @@ from app.content.sync import activity_record_id
 from app.db import utcnow
 from app.exercises.grading import Result, grade
 from app.exercises.models import ExerciseAttempt, ExerciseState
-from app.exercises.spec import ExerciseSpec, PublicExercise, public_view, variant_for
+from app.exercises.spec import (
+    ExerciseSpec,
+    PublicExercise,
+    plain_text,
+    public_view,
+    variant_for,
+)
 from app.learning import progress
 from app.learning.models import Enrollment
 
@@ -151,14 +157,15 @@ def build_state(
     typed: str | Sequence[str] = "",
 ) -> ExerciseBlockState:
     """Derive the block state; the reveal rule lives here and only here."""
+    chosen = spec.variant(variant) or spec.variants[0]
     views = tuple(
-        AttemptView(a.number, a.raw_answer, a.score, a.correct, a.created_at) for a in attempts
+        AttemptView(a.number, _shown_answer(spec, a), a.score, a.correct, a.created_at)
+        for a in attempts
     )
     solved = any(a.correct for a in attempts)
     used = len(attempts)
     status: Status = "correct" if solved else ("closed" if used >= spec.attempts else "open")
     earned = solved or used >= spec.reveal_after
-    chosen = spec.variant(variant) or spec.variants[0]
     shown = min(max(hints_revealed, 0), len(spec.hints_html))
     return ExerciseBlockState(
         public=public_view(spec, chosen.key),
@@ -175,6 +182,15 @@ def build_state(
     )
 
 
+def _shown_answer(spec: ExerciseSpec, attempt: ExerciseAttempt) -> str:
+    """A past answer as the learner saw it: choice ids become their text."""
+    if spec.type == "numeric":
+        return attempt.raw_answer
+    chosen = spec.variant(attempt.variant) or spec.variants[0]
+    texts = {c.id: plain_text(c.text_html) for c in chosen.choices}
+    return "; ".join(texts.get(i, i) for i in attempt.raw_answer.split(",") if i)
+
+
 def preview_state(spec: ExerciseSpec, *, user: User) -> ExerciseBlockState:
     """Author preview: no attempts; answer keys of every variant for authors and admins."""
     state = build_state(
@@ -182,7 +198,7 @@ def preview_state(spec: ExerciseSpec, *, user: User) -> ExerciseBlockState:
     )
     if user.role not in (Role.author, Role.admin):
         return state
-    keys = tuple((v.key, v.answer.display) for v in spec.variants)
+    keys = tuple((v.label if v.key else "", v.answer.display) for v in spec.variants)
     return replace(state, preview_keys=keys)
 
 

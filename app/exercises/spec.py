@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from typing import Any, Literal
 
 from markupsafe import escape
@@ -133,11 +134,19 @@ class AnswerKey:
 
 @dataclass(frozen=True)
 class Variant:
-    """One version of the exercise ("" when the exercise has no variants)."""
+    """One version of the exercise ("" when the exercise has no variants).
+
+    ``key`` is the raw value of ``variant_by`` (what attempts store); ``label`` is how it is shown.
+    """
 
     key: str
     choices: tuple[Choice, ...]
     answer: AnswerKey
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.key)
 
 
 @dataclass(frozen=True)
@@ -198,7 +207,7 @@ def public_view(spec: ExerciseSpec, variant_key: str) -> PublicExercise:
     variant = spec.variant(variant_key) or spec.variants[0]
     prompt = spec.prompt_html
     if spec.variant_by:
-        prompt = prompt.replace(VARIANT_PLACEHOLDER, str(escape(variant.key)))
+        prompt = prompt.replace(VARIANT_PLACEHOLDER, str(escape(variant.label)))
     return PublicExercise(
         id=spec.id,
         type=spec.type,
@@ -207,7 +216,7 @@ def public_view(spec: ExerciseSpec, variant_key: str) -> PublicExercise:
         unit=spec.unit,
         attempts=spec.attempts,
         hints_total=len(spec.hints_html),
-        variant_label=variant.key,
+        variant_label=variant.label,
     )
 
 
@@ -396,7 +405,8 @@ def _build_variant(
 ) -> Variant:
     answer = spec.answer
     choices: tuple[Choice, ...] = ()
-    group_ids: dict[str, str] = {}
+    group_ids: dict[str, str] = {}  # raw group value -> choice id (stable across relabelling)
+    group_names: dict[str, str] = {}  # raw group value -> its label, as learners see it
     if isinstance(spec.choices, list):
         ids = [c.id for c in spec.choices]
         if len(set(ids)) != len(ids):
@@ -429,19 +439,26 @@ def _build_variant(
         for row in result.rows:
             if row.visible:
                 group_ids[row.labels[0]] = _slug(row.labels[0], group_ids.values())
-        choices = tuple(Choice(cid, f"<p>{escape(label)}</p>") for label, cid in group_ids.items())
+                group_names[row.labels[0]] = (row.names or row.labels)[0]
+        choices = tuple(
+            Choice(cid, f"<p>{escape(group_names[value])}</p>") for value, cid in group_ids.items()
+        )
     if spec.type != "numeric" and len(choices) < 2:
         raise SpecError("choices: need at least two choices", key="choices")
     if isinstance(answer, DerivedAnswerBody):
         assert dataset is not None
         key_ = _derived(spec, dataset, answer, key, choices, group_ids)
+        if group_names and spec.type != "numeric":
+            winners = [v for v, cid in group_ids.items() if cid in key_.choice_ids]
+            key_ = AnswerKey(None, key_.choice_ids, "; ".join(group_names[v] for v in winners))
     else:
         key_ = _literal(spec, answer, choices)
     if spec.type != "numeric" and not set(c.id for c in choices) - key_.choice_ids:
         raise SpecError(
             "choices: every choice is correct; add at least one wrong choice", key="choices"
         )
-    return Variant(key=key, choices=choices, answer=key_)
+    label = dataset.value_label(spec.variant_by, key) if dataset and spec.variant_by else key
+    return Variant(key=key, choices=choices, answer=key_, label=label)
 
 
 def _slug(label: str, taken: Any) -> str:
@@ -467,12 +484,13 @@ def _literal(spec: ExerciseBody, answer: Any, choices: tuple[Choice, ...]) -> An
     for cid in picked:
         if cid not in ids:
             raise SpecError(f"answer: {cid!r} is not a choice id", key="answer")
-    display = "; ".join(_plain(ids[c].text_html) for c in picked)
+    display = "; ".join(plain_text(ids[c].text_html) for c in picked)
     return AnswerKey(None, frozenset(picked), display)
 
 
-def _plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html).strip()
+def plain_text(html: str) -> str:
+    """Rendered Markdown without its tags (choice texts in answers and attempt lists)."""
+    return html_unescape(re.sub(r"<[^>]+>", "", html).strip())
 
 
 def _derived(
@@ -568,7 +586,15 @@ def _pick_row(result: QueryResult, group: str | list[str] | None, query: QuerySp
         labels = (group,) if isinstance(group, str) else tuple(group)
         found = result.row(labels)
         if found is None:
-            raise SpecError(f"answer.group: no group {group!r} in the result", key="answer.group")
+            named = next((r for r in result.rows if r.names == labels), None)
+            hint = (
+                f" (that is the label of {named.label!r}; write the value as in the data)"
+                if named is not None
+                else ""
+            )
+            raise SpecError(
+                f"answer.group: no group {group!r} in the result{hint}", key="answer.group"
+            )
         row = found
     if not row.visible:
         raise SpecError(
