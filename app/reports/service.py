@@ -112,7 +112,7 @@ def median(histogram: Mapping[int, int]) -> float | None:
 
 
 def _small(min_n: int) -> Hidden:
-    return Hidden(f"fewer than {min_n}")
+    return Hidden(f"fewer than {min_n} learners")
 
 
 def _day_start(day: date) -> datetime:
@@ -390,7 +390,7 @@ def _exercises(session: Session, scope: _Scope) -> Table:
     return table
 
 
-def _short(text: str, limit: int = 120) -> str:
+def _short(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

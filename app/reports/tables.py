@@ -55,13 +55,21 @@ class Table:
         for row in self.rows:
             yield [screen_text(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
 
-    def screen_cells(self) -> Iterator[list[tuple[str, bool]]]:
-        """The rows as the page shows them, each cell with whether its figure is withheld."""
+    def screen_cells(self) -> Iterator[list[tuple[str, bool, int]]]:
+        """The rows as the page shows them: (text, withheld, columns spanned) per cell.
+
+        Neighbouring figures withheld for the same reason are shown as one cell.
+        """
         for row in self.rows:
-            yield [
-                (screen_text(v, c.kind), isinstance(v, Hidden))
-                for v, c in zip(row, self.columns, strict=True)
-            ]
+            cells: list[tuple[str, bool, int]] = []
+            for value, column in zip(row, self.columns, strict=True):
+                text = screen_text(value, column.kind)
+                hidden = isinstance(value, Hidden)
+                if hidden and cells and cells[-1][1] and cells[-1][0] == text:
+                    cells[-1] = (text, True, cells[-1][2] + 1)
+                else:
+                    cells.append((text, hidden, 1))
+            yield cells
 
     def csv_rows(self) -> Iterator[list[str]]:
         """The header, then the rows as the CSV export writes them."""

@@ -15,7 +15,7 @@ from app.reports.filters import ReportFilters, parse_filters
 from app.reports.tables import Hidden, Table
 from tests.reports.support import TITLE, Seed
 
-SMALL = Hidden("fewer than 10")
+SMALL = Hidden("fewer than 10 learners")
 COMPLEMENTARY = Hidden(service.COMPLEMENTARY_TEXT)
 
 
