@@ -370,11 +370,25 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": f"Bar chart: {title}. The same numbers are in the table below.",
-        "title": title,
+        "title": {"text": _title_lines(title), "anchor": "start"},
         "width": "container",
+        # Axis labels and the legend fit inside the container (a phone's width), legend below.
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": {"legend": {"orient": "bottom"}},
         "data": {"values": values},
         "layer": layers,
     }
+
+
+def _title_lines(title: str, width: int = 40) -> list[str]:
+    """The chart title in short lines: Vega never wraps a title, and a phone is narrow."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def result_csv(result: QueryResult, *, dataset_title: str, source: str) -> str:

@@ -164,7 +164,7 @@ def test_table_chart_caption_and_csv_show_labels(ds: Dataset) -> None:
     assert view.chart["layer"][0]["encoding"]["y"]["sort"] == names
     page = _render(view, ds)
     assert [th.get_text() for th in page.select("tbody th")] == names
-    caption = page.find("caption").get_text(" ", strip=True)
+    caption = page.find(class_="explore-caption").get_text(" ", strip=True)
     assert "Grade: Kindergarten" in caption and "Grade: 0" not in caption
     rows = list(csv.reader(io.StringIO(result_csv(view.result, dataset_title="t", source="s"))))
     assert [r[0] for r in rows[2:5]] == names

@@ -62,3 +62,36 @@ def test_chart_draws_updates_in_place_and_exercise_grades(page, session) -> None
         page.console_errors
     )
     assert page.console_errors == []
+
+
+def test_explorer_layout_at_desktop_and_phone_widths(page, session) -> None:
+    """Filters get readable columns at 1280 px; at 390 px nothing widens the page (the table
+    scrolls inside its own focusable box)."""
+    user = make_user(session, role="author")
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    url = (
+        "/courses/data-course/explore/absence-explorer?measure=students&group_by=school"
+        "&group_by2=race_ethnicity&compare=overall"
+    )
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        page.locator("details.explore-filters summary").click()
+        chart = page.locator(".explore-chart")
+        expect(chart).to_have_attribute("data-chart-ready", "true", timeout=15000)
+        label_widths = page.eval_on_selector_all(
+            ".explore-filters label", "els => els.map(e => e.getBoundingClientRect().width)"
+        )
+        assert label_widths and min(label_widths) >= min(240, width - 80), label_widths
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (width, overflow)
+        wrap = page.locator(".explore-table-wrap")
+        assert wrap.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        assert wrap.get_attribute("tabindex") == "0"
+        screenshot(page, f"explorer-{width}")
+    assert page.console_errors == []
