@@ -9,12 +9,12 @@ so their numbers cannot differ. What each figure means is written in ``docs/repo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import JOB_ROLE_LABELS, Organization, User
@@ -75,13 +75,6 @@ class _Figures:
     completed: int = 0
     certificates: int = 0
     percents: Counter[int] = field(default_factory=Counter)
-
-    def add(self, other: _Figures) -> None:
-        self.enrolled += other.enrolled
-        self.active += other.active
-        self.completed += other.completed
-        self.certificates += other.certificates
-        self.percents.update(other.percents)
 
     def cells(self) -> tuple[CellValue, ...]:
         rate = 100 * self.completed / self.enrolled if self.enrolled else None
@@ -216,12 +209,23 @@ def _scope(
 # -- Enrollment figures ---------------------------------------------------------------------
 
 
-def _figures_by(
-    session: Session, scope: _Scope, group: Any | None
-) -> dict[tuple[int, Any], _Figures]:
-    """One GROUP BY query: figures per (course id, group value) (group None: per course)."""
+_GROUP_COLUMNS: dict[str, Any] = {
+    "by-organization": User.organization_id,
+    "by-job-role": User.job_role,
+    "by-cohort": Enrollment.cohort,
+}
+
+
+def _enrollment_figures(
+    session: Session, scope: _Scope, groupings: list[str]
+) -> dict[str, dict[tuple[int, Any], _Figures]]:
+    """One GROUP BY query, folded into figures per (course id, group) for each grouping.
+
+    The key "overview" holds the figures per course (group None). Progress is grouped by
+    its percent (0-100), so medians come from at most 101 buckets per group.
+    """
     since = utcnow() - timedelta(days=ACTIVE_DAYS)
-    group_cols = [group] if group is not None else []
+    group_cols = [_GROUP_COLUMNS[name] for name in groupings]
     stmt = (
         select(  # type: ignore[call-overload]  # SQLModel types at most four columns
             Enrollment.course_id,
@@ -244,20 +248,26 @@ def _figures_by(
         .where(*scope.conditions())
         .group_by(Enrollment.course_id, Enrollment.percent, *group_cols)
     )
-    result: dict[tuple[int, Any], _Figures] = {}
-    for course_id, percent, n, completed, active, certificates, *key in session.exec(stmt):
-        figures = result.setdefault((course_id, key[0] if key else None), _Figures())
-        figures.add(
-            _Figures(n, int(active or 0), int(completed or 0), certificates, Counter({percent: n}))
-        )
+    result: dict[str, dict[tuple[int, Any], _Figures]] = {"overview": {}}
+    result.update({name: {} for name in groupings})
+    for course_id, percent, n, completed, active, certificates, *keys in session.exec(stmt):
+        targets = [result["overview"].setdefault((course_id, None), _Figures())]
+        for name, key in zip(groupings, keys, strict=True):
+            targets.append(result[name].setdefault((course_id, key), _Figures()))
+        for figures in targets:
+            figures.enrolled += n
+            figures.active += int(active or 0)
+            figures.completed += int(completed or 0)
+            figures.certificates += certificates
+            figures.percents[percent] += n
     return result
 
 
-def _overview(session: Session, scope: _Scope) -> Table:
+def _overview(scope: _Scope, by_course: dict[tuple[int, Any], _Figures]) -> Table:
     table = Table("overview", "Enrollment and completion by course", (_COURSE, *_FIGURES))
-    by_course = _figures_by(session, scope, None)
     for course_id, course in scope.courses:
         figures = by_course.get((course_id, None), _Figures())
+        table.described += figures.enrolled
         if scope.hide_small(figures.enrolled):
             table.rows.append((course.title, *[_small(scope.min_n)] * len(_FIGURES)))
         else:
@@ -279,16 +289,12 @@ def _group_labels(session: Session, name: str, keys: set[Any]) -> dict[Any, str]
     return {k: k if k else "No cohort" for k in keys}
 
 
-def _breakdown(session: Session, scope: _Scope, name: str) -> Table:
+def _breakdown(
+    session: Session, scope: _Scope, name: str, figures: dict[tuple[int, Any], _Figures]
+) -> Table:
     label, _ = GROUPINGS[name]
-    group = {
-        "by-organization": User.organization_id,
-        "by-job-role": User.job_role,
-        "by-cohort": Enrollment.cohort,
-    }[name]
     title = f"Enrollment and completion by {label.lower()}"
     table = Table(name, title, (_COURSE, Column("group", label), *_FIGURES))
-    figures = _figures_by(session, scope, group)
     labels = _group_labels(session, name, {key for _, key in figures})
     for course_id, course in scope.courses:
         groups = sorted(
@@ -298,6 +304,7 @@ def _breakdown(session: Session, scope: _Scope, name: str) -> Table:
         if not groups:
             continue
         ns = [f.enrolled for _, f in groups]
+        table.described += sum(ns)
         statuses, _ = suppress(
             labels=[(g,) for g, _ in groups],
             ns=ns,
@@ -316,6 +323,16 @@ def _breakdown(session: Session, scope: _Scope, name: str) -> Table:
                 )
                 table.rows.append((course.title, group_label, *[hidden] * len(_FIGURES)))
     return table
+
+
+def _enrollment_tables(session: Session, scope: _Scope, names: list[str]) -> dict[str, Table]:
+    """The overview and breakdown tables among ``names``, from one query."""
+    groupings = [name for name in names if name in GROUPINGS]
+    figures = _enrollment_figures(session, scope, groupings)
+    tables = {"overview": _overview(scope, figures["overview"])}
+    for name in groupings:
+        tables[name] = _breakdown(session, scope, name, figures[name])
+    return {name: table for name, table in tables.items() if name in names}
 
 
 # -- Exercises ------------------------------------------------------------------------------
@@ -347,17 +364,18 @@ def _exercises(session: Session, scope: _Scope) -> Table:
             )
         )
     )
+    # The exercises domain numbers each learner's attempts from 1 and stores nothing after a
+    # correct one, so sums give learners, first-time and eventual successes without a
+    # COUNT(DISTINCT) (measured about twice as fast on SQLite).
     attempt = ExerciseAttempt
+    first = col(attempt.number) == 1
+    right = col(attempt.correct).is_(True)
     stmt = (
         select(  # type: ignore[call-overload]
             attempt.activity_id,
-            func.count(distinct(col(attempt.enrollment_id))),
-            func.sum(
-                case((and_(col(attempt.number) == 1, col(attempt.correct).is_(True)), 1), else_=0)
-            ),
-            func.count(
-                distinct(case((col(attempt.correct).is_(True), col(attempt.enrollment_id))))
-            ),
+            func.sum(case((first, 1), else_=0)),
+            func.sum(case((and_(first, right), 1), else_=0)),
+            func.sum(case((right, 1), else_=0)),
             func.count(col(attempt.id)),
         )
         .join(Enrollment, col(Enrollment.id) == col(attempt.enrollment_id))
@@ -556,6 +574,34 @@ def _enrollments(session: Session, scope: _Scope) -> Table:
 # -- Public use cases -----------------------------------------------------------------------
 
 
+def report_tables(
+    session: Session,
+    *,
+    staff: User,
+    names: Sequence[str],
+    filters: ReportFilters,
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> dict[str, Table]:
+    """The reports called ``names`` for these filters: the one source of pages and CSVs."""
+    unknown = [name for name in names if name not in REPORTS]
+    if unknown:
+        raise UnknownReport(unknown[0])
+    scope = _scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+    builders: dict[str, Callable[[Session, _Scope], Table]] = {
+        "exercises": _exercises,
+        "feedback": _feedback,
+        "feedback-comments": _comments,
+        "enrollments": _enrollments,
+    }
+    enrollment_names = [n for n in names if n == "overview" or n in GROUPINGS]
+    tables = _enrollment_tables(session, scope, enrollment_names) if enrollment_names else {}
+    for name in names:
+        if name in builders:
+            tables[name] = builders[name](session, scope)
+    return {name: tables[name] for name in names}
+
+
 def report_table(
     session: Session,
     *,
@@ -565,21 +611,10 @@ def report_table(
     courses: Mapping[str, Course],
     min_n: int,
 ) -> Table:
-    """The report called ``name`` for these filters: the one source of its page and its CSV."""
-    scope = _scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-    if name == "overview":
-        return _overview(session, scope)
-    if name in GROUPINGS:
-        return _breakdown(session, scope, name)
-    if name == "exercises":
-        return _exercises(session, scope)
-    if name == "feedback":
-        return _feedback(session, scope)
-    if name == "feedback-comments":
-        return _comments(session, scope)
-    if name == "enrollments":
-        return _enrollments(session, scope)
-    raise UnknownReport(name)
+    """The one report called ``name`` (see ``report_tables``)."""
+    return report_tables(
+        session, staff=staff, names=[name], filters=filters, courses=courses, min_n=min_n
+    )[name]
 
 
 PAGES: dict[str, tuple[str, ...]] = {
@@ -628,14 +663,15 @@ def report_page(
     """The tables of one report page for these query parameters (bad values ignored, noted)."""
     choices = filter_choices(session, staff=staff, courses=courses)
     filters, errors = parse_filters(params, choices)
-    tables = {
-        name: report_table(
-            session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
-        )
-        for name in PAGES[page]
-    }
-    scope = _scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-    return ReportPage(filters, errors, choices, tables, min_n, _matching(session, scope))
+    tables = report_tables(
+        session, staff=staff, names=PAGES[page], filters=filters, courses=courses, min_n=min_n
+    )
+    if "overview" in tables:
+        matching = tables["overview"].described
+    else:
+        scope = _scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+        matching = _matching(session, scope)
+    return ReportPage(filters, errors, choices, tables, min_n, matching)
 
 
 def export_csv(

@@ -44,6 +44,7 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: list[tuple[CellValue, ...]] = field(default_factory=list)
+    described: int = 0  # enrollments behind the figures (enrollment tables only)
 
     @property
     def has_hidden(self) -> bool:
