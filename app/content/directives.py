@@ -98,7 +98,36 @@ def build_directive(
             # Grade the key and a planted wrong answer now, so a broken key never ships.
             for message in self_check(block):
                 out.add(line, f"{prefix}: {message}")
+            _check_feedback_openings(body, doc, out, prefix)
     return block, body_hash, previous
+
+
+# What the exercise page already prints above the author's feedback, by outcome.
+_PRINTED = {"correct": "Correct.", "incorrect": "Not quite.", "partial": "Partly right"}
+_REPEATS = {
+    "correct": ("correct",),
+    "incorrect": ("not quite", "incorrect"),
+    "partial": ("partly",),
+}
+
+
+def _check_feedback_openings(
+    body: dict[str, Any], doc: YamlDoc, out: Rendered, prefix: str
+) -> None:
+    """Warn when feedback repeats the verdict the page already shows ("Correct. Correct, ...")."""
+    feedback = body.get("feedback")
+    if not isinstance(feedback, dict):
+        return
+    for outcome, openings in _REPEATS.items():
+        text = feedback.get(outcome)
+        if isinstance(text, str) and text.strip().lower().startswith(openings):
+            out.add(
+                doc.line_of(f"feedback.{outcome}"),
+                f"{prefix}: feedback.{outcome}: the page already says "
+                f'"{_PRINTED[outcome]}" above your feedback; start with what the learner '
+                "should notice",
+                "warning",
+            )
 
 
 def _known_keys(name: str) -> list[str]:

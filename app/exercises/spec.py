@@ -245,6 +245,7 @@ def build_exercise(
         spec = ExerciseBody.model_validate(body)
     except ValidationError as exc:
         raise spec_error_from(exc) from None
+    _check_placeholder(spec)
     dataset = _dataset(spec, datasets)
     derived = isinstance(spec.answer, DerivedAnswerBody)
     reveal_after = spec.reveal_after or spec.attempts
@@ -324,6 +325,28 @@ def build_exercise(
         required=spec.required,
         content_hash=hashlib.sha256(content.encode()).hexdigest(),
     )
+
+
+def _check_placeholder(spec: ExerciseBody) -> None:
+    """``{variant}`` is filled in the prompt only, and only when there are variants."""
+    if VARIANT_PLACEHOLDER in spec.prompt and spec.variant_by is None:
+        raise SpecError(
+            "prompt: {variant} is replaced by the learner's variant, but this exercise has no "
+            "variant_by",
+            key="prompt",
+        )
+    elsewhere = {
+        "hints": " ".join(spec.hints),
+        "feedback": " ".join((spec.feedback.correct, spec.feedback.incorrect)),
+        "explanation": spec.explanation,
+    }
+    elsewhere["feedback"] += " " + spec.feedback.partial
+    for key, text in elsewhere.items():
+        if VARIANT_PLACEHOLDER in text:
+            raise SpecError(
+                f"{key}: {{variant}} is replaced in the prompt only; name the group in words",
+                key=key,
+            )
 
 
 def _precheck(body: dict[str, Any]) -> None:

@@ -143,3 +143,24 @@ def test_check_runs_each_exercise_self_check() -> None:
         "exercise-self-check/modules/01-a.md:8: {exercise} wide: a planted wrong answer (12.5) "
         "scores more than 0; is the tolerance too wide?" in result.output.splitlines()
     )
+
+
+def test_feedback_that_repeats_the_verdict_is_a_warning(tmp_path: Path) -> None:
+    """The page prints "Correct." itself; feedback that starts with it gets a warning."""
+    course = tmp_path / "exercise-self-check"
+    shutil.copytree(FIXTURES / "broken" / "exercise-self-check", course)
+    module = course / "modules" / "01-a.md"
+    module.write_text(
+        module.read_text().replace(
+            "tolerance: 5\n",
+            "tolerance: 0\nfeedback:\n  correct: Correct! Ten percent.\n"
+            "  incorrect: It is a share of enrolled days.\n",
+        )
+    )
+    result = runner.invoke(app, ["content", "check", str(course)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "exercise-self-check/modules/01-a.md:14: warning: {exercise} wide: feedback.correct: "
+        'the page already says "Correct." above your feedback; start with what the learner '
+        "should notice"
+    )

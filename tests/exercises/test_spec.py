@@ -92,6 +92,7 @@ def test_suppressed_group_cannot_be_an_answer() -> None:
     """An answer learners cannot see is refused at load."""
     body = {
         **GAP,
+        "prompt": "What is the chronic absence rate of Pacific Islander students?",
         "variant_by": None,
         "answer": {
             "query": {"measure": "chronic_absence_rate", "group_by": ["race_ethnicity"]},
@@ -120,3 +121,23 @@ def test_self_check_catches_a_too_wide_tolerance() -> None:
     """A planted wrong answer that scores is reported."""
     spec = exercise({**LITERAL_NUMERIC, "relative_tolerance": 1.0})
     assert any("wrong answer" in p for p in self_check(spec))
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"prompt": "At {variant}, what share?"}, "prompt"),
+        ({"hints": ["Look at {variant}."]}, "hints"),
+        ({"explanation": "At {variant} it is 10."}, "explanation"),
+    ],
+)
+def test_variant_placeholder_needs_variant_by_and_lives_in_the_prompt(
+    change: dict, key: str
+) -> None:
+    """{variant} without variant_by, or outside the prompt, would reach learners verbatim."""
+    with pytest.raises(SpecError) as info:
+        exercise({**LITERAL_NUMERIC, **change})
+    assert info.value.key == key and "{variant}" in info.value.message
+    with pytest.raises(SpecError) as info:
+        exercise({**GAP, "hints": ["Filter to {variant}."]})
+    assert info.value.key == "hints"
