@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.accounts.models import JOB_ROLE_LABELS, Organization, User
@@ -209,32 +210,27 @@ def _scope(
 # -- Enrollment figures ---------------------------------------------------------------------
 
 
-_GROUP_COLUMNS: dict[str, Any] = {
-    "by-organization": User.organization_id,
-    "by-job-role": User.job_role,
-    "by-cohort": Enrollment.cohort,
-}
-
-
 def _enrollment_figures(
     session: Session, scope: _Scope, groupings: list[str]
 ) -> dict[str, dict[tuple[int, Any], _Figures]]:
-    """One GROUP BY query, folded into figures per (course id, group) for each grouping.
+    """Figures per (course id, group) for the overview (group None) and each grouping.
 
-    The key "overview" holds the figures per course (group None). Progress is grouped by
-    its percent (0-100), so medians come from at most 101 buckets per group.
+    One statement: the matching enrollments are selected once (a CTE used by every branch,
+    which SQLite and PostgreSQL materialise), then each grouping is a GROUP BY over it, joined
+    with UNION ALL. Progress is grouped by its percent (0-100), so medians come from at most
+    101 buckets per group.
     """
     since = utcnow() - timedelta(days=ACTIVE_DAYS)
-    group_cols = [_GROUP_COLUMNS[name] for name in groupings]
-    stmt = (
+    base = (
         select(  # type: ignore[call-overload]  # SQLModel types at most four columns
-            Enrollment.course_id,
-            Enrollment.percent,
-            func.count(col(Enrollment.id)),
-            func.sum(case((col(Enrollment.completed_at).is_not(None), 1), else_=0)),
-            func.sum(case((col(Enrollment.last_activity_at) >= since, 1), else_=0)),
-            func.count(col(Certificate.id)),
-            *group_cols,
+            col(Enrollment.course_id).label("course_id"),
+            col(Enrollment.percent).label("percent"),
+            case((col(Enrollment.completed_at).is_not(None), 1), else_=0).label("completed"),
+            case((col(Enrollment.last_activity_at) >= since, 1), else_=0).label("active"),
+            case((col(Certificate.id).is_not(None), 1), else_=0).label("certified"),
+            col(User.organization_id).label("organization"),
+            col(User.job_role).label("job_role"),
+            col(Enrollment.cohort).label("cohort"),
         )
         .select_from(Enrollment)
         .join(User, col(User.id) == col(Enrollment.user_id))
@@ -246,20 +242,48 @@ def _enrollment_figures(
             ),
         )
         .where(*scope.conditions())
-        .group_by(Enrollment.course_id, Enrollment.percent, *group_cols)
+        .cte("matching")
     )
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    # grouping -> (its integer key, its text key, the column it groups by)
+    keys: dict[str, tuple[Any, Any, Any]] = {
+        "overview": (no_int, no_text, None),
+        "by-organization": (base.c.organization, no_text, base.c.organization),
+        "by-job-role": (no_int, base.c.job_role, base.c.job_role),
+        "by-cohort": (no_int, base.c.cohort, base.c.cohort),
+    }
+    branches = []
+    for name in ["overview", *groupings]:
+        int_key, text_key, group_col = keys[name]
+        branches.append(
+            sa_select(
+                literal(name).label("grouping"),
+                base.c.course_id,
+                base.c.percent,
+                int_key.label("int_key"),
+                text_key.label("text_key"),
+                func.count().label("n"),
+                func.sum(base.c.completed),
+                func.sum(base.c.active),
+                func.sum(base.c.certified),
+            ).group_by(
+                base.c.course_id, base.c.percent, *([group_col] if group_col is not None else [])
+            )
+        )
     result: dict[str, dict[tuple[int, Any], _Figures]] = {"overview": {}}
     result.update({name: {} for name in groupings})
-    for course_id, percent, n, completed, active, certificates, *keys in session.exec(stmt):
-        targets = [result["overview"].setdefault((course_id, None), _Figures())]
-        for name, key in zip(groupings, keys, strict=True):
-            targets.append(result[name].setdefault((course_id, key), _Figures()))
-        for figures in targets:
-            figures.enrolled += n
-            figures.active += int(active or 0)
-            figures.completed += int(completed or 0)
-            figures.certificates += certificates
-            figures.percents[percent] += n
+    for name, course_id, percent, int_key, text_key, n, completed, active, certified in (
+        session.execute(union_all(*branches))  # type: ignore[deprecated]
+    ):
+        key = (course_id, int_key if name == "by-organization" else text_key)
+        figures = result[name].get(key)
+        if figures is None:
+            figures = result[name][key] = _Figures()
+        figures.enrolled += n
+        figures.active += int(active or 0)
+        figures.completed += int(completed or 0)
+        figures.certificates += int(certified or 0)
+        figures.percents[percent] += n
     return result
 
 
