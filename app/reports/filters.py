@@ -92,8 +92,10 @@ def parse_filters(
         errors["cohort"] = (
             "A cohort code uses letters, digits, dots, dashes and underscores; it was ignored."
         )
-    date_from = _date(params.get("enrolled_from", "").strip(), "From", errors, "enrolled_from")
-    date_to = _date(params.get("enrolled_to", "").strip(), "To", errors, "enrolled_to")
+    date_from = _date(
+        params.get("enrolled_from", "").strip(), "Enrolled from", errors, "enrolled_from"
+    )
+    date_to = _date(params.get("enrolled_to", "").strip(), "Enrolled to", errors, "enrolled_to")
     if date_from and date_to and date_from > date_to:
         errors["enrolled_to"] = "The “to” date is before the “from” date; both were ignored."
         date_from = date_to = None
