@@ -31,7 +31,7 @@ from app.reports import routes as reports_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
 from app.surveys import routes as surveys_routes
-from app.templating import flash, render
+from app.templating import flash, render, templates
 
 log = logging.getLogger("groundwork")
 
@@ -113,6 +113,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         docs_url=None,
         redoc_url=None,
     )
+    # Re-reading templates from disk when they change is for development only: in production
+    # the check stats every included file on every render.
+    templates.env.auto_reload = settings.environment == "development"
     app.state.settings = settings
     app.state.engine = engine
     # The body limit sits inside the http middleware so its 413 reaches the error handler.

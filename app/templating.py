@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from starlette.datastructures import URL, URLPath
 from starlette.responses import Response
 
 from app.config import ROOT, get_settings
@@ -86,7 +87,28 @@ def current_user(context: dict[str, Any]) -> Any:
     return getattr(context["request"].state, "user", None)
 
 
-env.globals.update(csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user)
+@pass_context
+def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
+    """``request.url_for`` with the route lookup cached (routes never change at run time).
+
+    Starlette walks every route on each call, and a module page links dozens of times.
+    """
+    request: Request = context["request"]
+    router = request.scope.get("router") or request.scope["app"]
+    cache: dict[tuple[str, tuple[tuple[str, str], ...]], URLPath]
+    cache = router.__dict__.setdefault("_groundwork_url_paths", {})
+    key = (name, tuple(sorted((k, str(v)) for k, v in path_params.items())))
+    path = cache.get(key)
+    if path is None:
+        if len(cache) > 8192:
+            cache.clear()
+        path = cache[key] = router.url_path_for(name, **path_params)
+    return path.make_absolute_url(base_url=request.base_url)
+
+
+env.globals.update(
+    csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user, url_for=url_for
+)
 env.globals["read_flashes"] = read_flashes
 
 
