@@ -25,6 +25,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy app
 
 check-content: $(STAMP)
 	$(BIN)/groundwork content check course_content
@@ -37,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_content_load.py
 	$(BIN)/python bench/bench_explorer.py
 	$(BIN)/python bench/bench_grading.py
+	$(BIN)/python bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
