@@ -1,0 +1,105 @@
+"""The feedback reports: agreement with each survey statement, and learners' comments."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlmodel import Session, col, func, select
+
+from app.accounts.models import Organization, User
+from app.accounts.staff_scope import may_see_organization
+from app.learning.models import Enrollment
+from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.tables import CellValue, Column, Table
+from app.surveys.models import SurveyAnswer, SurveyResponse
+from app.surveys.service import AGREE_VALUES, SCALE
+
+
+def feedback_table(session: Session, scope: ReportScope) -> Table:
+    """Per survey statement: responses, agreement, and how many chose each point."""
+    scale = tuple(Column(f"rated_{v}", f"{v} {label} (n)", "count") for v, label in SCALE)
+    table = Table(
+        "feedback",
+        "Feedback survey",
+        (
+            COURSE_COLUMN,
+            Column("statement", "Statement"),
+            Column("responses", "Responses", "count"),
+            Column("agree", "Agree or strongly agree (%)", "percent"),
+            *scale,
+        ),
+    )
+    stmt = (
+        scope.restrict(
+            select(SurveyResponse.course_id, SurveyAnswer.item_id, SurveyAnswer.value, func.count())
+            .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
+            .join(Enrollment, col(Enrollment.id) == col(SurveyResponse.enrollment_id))
+        )
+        .where(col(SurveyResponse.submitted_at).is_not(None))
+        .group_by(col(SurveyResponse.course_id), col(SurveyAnswer.item_id), col(SurveyAnswer.value))
+    )
+    counts: dict[tuple[int, str], Counter[int]] = {}
+    for course_id, item_id, value, n in session.exec(stmt):
+        counts.setdefault((course_id, item_id), Counter())[value] += n
+    for course_id, course in scope.courses:
+        if course.survey is None:
+            continue
+        for item in course.survey.items:
+            dist = counts.get((course_id, item.id), Counter())
+            responses = sum(dist.values())
+            if scope.hide_small(responses):
+                figures: tuple[CellValue, ...] = (small_group(scope.min_n),) * (2 + len(SCALE))
+            else:
+                agree = sum(dist[v] for v in AGREE_VALUES)
+                rate = 100 * agree / responses if responses else None
+                figures = (responses, rate, *(dist[v] for v, _ in SCALE))
+            table.rows.append((course.title, item.text, *figures))
+    return table
+
+
+def comments_table(session: Session, scope: ReportScope) -> Table:
+    """Learners' survey comments, newest first."""
+    table = Table(
+        "feedback-comments",
+        "Feedback comments",
+        (
+            COURSE_COLUMN,
+            Column("learner", "Learner"),
+            Column("organization", "Organization"),
+            Column("submitted_at", "Submitted at", "datetime"),
+            Column("comment", "Comment"),
+        ),
+    )
+    titles = scope.titles
+    stmt = (
+        scope.restrict(
+            select(  # type: ignore[call-overload]
+                SurveyResponse.course_id,
+                User.display_name,
+                User.organization_id,
+                Organization.name,
+                SurveyResponse.submitted_at,
+                SurveyResponse.comment,
+            ).join(Enrollment, col(Enrollment.id) == col(SurveyResponse.enrollment_id))
+        )
+        .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
+        .where(
+            col(SurveyResponse.submitted_at).is_not(None),
+            col(SurveyResponse.comment).is_not(None),
+            SurveyResponse.comment != "",
+        )
+        .order_by(col(SurveyResponse.submitted_at).desc(), col(SurveyResponse.id))
+    )
+    for course_id, name, org_id, org_name, submitted_at, comment in session.exec(stmt):
+        # Belt and braces: the WHERE already keeps to the scope.
+        visible = may_see_organization(scope.staff, org_id)
+        table.rows.append(
+            (
+                titles[course_id],
+                name if visible else "—",
+                (org_name or "") if visible else "—",
+                submitted_at,
+                comment,
+            )
+        )
+    return table

@@ -1,0 +1,151 @@
+"""What a report covers: the chosen courses, the filters and the staff member's scope.
+
+Every report selects enrollments through ``ReportScope.restrict``: active enrollments of the
+chosen courses, of learners inside the staff member's organization scope, matching the
+filters. The filter form's choices are limited to the same scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
+
+from app.accounts.models import Organization, User
+from app.accounts.staff_scope import organization_scope, scope_condition
+from app.certificates.models import Certificate
+from app.content.course import Course
+from app.content.models import CourseRecord
+from app.learning.models import Enrollment
+from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters
+from app.reports.tables import Column, Hidden
+
+COURSE_COLUMN = Column("course", "Course")
+
+
+def small_group(min_n: int) -> Hidden:
+    """The cell shown instead of a figure about fewer than ``min_n`` learners."""
+    return Hidden(f"fewer than {min_n} learners")
+
+
+def unrevoked_certificate() -> Any:
+    """The ON clause joining an enrollment to its certificate, if one is issued and standing."""
+    return and_(
+        col(Certificate.enrollment_id) == col(Enrollment.id),
+        col(Certificate.revoked_at).is_(None),
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a report covers: the courses (in display order) and the filters, for one staff."""
+
+    staff: User
+    filters: ReportFilters
+    courses: list[tuple[int, Course]]  # (course row id, course)
+    min_n: int
+
+    @property
+    def restricted(self) -> bool:
+        """True when the whole report describes a group (a one-organization scope or filter)."""
+        return self.filters.narrows_to_group or organization_scope(self.staff) is not None
+
+    @property
+    def titles(self) -> dict[int, str]:
+        """Course titles by course row id."""
+        return {course_id: course.title for course_id, course in self.courses}
+
+    def conditions(self) -> list[Any]:
+        """WHERE conditions selecting the enrollments this report describes."""
+        f = self.filters
+        conds: list[Any] = [
+            col(Enrollment.active).is_(True),
+            col(Enrollment.course_id).in_([cid for cid, _ in self.courses]),
+        ]
+        scope = scope_condition(self.staff, User.organization_id)
+        if scope is not None:
+            conds.append(scope)
+        if f.organization_id is not None:
+            conds.append(col(User.organization_id) == f.organization_id)
+        if f.job_role:
+            conds.append(col(User.job_role) == f.job_role)
+        if f.cohort:
+            conds.append(col(Enrollment.cohort) == f.cohort)
+        if f.enrolled_from is not None:
+            conds.append(col(Enrollment.enrolled_at) >= _day_start(f.enrolled_from))
+        if f.enrolled_to is not None:
+            end = _day_start(f.enrolled_to) + timedelta(days=1)
+            conds.append(col(Enrollment.enrolled_at) < end)
+        return conds
+
+    def restrict(self, stmt: Any) -> Any:
+        """``stmt`` (with ``Enrollment`` in its FROM) joined to the learner and kept in scope."""
+        return stmt.join(User, col(User.id) == col(Enrollment.user_id)).where(*self.conditions())
+
+    def hide_small(self, n: int) -> bool:
+        """True when a figure about ``n`` learners must be withheld in this report."""
+        return self.restricted and 0 < n < self.min_n
+
+
+def report_scope(
+    session: Session,
+    *,
+    staff: User,
+    filters: ReportFilters,
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> ReportScope:
+    """The scope of a report: the courses the filters choose that have rows, by title."""
+    wanted = [filters.course] if filters.course else list(courses)
+    rows = session.exec(
+        select(CourseRecord.slug, CourseRecord.id).where(col(CourseRecord.slug).in_(wanted))
+    )
+    ids = {slug: course_id for slug, course_id in rows if course_id is not None}
+    chosen = sorted(
+        ((ids[slug], courses[slug]) for slug in wanted if slug in ids and slug in courses),
+        key=lambda pair: pair[1].title,
+    )
+    return ReportScope(staff=staff, filters=filters, courses=chosen, min_n=min_n)
+
+
+def matching_enrollments(session: Session, scope: ReportScope) -> int:
+    """How many enrollments the report describes."""
+    stmt = scope.restrict(select(func.count(col(Enrollment.id))).select_from(Enrollment))
+    return int(session.exec(stmt).one())
+
+
+def filter_choices(
+    session: Session, *, staff: User, courses: Mapping[str, Course]
+) -> FilterChoices:
+    """Courses, organizations (in scope), job roles and cohorts (in scope) to filter by."""
+    scope = organization_scope(staff)
+    orgs_stmt = select(Organization.id, Organization.name).order_by(Organization.name)
+    if scope is not None:
+        orgs_stmt = orgs_stmt.where(Organization.id == scope)
+    orgs = [(i, n) for i, n in session.exec(orgs_stmt).all() if i is not None]
+    cohort_stmt = (
+        select(Enrollment.cohort)
+        .join(User, col(User.id) == col(Enrollment.user_id))
+        .where(col(Enrollment.cohort).is_not(None))
+        .distinct()
+        .order_by(col(Enrollment.cohort))
+    )
+    condition = scope_condition(staff, User.organization_id)
+    if condition is not None:
+        cohort_stmt = cohort_stmt.where(condition)
+    cohorts = [c for c in session.exec(cohort_stmt).all() if c]
+    return FilterChoices(
+        courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],
+        organizations=orgs,
+        job_roles=JOB_ROLE_CHOICES,
+        cohorts=cohorts,
+        scoped_to=orgs[0][1] if scope is not None and orgs else None,
+    )
