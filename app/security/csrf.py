@@ -45,5 +45,7 @@ async def csrf_protect(request: Request) -> None:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-    if not nonce or not sent or not hmac.compare_digest(sent, token_for(nonce)):
+    # Compare bytes: compare_digest raises TypeError on non-ASCII str (a forged token).
+    expected = token_for(nonce).encode()
+    if not nonce or not sent or not hmac.compare_digest(sent.encode(), expected):
         raise CsrfError()

@@ -1,0 +1,41 @@
+"""The app's routes as (methods, path template, name), and valid values for path parameters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+PARAM = re.compile(r"{([a-z_]+)(?::[a-z]+)?}")
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    """One route of the app (included routers flattened)."""
+
+    methods: frozenset[str]
+    path: str
+    name: str
+
+    @property
+    def params(self) -> list[str]:
+        return PARAM.findall(self.path)
+
+    def fill(self, **values: str) -> str:
+        """The path with each ``{param}`` replaced (values are put in as given)."""
+        return PARAM.sub(lambda m: values[m.group(1)], self.path)
+
+
+def app_routes(app: FastAPI) -> list[RouteInfo]:
+    """Every HTTP route, including those of included routers (FastAPI >= 0.16x nests them)."""
+    found = []
+    for ctx in iter_route_contexts(app.routes):
+        methods = ctx.methods
+        path = ctx.path
+        if not methods or not path:  # mounts (/static)
+            continue
+        found.append(RouteInfo(frozenset(methods) - {"HEAD"}, path, ctx.name or ""))
+    return found
