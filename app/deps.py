@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
 
 from app.accounts.models import Role, User
+from app.content.course import Course
+from app.content.registry import RegistryDep
 from app.db import SessionDep
+from app.learning import service as learning
 from app.security.sessions import SESSION_COOKIE, resolve_session
+from app.templating import flash
 
 
 class LoginRequired(Exception):
@@ -64,3 +69,21 @@ def require_role(*roles: Role):  # type: ignore[no-untyped-def]
 AuthorUser = Annotated[User, Depends(require_role(Role.author, Role.admin))]
 StaffUser = Annotated[User, Depends(require_role(Role.staff, Role.admin))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+
+
+def _visible_course(slug: str, registry: RegistryDep, user: OptionalUser) -> Course:
+    """The course of the ``{slug}`` path parameter if this user may see it; 404 otherwise."""
+    course = registry.get(slug)
+    if course is None or not learning.can_see(course, user):
+        raise HTTPException(status_code=404)
+    return course
+
+
+# Declare it after ``CurrentUser`` in a route, so a visitor is sent to log in before any 404.
+VisibleCourse = Annotated[Course, Depends(_visible_course)]
+
+
+def enroll_first(request: Request, course: Course, *, to: str) -> RedirectResponse:
+    """Back to the course page with "Enroll in this course (it is free) to {to}."."""
+    flash(request, f"Enroll in this course (it is free) to {to}.", "info")
+    return RedirectResponse(request.url_for("course_page", slug=course.slug).path, 303)

@@ -10,10 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts.models import Role
 from app.certificates import service as certificates
 from app.certificates.pdf import certificate_pdf as render_pdf
-from app.content.course import Course
-from app.content.registry import RegistryDep
 from app.db import SessionDep
-from app.deps import AdminUser, CurrentUser
+from app.deps import AdminUser, CurrentUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.templating import flash, render
 
@@ -26,24 +24,14 @@ def _verify_url(request: Request, code: str) -> str:
     return base + request.app.url_path_for("verify_certificate", code=code)
 
 
-def _course_or_404(registry: RegistryDep, slug: str, user: object) -> Course:
-    course = registry.get(slug)
-    if not learning.can_see(course, user):  # type: ignore[arg-type]
-        raise HTTPException(status_code=404)
-    assert course is not None
-    return course
-
-
 @router.get("/courses/{slug}/certificate", name="certificate_page")
 def certificate_page(
-    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+    request: Request, session: SessionDep, user: CurrentUser, course: VisibleCourse
 ) -> Response:
     """The certificate, or the name to confirm, or what is left before one can be issued."""
-    course = _course_or_404(registry, slug, user)
-    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
-        flash(request, "Enroll in this course (it is free) to earn its certificate.", "info")
-        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+        return enroll_first(request, course, to="earn its certificate")
     page = certificates.certificate_page(session, enrollment=enrollment, course=course)
     return render(
         request,
@@ -57,17 +45,15 @@ def certificate_issue(
     request: Request,
     slug: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
     name: FormStr = "",
     confirmed: FormStr = "",
 ) -> Response:
     """Issue the certificate with the name the learner confirmed."""
-    course = _course_or_404(registry, slug, user)
     enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
     if enrollment is None:
-        flash(request, "Enroll in this course (it is free) to earn its certificate.", "info")
-        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+        return enroll_first(request, course, to="earn its certificate")
     error = None
     if confirmed != "yes":
         error = "Tick the box to confirm that your name is written as it should appear."

@@ -7,11 +7,10 @@ from fastapi.responses import Response
 
 from app.accounts.models import Role, User
 from app.content.course import Course
-from app.content.registry import RegistryDep
 from app.datasets.explore import ExploreSpec, build_view, parse_form, result_csv
 from app.datasets.loader import Dataset
 from app.db import SessionDep
-from app.deps import CurrentUser
+from app.deps import CurrentUser, VisibleCourse
 from app.learning import service as learning
 from app.templating import render
 
@@ -19,14 +18,14 @@ router = APIRouter()
 
 
 def _explore_context(
-    session: SessionDep, registry: RegistryDep, slug: str, explore_id: str, user: User
-) -> tuple[Course, ExploreSpec, Dataset, bool]:
+    session: SessionDep, course: Course, explore_id: str, user: User
+) -> tuple[ExploreSpec, Dataset, bool]:
     """Enrolled learners, and authors/admins in preview; 404 for anyone else."""
-    course = registry.get(slug)
-    if course is None or not learning.can_see(course, user):
-        raise HTTPException(status_code=404)
     preview = user.role in (Role.author, Role.admin)
-    if not preview and learning.find_enrollment(session, user=user, course_slug=slug) is None:
+    if (
+        not preview
+        and learning.find_enrollment(session, user=user, course_slug=course.slug) is None
+    ):
         raise HTTPException(status_code=404)
     found = course.block(explore_id)
     if found is None or getattr(found[1], "kind", None) != "explore":
@@ -35,20 +34,19 @@ def _explore_context(
     dataset = course.datasets.get(explore.dataset)
     if dataset is None:
         raise HTTPException(status_code=404)
-    return course, explore, dataset, preview
+    return explore, dataset, preview
 
 
 @router.get("/courses/{slug}/explore/{explore_id}", name="explore_page")
 def explore_page(
     request: Request,
-    slug: str,
     explore_id: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
 ) -> Response:
     """The explorer as a page; with HX-Request only the result region."""
-    course, explore, dataset, preview = _explore_context(session, registry, slug, explore_id, user)
+    explore, dataset, preview = _explore_context(session, course, explore_id, user)
     query, errors = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query, errors)
     module = course.block(explore_id)[0]  # type: ignore[index]
@@ -67,14 +65,13 @@ def explore_page(
 @router.get("/courses/{slug}/explore/{explore_id}/view.csv", name="explore_csv")
 def explore_csv(
     request: Request,
-    slug: str,
     explore_id: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
 ) -> Response:
     """The current view as CSV: the same numbers as the table."""
-    course, explore, dataset, _ = _explore_context(session, registry, slug, explore_id, user)
+    explore, dataset, _ = _explore_context(session, course, explore_id, user)
     query, _ = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query)
     text = result_csv(view.result, dataset_title=dataset.title, source=dataset.schema.source)

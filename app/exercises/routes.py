@@ -9,9 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.accounts.models import User
 from app.content.course import Course
-from app.content.registry import RegistryDep
 from app.db import SessionDep
-from app.deps import CurrentUser
+from app.deps import CurrentUser, VisibleCourse
 from app.exercises import service as exercises
 from app.learning import service as learning
 from app.learning.models import Enrollment
@@ -20,17 +19,12 @@ from app.templating import flash, render
 router = APIRouter()
 
 
-def _learner_context(
-    session: SessionDep, registry: RegistryDep, slug: str, user: User
-) -> tuple[Course, Enrollment]:
-    """The course and the user's active enrollment; 404 for anyone else."""
-    course = registry.get(slug)
-    if course is None or not learning.can_see(course, user):
-        raise HTTPException(status_code=404)
-    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+def _enrollment_or_404(session: SessionDep, user: User, course: Course) -> Enrollment:
+    """The user's active enrollment in the course; 404 for anyone else."""
+    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
         raise HTTPException(status_code=404)
-    return course, enrollment
+    return enrollment
 
 
 LOCKED = "This module is not open yet: complete the earlier modules first."
@@ -65,16 +59,15 @@ def _back(request: Request, course: Course, activity_id: str) -> RedirectRespons
 @router.post("/courses/{slug}/exercises/{activity_id}/attempts", name="exercise_attempt")
 def submit_attempt(
     request: Request,
-    slug: str,
     activity_id: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
     answer: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     submission_key: Annotated[str, Form()] = "",
 ) -> Response:
     """Grade one answer; store it once per submission key."""
-    course, enrollment = _learner_context(session, registry, slug, user)
+    enrollment = _enrollment_or_404(session, user, course)
     try:
         _, spec = exercises.exercise_block(course, activity_id)
     except exercises.ExerciseNotFound:
@@ -117,14 +110,13 @@ def submit_attempt(
 @router.post("/courses/{slug}/exercises/{activity_id}/hint", name="exercise_hint")
 def reveal_hint(
     request: Request,
-    slug: str,
     activity_id: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
 ) -> Response:
     """Open the next hint."""
-    course, enrollment = _learner_context(session, registry, slug, user)
+    enrollment = _enrollment_or_404(session, user, course)
     try:
         state = exercises.reveal_hint(
             session, user=user, enrollment=enrollment, course=course, activity_id=activity_id

@@ -15,21 +15,13 @@ from app.config import get_settings
 from app.content.course import Course
 from app.content.registry import RegistryDep
 from app.db import SessionDep
-from app.deps import CurrentUser, OptionalUser
+from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.learning.progress import STATE_LABELS
 from app.templating import flash, render
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
-
-
-def _course_or_404(registry: RegistryDep, slug: str, user: object) -> Course:
-    course = registry.get(slug)
-    if not learning.can_see(course, user):  # type: ignore[arg-type]
-        raise HTTPException(status_code=404)
-    assert course is not None
-    return course
 
 
 def _enroll_token(request: Request, slug: str) -> str:
@@ -53,10 +45,9 @@ def catalog(request: Request, registry: RegistryDep) -> Response:
 
 @router.get("/courses/{slug}", name="course_page")
 def course_page(
-    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: OptionalUser
+    request: Request, session: SessionDep, user: OptionalUser, course: VisibleCourse
 ) -> Response:
     """The public course page: what you will learn and do, the modules, and Enroll."""
-    course = _course_or_404(registry, slug, user)
     page = learning.course_page(session, user=user, course=course)
     cohort = learning.clean_cohort(request.query_params.get("cohort"))
     return render(
@@ -77,12 +68,11 @@ def enroll(
     request: Request,
     slug: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: OptionalUser,
+    course: VisibleCourse,
     cohort: FormStr = "",
 ) -> Response:
     """Enroll in one click; visitors sign up or log in first and come back enrolled."""
-    course = _course_or_404(registry, slug, user)
     if user is None:
         query = {"confirm": _enroll_token(request, slug)}
         if learning.clean_cohort(cohort):
@@ -118,13 +108,12 @@ def _enroll_and_redirect(
 
 @router.get("/courses/{slug}/enroll", name="enroll_return")
 def enroll_return(
-    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+    request: Request, slug: str, session: SessionDep, user: CurrentUser, course: VisibleCourse
 ) -> Response:
     """Where sign-up or login sends a visitor who clicked Enroll: enroll them and go on."""
-    course = _course_or_404(registry, slug, user)
     cohort = request.query_params.get("cohort", "")
     sent = request.query_params.get("confirm", "")
-    if sent and hmac.compare_digest(sent, _enroll_token(request, slug)):
+    if sent and hmac.compare_digest(sent.encode(), _enroll_token(request, slug).encode()):
         return _enroll_and_redirect(request, session, course, user, cohort)
     # A link from elsewhere: ask, with a real form, rather than enroll on a GET.
     return render(
@@ -136,10 +125,9 @@ def enroll_return(
 
 @router.post("/courses/{slug}/unenroll", name="unenroll")
 def unenroll(
-    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+    request: Request, slug: str, session: SessionDep, user: CurrentUser, course: VisibleCourse
 ) -> Response:
     """Leave the course; answers and progress are kept for re-enrolling."""
-    course = _course_or_404(registry, slug, user)
     if learning.unenroll(session, user=user, course_slug=slug):
         flash(
             request,
@@ -156,11 +144,10 @@ def module_page(
     slug: str,
     module_id: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
 ) -> Response:
     """A module with its activities, the outline, progress, previous and next."""
-    course = _course_or_404(registry, slug, user)
     module, renamed = learning.module_by_any_id(course, module_id)
     if module is None:
         raise HTTPException(status_code=404)
@@ -209,18 +196,16 @@ def mark_done(
     slug: str,
     module_id: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: VisibleCourse,
 ) -> Response:
     """Mark a module without required activities as done, then go on to the next one."""
-    course = _course_or_404(registry, slug, user)
     module = course.module(module_id)
     if module is None:
         raise HTTPException(status_code=404)
     enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
     if enrollment is None:
-        flash(request, "Enroll in this course (it is free) to track your progress.", "info")
-        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+        return enroll_first(request, course, to="track your progress")
     try:
         learning.mark_done(session, enrollment=enrollment, course=course, module=module)
     except learning.LearningError as exc:

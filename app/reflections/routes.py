@@ -12,7 +12,7 @@ from app.config import get_settings
 from app.content.course import Course
 from app.content.registry import RegistryDep
 from app.db import SessionDep, utcnow
-from app.deps import CurrentUser, OptionalUser
+from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
 from app.reflections import service as reflections
@@ -30,8 +30,9 @@ def module_url(course_slug: str, module_id: str, activity_id: str | None = None)
 
 
 def _course(registry: RegistryDep, slug: str, user: User | None) -> Course:
+    # Not ``VisibleCourse``: a logged-out post to a draft course (an author whose login
+    # expired) must still park its text, so only a known user is checked here.
     course = registry.get(slug)
-    # A draft course is visible to authors and admins only; anonymous posts may still park.
     if course is None or (user is not None and not learning.can_see(course, user)):
         raise HTTPException(status_code=404)
     return course
@@ -42,11 +43,6 @@ def _block(course: Course, activity_id: str):  # type: ignore[no-untyped-def]
     if found is None or found[1].kind != "reflection":
         raise HTTPException(status_code=404)
     return found
-
-
-def _not_enrolled(request: Request, course: Course) -> Response:
-    flash(request, f"Enroll in “{course.title}” to write and save reflections.", "info")
-    return RedirectResponse(f"/courses/{course.slug}", 303)
 
 
 def _reflection_page(
@@ -64,7 +60,7 @@ def _reflection_page(
     module, block = _block(course, activity_id)
     enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
-        return _not_enrolled(request, course)
+        return enroll_first(request, course, to="write and save reflections")
     state = reflections.block_states(
         session, user=user, enrollment=enrollment, course=course, module=module
     )[activity_id]
@@ -95,13 +91,11 @@ def _reflection_page(
 def reflection_page(
     request: Request,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
-    slug: str,
+    course: VisibleCourse,
     activity_id: str,
 ) -> Response:
     """One reflection prompt on its own page, with the writing form."""
-    course = _course(registry, slug, user)
     return _reflection_page(request, session, user, course, activity_id)
 
 
@@ -170,7 +164,7 @@ def reflection_post(
             session, user=user, course=course, activity_id=activity_id, text=text, shared=share
         )
     except reflections.NotEnrolled:
-        return _not_enrolled(request, course)
+        return enroll_first(request, course, to="write and save reflections")
     except reflections.ReflectionRefused as exc:
         return _reflection_page(
             request,

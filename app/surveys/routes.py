@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.content.course import Course
-from app.content.registry import RegistryDep
 from app.db import SessionDep
-from app.deps import CurrentUser
+from app.deps import CurrentUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.surveys import service as surveys
 from app.templating import flash, render
@@ -18,11 +17,14 @@ from app.templating import flash, render
 router = APIRouter()
 
 
-def _course_with_survey(registry: RegistryDep, slug: str, user: object) -> Course:
-    course = registry.get(slug)
-    if not learning.can_see(course, user) or course is None or course.survey is None:  # type: ignore[arg-type]
+def _course_with_survey(course: VisibleCourse) -> Course:
+    """The course of the path, if it has a feedback survey; 404 otherwise."""
+    if course.survey is None:
         raise HTTPException(status_code=404)
     return course
+
+
+SurveyCourse = Annotated[Course, Depends(_course_with_survey)]
 
 
 def _page(request: Request, course: Course, form: surveys.SurveyForm, status: int) -> Response:
@@ -36,14 +38,12 @@ def _page(request: Request, course: Course, form: surveys.SurveyForm, status: in
 
 @router.get("/courses/{slug}/survey", name="survey_form")
 def survey_form(
-    request: Request, slug: str, session: SessionDep, registry: RegistryDep, user: CurrentUser
+    request: Request, session: SessionDep, user: CurrentUser, course: SurveyCourse
 ) -> Response:
     """The feedback survey, with any answers saved earlier."""
-    course = _course_with_survey(registry, slug, user)
-    enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
+    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
-        flash(request, "Enroll in this course (it is free) to give feedback on it.", "info")
-        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+        return enroll_first(request, course, to="give feedback on it")
     return _page(
         request, course, surveys.survey_form(session, enrollment=enrollment, course=course), 200
     )
@@ -60,16 +60,14 @@ def survey_save(
     request: Request,
     slug: str,
     session: SessionDep,
-    registry: RegistryDep,
     user: CurrentUser,
+    course: SurveyCourse,
     fields: Annotated[dict[str, str], Depends(_form_fields)],
 ) -> Response:
     """Save the answers for later, or submit them (action=submit)."""
-    course = _course_with_survey(registry, slug, user)
     enrollment = learning.find_enrollment(session, user=user, course_slug=slug)
     if enrollment is None:
-        flash(request, "Enroll in this course (it is free) to give feedback on it.", "info")
-        return RedirectResponse(request.url_for("course_page", slug=slug), 303)
+        return enroll_first(request, course, to="give feedback on it")
     submit = fields.get("action") == "submit"
     answers = {k.removeprefix("item-"): v for k, v in fields.items() if k.startswith("item-")}
     form = surveys.save_survey(
