@@ -9,6 +9,7 @@ from app.content import service as content
 from app.content.registry import RegistryDep
 from app.db import SessionDep
 from app.deps import AuthorUser, OptionalUser
+from app.learning import service as learning
 from app.templating import render
 
 router = APIRouter()
@@ -41,8 +42,16 @@ def author_preview_course(
         course = content.preview_course(registry, slug=slug)
     except content.ContentNotFound:
         raise HTTPException(status_code=404) from None
-    status = registry.statuses.get(slug)
-    return render(request, "content/preview_course.html", {"course": course, "status": status})
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "course": course,
+            "minutes": learning.module_minutes(course),
+            "preview": True,
+            "status": registry.statuses.get(slug),
+        },
+    )
 
 
 @router.get("/author/preview/{slug}/{module_id}", name="author_preview_module")
@@ -61,10 +70,11 @@ def author_preview_module(
         raise HTTPException(status_code=404) from None
     return render(
         request,
-        "content/preview_module.html",
+        "learning/module.html",
         {
             "course": course,
             "module": module,
+            "current": module.id,
             "states": content.preview_states(session, user=user, course=course, module=module),
             "preview": True,
             "previous": course.previous_module(module.id),

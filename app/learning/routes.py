@@ -183,6 +183,8 @@ def module_page(
             "module": module,
             "progress": view.progress,
             "states": view.states,
+            "previous": view.previous,
+            "next": view.next,
             "current": module.id,
             "labels": STATE_LABELS,
             "preview": False,
