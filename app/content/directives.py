@@ -92,7 +92,8 @@ def build_directive(
     if block is None:
         return None
     if name == "exercise":
-        from app.exercises.spec import ExerciseSpec, self_check
+        from app.exercises.check import self_check
+        from app.exercises.spec import ExerciseSpec
 
         if isinstance(block, ExerciseSpec):
             # Grade the key and a planted wrong answer now, so a broken key never ships.
@@ -137,7 +138,7 @@ def _known_keys(name: str) -> list[str]:
 
         return sorted(EXPLORE_KEYS)
     if name == "exercise":
-        from app.exercises.spec import ExerciseBody
+        from app.exercises.body import ExerciseBody
 
         return sorted(ExerciseBody.model_fields)
     return sorted(ReflectionSchema.model_fields)

@@ -45,7 +45,7 @@ def _documented(key: str, text: str) -> bool:
 def _data_schemas() -> list[tuple[str, str, set[str]]]:
     from app.datasets.explore import EXPLORE_KEYS
     from app.datasets.schema import DatasetSchema
-    from app.exercises.spec import ExerciseBody
+    from app.exercises.body import ExerciseBody
 
     return [
         # previous_ids, accepted by every directive, is documented once under "Ids".
@@ -117,7 +117,8 @@ def test_every_directive_example_builds_against_the_bundled_data() -> None:
     import yaml
 
     from app.datasets.explore import build_explore
-    from app.exercises.spec import build_exercise, self_check
+    from app.exercises.check import self_check
+    from app.exercises.spec import build_exercise
 
     datasets = _bundled_datasets()
     found: dict[str, int] = {"explore": 0, "exercise": 0, "reflection": 0}

@@ -6,7 +6,7 @@ import pytest
 
 from app.config import ROOT
 from app.content.registry import build_registry
-from app.exercises.spec import self_check
+from app.exercises.check import self_check
 from tests.exercises.helpers import LITERAL_NUMERIC, MAX_SCHOOL, exercise
 from tests.exercises.test_no_leak import ROOTS
 

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from app.content.problems import SpecError
-from app.exercises.spec import PublicExercise, public_view, self_check, variant_for
+from app.exercises.check import self_check
+from app.exercises.spec import PublicExercise, public_view, variant_for
 from tests.exercises.helpers import GAP, LITERAL_MULTI, LITERAL_NUMERIC, MAX_SCHOOL, exercise
 
 RAW = pl.read_csv("tests/datasets/fixtures/students.csv")
