@@ -15,6 +15,7 @@ from app.db import SessionDep, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
+from app.reflections import parking
 from app.reflections import service as reflections
 from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
@@ -102,7 +103,7 @@ def reflection_page(
 def _park(
     request: Request, session: SessionDep, course: Course, activity_id: str, text: str, shared: bool
 ) -> Response:
-    key = reflections.park_text(
+    key = parking.park_text(
         session,
         session_token=request.cookies.get(SESSION_COOKIE),
         course_slug=course.slug,
@@ -123,9 +124,9 @@ def _park(
         303,
     )
     response.set_cookie(
-        reflections.PARK_COOKIE,
+        parking.PARK_COOKIE,
         key,
-        max_age=reflections.PARK_HOURS * 3600,
+        max_age=parking.PARK_HOURS * 3600,
         httponly=True,
         samesite="lax",
         secure=get_settings().secure_cookies,
@@ -224,7 +225,7 @@ def reflection_restore(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """After logging in again: put the parked text back in its reflection box."""
-    key = request.cookies.get(reflections.PARK_COOKIE, "")
+    key = request.cookies.get(parking.PARK_COOKIE, "")
     try:
         restored = (
             reflections.restore_parked(session, user=user, key=key, courses=registry.courses)
@@ -232,7 +233,7 @@ def reflection_restore(
             else None
         )
     except (reflections.ReflectionNotFound, reflections.NotEnrolled):
-        text = reflections.parked_text(session, user=user, key=key) or ""
+        text = parking.parked_text(session, user=user, key=key) or ""
         return render(request, "reflections/parked.html", {"text": text}, status_code=409)
     if restored is None:
         flash(request, "There was no saved text waiting to be restored.", "info")
@@ -246,7 +247,7 @@ def reflection_restore(
         response = RedirectResponse(
             module_url(restored.course_slug, restored.module_id, restored.activity_id), 303
         )
-    response.delete_cookie(reflections.PARK_COOKIE, path="/")
+    response.delete_cookie(parking.PARK_COOKIE, path="/")
     return response
 
 

@@ -1,5 +1,6 @@
 """Learner use cases for reflections: drafts, submissions and revisions, sharing, the
-module page's per-block state, progress, notices, and text parked across an expired login.
+module page's per-block state, progress, notices, and restoring text parked across an
+expired login (``parking``).
 
 Each function that writes commits at its end. Nothing a learner wrote is dropped: a refused
 submission is saved as the draft first, and a duplicate submission is answered as a success.
@@ -7,15 +8,13 @@ submission is saved as the draft first, and a duplicate submission is answered a
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
-from app.accounts.models import User, UserSession
+from app.accounts.models import User
 from app.content import sync
 from app.content.course import Course, Module
 from app.content.course import Reflection as ReflectionBlock
@@ -24,19 +23,14 @@ from app.db import utcnow, write_session
 from app.learning import progress
 from app.learning import service as learning
 from app.learning.models import Enrollment
+from app.reflections import parking
 from app.reflections.models import (
     LearnerReflection,
-    ParkedReflection,
     ReflectionFeedback,
     ReflectionRevision,
 )
-from app.reflections.text import clean_text, word_count
-from app.security.sessions import hash_token
+from app.reflections.text import MAX_DRAFT_CHARS, clean_text, word_count
 
-# Drafts may run past a prompt's limit (the learner trims before submitting), up to this.
-MAX_DRAFT_CHARS = 200_000
-PARK_HOURS = 72
-PARK_COOKIE = "gw_parked"
 # Shown beside the "Share with facilitators" box (templates/reflections/_share_note.html).
 SHARE_AUDIENCE = (
     "Groundwork's facilitators and administrators, and the facilitators of your own "
@@ -479,65 +473,17 @@ def notices_for(session: Session, *, user: User) -> list[Notice]:
     ]
 
 
-# --- Text posted after the login expired -------------------------------------------------
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def park_text(
-    session: Session,
-    *,
-    session_token: str | None,
-    course_slug: str,
-    activity_id: str,
-    text: str,
-    shared: bool,
-) -> str:
-    """Keep text posted without a live login; returns the random key for the browser cookie.
-
-    ``session_token`` is the expired login's cookie, if the browser still sent it: the text
-    then belongs to that account alone.
-    """
-    owner = None
-    if session_token:
-        owner = session.exec(
-            select(UserSession.user_id).where(UserSession.token_hash == hash_token(session_token))
-        ).first()
-    key = secrets.token_urlsafe(32)
-    now = utcnow()
-    session.exec(delete(ParkedReflection).where(col(ParkedReflection.expires_at) <= now))
-    session.add(
-        ParkedReflection(
-            key_hash=_key_hash(key),
-            owner_user_id=owner,
-            course_slug=course_slug[:100],
-            activity_stable_id=activity_id[:100],
-            text=clean_text(text)[:MAX_DRAFT_CHARS],
-            shared=shared,
-            created_at=now,
-            expires_at=now + timedelta(hours=PARK_HOURS),
-        )
-    )
-    session.commit()
-    return key
-
-
 def restore_parked(
     session: Session, *, user: User, key: str, courses: dict[str, Course]
 ) -> Restored | None:
     """Put parked text back as the user's draft; None when there is nothing to restore.
 
     Text parked by another account's expired login stays parked for that account. Raises
-    ReflectionNotFound or NotEnrolled when the prompt cannot take it (see ``parked_text``).
+    ReflectionNotFound or NotEnrolled when the prompt cannot take it (see
+    ``parking.parked_text``).
     """
-    parked = session.exec(
-        select(ParkedReflection).where(ParkedReflection.key_hash == _key_hash(key))
-    ).first()
-    if parked is None or parked.expires_at <= utcnow():
-        return None
-    if parked.owner_user_id is not None and parked.owner_user_id != user.id:
+    parked = parking.find_parked(session, user=user, key=key)
+    if parked is None:
         return None
     course = courses.get(parked.course_slug)
     if course is None:
@@ -552,15 +498,3 @@ def restore_parked(
     session.delete(parked)
     session.commit()
     return Restored(course.slug, module.id, parked.activity_stable_id)
-
-
-def parked_text(session: Session, *, user: User, key: str) -> str | None:
-    """The parked text behind ``key`` when this user may read it (to copy it by hand)."""
-    parked = session.exec(
-        select(ParkedReflection).where(ParkedReflection.key_hash == _key_hash(key))
-    ).first()
-    if parked is None or parked.expires_at <= utcnow():
-        return None
-    if parked.owner_user_id is not None and parked.owner_user_id != user.id:
-        return None
-    return parked.text

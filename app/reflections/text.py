@@ -7,6 +7,8 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
+# Drafts may run past a prompt's limit (the learner trims before submitting), up to this.
+MAX_DRAFT_CHARS = 200_000
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "ul", "ol", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
 )

@@ -13,6 +13,7 @@ from app.accounts.models import UserSession
 from app.db import utcnow
 from app.learning import service as learning
 from app.learning.models import Enrollment
+from app.reflections import parking
 from app.reflections import service as reflections
 from app.reflections.models import ParkedReflection
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -256,7 +257,7 @@ def test_expired_login_parks_the_text_and_restores_it_after_login(client, sessio
     assert response.status_code == 303
     assert response.headers["location"].startswith("http://testserver/login?next=")
     assert "%2Freflections%2Frestore" in response.headers["location"]
-    assert reflections.PARK_COOKIE in client.cookies
+    assert parking.PARK_COOKIE in client.cookies
     assert reflection_row(session, learner.id, "r1") is None  # nothing submitted yet
 
     back = post_form(
@@ -282,7 +283,7 @@ def test_expired_login_parks_the_text_and_restores_it_after_login(client, sessio
     row = reflection_row(session, learner.id, "r1")
     assert row.draft_text == text and row.revision_count == 0
     assert session.exec(select(ParkedReflection)).all() == []
-    assert reflections.PARK_COOKIE not in client.cookies
+    assert parking.PARK_COOKIE not in client.cookies
 
 
 def test_parked_text_of_one_account_is_not_given_to_another(client, session: Session, course):
