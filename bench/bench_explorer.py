@@ -16,7 +16,8 @@ import time
 import polars as pl
 
 from app.datasets.loader import Dataset, dataset_from_strings
-from app.datasets.query import parse_query, run_query
+from app.datasets.query import parse_query
+from app.datasets.results import run_query
 from app.datasets.schema import parse_schema
 
 SCHOOLS = [f"School {i:02d}" for i in range(12)]

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from app.content.problems import SpecError
 from app.datasets.loader import Dataset
-from app.datasets.query import QueryResult, QuerySpec, check_query, parse_query, run_query
+from app.datasets.query import QuerySpec, check_query, parse_query
+from app.datasets.results import QueryResult, run_query
 
 EXPLORE_KEYS = frozenset(
     {

@@ -16,7 +16,8 @@ from markupsafe import escape
 
 from app.content.problems import SpecError
 from app.datasets.loader import Dataset
-from app.datasets.query import QueryResult, QuerySpec, format_value, parse_query, run_query
+from app.datasets.query import QuerySpec, parse_query
+from app.datasets.results import QueryResult, format_value, run_query
 from app.exercises.body import ChoicesFromGroups, DerivedAnswerBody, ExerciseBody
 
 

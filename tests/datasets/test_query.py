@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from app.content.problems import SpecError
-from app.datasets.query import QuerySpec, parse_query, run_query
+from app.datasets.query import QuerySpec, parse_query
+from app.datasets.results import run_query
 from app.datasets.suppression import HIDDEN
 from tests.datasets.helpers import fixture_dataset
 

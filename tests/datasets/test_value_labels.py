@@ -18,7 +18,8 @@ from app.content.loader import load_course
 from app.content.problems import SpecError
 from app.datasets.explore import build_explore, build_view, parse_form, result_csv
 from app.datasets.loader import Dataset, load_dataset
-from app.datasets.query import parse_query, run_query
+from app.datasets.query import parse_query
+from app.datasets.results import run_query
 from app.exercises.grading import grade
 from app.exercises.spec import build_exercise, public_view
 from tests.exercises.helpers import md
