@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func
@@ -26,7 +26,8 @@ from app.reflections.models import (
 )
 from app.reflections.service import FeedbackView, ReflectionNotFound, RevisionView, feedback_for
 from app.reflections.text import clean_text, html_to_text
-from app.reports.csv import neutralise, write_csv  # noqa: F401  (neutralise re-exported)
+from app.reports.csv import write_csv
+from app.reports.filters import within_days
 
 FEEDBACK_MAX_CHARS = 2000
 PAGE_SIZE = 50
@@ -109,10 +110,6 @@ class StaffReflection:
     feedback: list[FeedbackView]
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
     """The select of (reflection, latest revision, learner, org name, course) staff may see."""
     stmt = (
@@ -147,11 +144,10 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
         stmt = stmt.where(ActivityRecord.stable_id == filters.prompt)
     if filters.organization_id is not None:
         stmt = stmt.where(User.organization_id == filters.organization_id)
-    if filters.date_from is not None:
-        stmt = stmt.where(col(LearnerReflection.last_submitted_at) >= _day_start(filters.date_from))
-    if filters.date_to is not None:
-        end = _day_start(filters.date_to) + timedelta(days=1)
-        stmt = stmt.where(col(LearnerReflection.last_submitted_at) < end)
+    for condition in within_days(
+        LearnerReflection.last_submitted_at, filters.date_from, filters.date_to
+    ):
+        stmt = stmt.where(condition)
     if filters.unread:
         read = select(ReflectionRead.id).where(
             ReflectionRead.reflection_id == LearnerReflection.id,

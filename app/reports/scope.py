@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func
@@ -21,7 +20,7 @@ from app.certificates.models import Certificate
 from app.content.course import Course
 from app.content.models import CourseRecord
 from app.learning.models import Enrollment
-from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters
+from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters, within_days
 from app.reports.tables import Column, Hidden
 
 COURSE_COLUMN = Column("course", "Course")
@@ -38,10 +37,6 @@ def unrevoked_certificate() -> Any:
         col(Certificate.enrollment_id) == col(Enrollment.id),
         col(Certificate.revoked_at).is_(None),
     )
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -79,11 +74,7 @@ class ReportScope:
             conds.append(col(User.job_role) == f.job_role)
         if f.cohort:
             conds.append(col(Enrollment.cohort) == f.cohort)
-        if f.enrolled_from is not None:
-            conds.append(col(Enrollment.enrolled_at) >= _day_start(f.enrolled_from))
-        if f.enrolled_to is not None:
-            end = _day_start(f.enrolled_to) + timedelta(days=1)
-            conds.append(col(Enrollment.enrolled_at) < end)
+        conds.extend(within_days(Enrollment.enrolled_at, f.enrolled_from, f.enrolled_to))
         return conds
 
     def restrict(self, stmt: Any) -> Any:
