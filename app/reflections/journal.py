@@ -19,7 +19,13 @@ from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
 from app.fonts import add_unicode_font
 from app.reflections.models import LearnerReflection, ReflectionRevision
-from app.reflections.service import FeedbackView, RevisionView, feedback_for, revisions
+from app.reflections.service import (
+    FeedbackView,
+    RevisionView,
+    feedback_for,
+    latest_revision_join,
+    revisions,
+)
 from app.reflections.text import html_to_text
 
 
@@ -109,11 +115,7 @@ def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> l
         )
         .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
         .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
-        .outerjoin(
-            ReflectionRevision,
-            (col(ReflectionRevision.reflection_id) == col(LearnerReflection.id))
-            & (col(ReflectionRevision.number) == col(LearnerReflection.revision_count)),
-        )
+        .outerjoin(ReflectionRevision, latest_revision_join())
         .where(LearnerReflection.user_id == user.id)
         .order_by(col(CourseRecord.title), col(LearnerReflection.id))
     ).all()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, User
@@ -24,7 +24,13 @@ from app.reflections.models import (
     ReflectionRead,
     ReflectionRevision,
 )
-from app.reflections.service import FeedbackView, ReflectionNotFound, RevisionView, feedback_for
+from app.reflections.service import (
+    FeedbackView,
+    ReflectionNotFound,
+    RevisionView,
+    feedback_for,
+    latest_revision_join,
+)
 from app.reflections.text import clean_text, html_to_text
 from app.reports.csv import write_csv
 from app.reports.filters import within_days
@@ -122,13 +128,7 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
             CourseRecord.title,
             ActivityRecord.stable_id,
         )
-        .join(
-            ReflectionRevision,
-            and_(
-                col(ReflectionRevision.reflection_id) == col(LearnerReflection.id),
-                col(ReflectionRevision.number) == col(LearnerReflection.revision_count),
-            ),
-        )
+        .join(ReflectionRevision, latest_revision_join())
         .join(User, col(User.id) == col(LearnerReflection.user_id))
         .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
         .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -241,6 +243,14 @@ def submission_problem(block: ReflectionBlock, text: str) -> str | None:
     return None
 
 
+def latest_revision_join() -> Any:
+    """The ON clause joining a reflection to its latest submitted revision."""
+    return and_(
+        col(ReflectionRevision.reflection_id) == col(LearnerReflection.id),
+        col(ReflectionRevision.number) == col(LearnerReflection.revision_count),
+    )
+
+
 def _latest_revision(session: Session, reflection_id: int | None) -> ReflectionRevision | None:
     if reflection_id is None:
         return None
@@ -416,11 +426,7 @@ def block_states(
         select(LearnerReflection, ReflectionRevision, ActivityRecord.stable_id)
         .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
         .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
-        .outerjoin(
-            ReflectionRevision,
-            (col(ReflectionRevision.reflection_id) == col(LearnerReflection.id))
-            & (col(ReflectionRevision.number) == col(LearnerReflection.revision_count)),
-        )
+        .outerjoin(ReflectionRevision, latest_revision_join())
         .where(
             LearnerReflection.user_id == user.id,
             CourseRecord.slug == course.slug,
