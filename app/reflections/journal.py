@@ -103,6 +103,28 @@ def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Wh
     )
 
 
+def _entry(
+    reflection: LearnerReflection,
+    latest: ReflectionRevision | RevisionView | None,
+    where: _Where,
+    feedback: list[FeedbackView],
+) -> JournalEntry:
+    """The journal's view of a reflection: its latest submission (or draft) and feedback."""
+    return JournalEntry(
+        reflection_id=reflection.id or 0,
+        activity_id=where.activity_id,
+        prompt_html=where.prompt_html,
+        prompt_retired=where.retired,
+        text=latest.text if latest else reflection.draft_text,
+        submitted_at=latest.submitted_at if latest else None,
+        revision_count=reflection.revision_count,
+        draft_text=reflection.draft_text,
+        draft_saved_at=reflection.draft_saved_at,
+        shared=reflection.shared,
+        feedback=tuple(feedback),
+    )
+
+
 def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> list[JournalCourse]:
     """Every reflection the user has written (drafts too), by course and module order."""
     rows = session.exec(
@@ -133,22 +155,7 @@ def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> l
             jm = JournalModule(where.module_id, where.module_title, where.module_position)
             jc.modules.append(jm)
         order[ref.id or 0] = where.place
-        prompt_html, retired = where.prompt_html, where.retired
-        jm.entries.append(
-            JournalEntry(
-                reflection_id=ref.id or 0,
-                activity_id=where.activity_id,
-                prompt_html=prompt_html,
-                prompt_retired=retired,
-                text=rev.text if rev else ref.draft_text,
-                submitted_at=rev.submitted_at if rev else None,
-                revision_count=ref.revision_count,
-                draft_text=ref.draft_text,
-                draft_saved_at=ref.draft_saved_at,
-                shared=ref.shared,
-                feedback=tuple(feedback.get(ref.id or 0, [])),
-            )
-        )
+        jm.entries.append(_entry(ref, rev, where, feedback.get(ref.id or 0, [])))
     for jc in by_course.values():
         jc.modules.sort(key=lambda m: (m.position, m.title))
         for jm in jc.modules:
@@ -178,30 +185,17 @@ def entry(
     slug = record.slug if record else ""
     course = courses.get(slug)
     where = _where(course, activity.stable_id if activity else "", reflection)
-    prompt_html, retired = where.prompt_html, where.retired
     history = revisions(session, reflection=reflection)
-    latest = history[0] if history else None
     rid = reflection.id or 0
+    feedback = feedback_for(session, reflection_ids=[rid]).get(rid, [])
     return EntryDetail(
         course_slug=slug,
         course_title=course.title if course else (record.title if record else ""),
         module_id=where.module_id,
         module_title=where.module_title,
-        entry=JournalEntry(
-            reflection_id=rid,
-            activity_id=where.activity_id,
-            prompt_html=prompt_html,
-            prompt_retired=retired,
-            text=latest.text if latest else reflection.draft_text,
-            submitted_at=latest.submitted_at if latest else None,
-            revision_count=reflection.revision_count,
-            draft_text=reflection.draft_text,
-            draft_saved_at=reflection.draft_saved_at,
-            shared=reflection.shared,
-            feedback=tuple(feedback_for(session, reflection_ids=[rid]).get(rid, [])),
-        ),
+        entry=_entry(reflection, history[0] if history else None, where, feedback),
         revisions=history,
-        module_available=not retired,
+        module_available=not where.retired,
     )
 
 
