@@ -12,6 +12,7 @@ from app.datasets.loader import Dataset
 from app.db import SessionDep
 from app.deps import CurrentUser, VisibleCourse
 from app.learning import service as learning
+from app.reports.csv import csv_response
 from app.templating import render
 
 router = APIRouter()
@@ -75,9 +76,4 @@ def explore_csv(
     query, _ = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query)
     text = result_csv(view.result, dataset_title=dataset.title, source=dataset.schema.source)
-    filename = f"{course.slug}-{explore_id}.csv"
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(text, filename=f"{course.slug}-{explore_id}.csv")

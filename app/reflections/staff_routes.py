@@ -13,6 +13,7 @@ from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reflections import review
 from app.reflections.service import ReflectionNotFound
+from app.reports.csv import csv_response
 from app.templating import flash, render
 
 router = APIRouter()
@@ -90,12 +91,7 @@ def staff_reflections_csv(
     """CSV of the shared reflections matching the queue's filters."""
     filters, _ = _filters(request)
     body = review.export_csv(session, staff=staff, filters=filters, courses=registry.courses)
-    name = f"shared-reflections-{utcnow():%Y%m%d}.csv"
-    return Response(
-        body.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_response(body, filename=f"shared-reflections-{utcnow():%Y%m%d}.csv")
 
 
 def _reflection_page(

@@ -11,9 +11,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from fastapi.responses import Response
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-__all__ = ["neutralise", "write_csv"]
+__all__ = ["csv_response", "neutralise", "write_csv"]
 
 
 def neutralise(value: str) -> str:
@@ -29,3 +31,12 @@ def write_csv(rows: Iterable[Sequence[str]]) -> str:
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue()
+
+
+def csv_response(text: str, *, filename: str) -> Response:
+    """A CSV download: UTF-8 text served as an attachment called ``filename``."""
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

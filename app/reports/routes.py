@@ -9,6 +9,7 @@ from app.content.registry import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reports import service
+from app.reports.csv import csv_response
 from app.templating import render
 
 router = APIRouter()
@@ -80,9 +81,4 @@ def staff_report_csv(
         raise HTTPException(status_code=404) from None
     course = request.query_params.get("course", "")
     scope = course if course in registry.courses else "all-courses"
-    filename = f"{name}-{scope}-{utcnow():%Y%m%d}.csv"
-    return Response(
-        body.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(body, filename=f"{name}-{scope}-{utcnow():%Y%m%d}.csv")
