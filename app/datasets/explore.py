@@ -139,10 +139,6 @@ class ExploreView:
     chart: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def measure_description(self) -> str:
-        return self.result.measure.description
-
-    @property
     def key(self) -> str:
         """A short id of this view, so each new chart element has its own DOM id."""
         text = repr(sorted(query_to_params(self.query).items()))

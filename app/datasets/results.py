@@ -38,11 +38,6 @@ class ResultRow:
         return " · ".join(self.labels) if self.labels else "All students"
 
     @property
-    def display_label(self) -> str:
-        """The group as shown to learners."""
-        return " · ".join(self.names or self.labels) if self.labels else "All students"
-
-    @property
     def visible(self) -> bool:
         """True when the value itself is shown (not hidden, not coded)."""
         return self.status == "shown"

@@ -92,10 +92,6 @@ class ExerciseBlockState:
         return len(self.attempts)
 
     @property
-    def best_score(self) -> float:
-        return max((a.score for a in self.attempts), default=0.0)
-
-    @property
     def selected(self) -> frozenset[str]:
         """Choice ids to keep checked (from the answer just sent)."""
         typed = self.typed

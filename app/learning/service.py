@@ -218,7 +218,7 @@ class Notice:
 
 # Domains with dashboard notices offer ``notices_for(session, *, user)`` returning objects
 # with ``message`` and ``url`` attributes.
-NOTICE_SERVICES = ("app.reflections.service", "app.exercises.service", "app.reports.service")
+NOTICE_SERVICES = ("app.reflections.service",)
 
 
 def notices_for(session: Session, *, user: User) -> list[Notice]:

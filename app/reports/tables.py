@@ -51,11 +51,6 @@ class Table:
         """True when any figure is withheld."""
         return any(isinstance(v, Hidden) for row in self.rows for v in row)
 
-    def screen_rows(self) -> Iterator[list[str]]:
-        """The rows as the page shows them."""
-        for row in self.rows:
-            yield [screen_text(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
-
     def screen_cells(self) -> Iterator[list[tuple[str, bool, int]]]:
         """The rows as the page shows them: (text, withheld, columns spanned) per cell.
 
