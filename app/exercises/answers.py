@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import unescape as html_unescape
 from typing import Any
 
 from markupsafe import escape
 
+from app.content.plaintext import html_to_text
 from app.content.problems import SpecError
 from app.datasets.loader import Dataset
 from app.datasets.query import QuerySpec, parse_query
@@ -179,13 +179,8 @@ def _literal(spec: ExerciseBody, answer: Any, choices: tuple[Choice, ...]) -> An
     for cid in picked:
         if cid not in ids:
             raise SpecError(f"answer: {cid!r} is not a choice id", key="answer")
-    display = "; ".join(plain_text(ids[c].text_html) for c in picked)
+    display = "; ".join(html_to_text(ids[c].text_html) for c in picked)
     return AnswerKey(None, frozenset(picked), display)
-
-
-def plain_text(html: str) -> str:
-    """Rendered Markdown without its tags (choice texts in answers and attempt lists)."""
-    return html_unescape(re.sub(r"<[^>]+>", "", html).strip())
 
 
 def _derived(

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Role, User
 from app.content.course import Course, Module
 from app.content.models import ActivityRecord, CourseRecord
+from app.content.plaintext import html_to_text
 from app.content.sync import activity_record_id
 from app.db import utcnow
 from app.exercises.grading import Result, grade
@@ -27,7 +28,6 @@ from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.spec import (
     ExerciseSpec,
     PublicExercise,
-    plain_text,
     public_view,
     variant_for,
 )
@@ -183,7 +183,7 @@ def _shown_answer(spec: ExerciseSpec, attempt: ExerciseAttempt) -> str:
     if spec.type == "numeric":
         return attempt.raw_answer
     chosen = spec.variant(attempt.variant) or spec.variants[0]
-    texts = {c.id: plain_text(c.text_html) for c in chosen.choices}
+    texts = {c.id: html_to_text(c.text_html) for c in chosen.choices}
     return "; ".join(texts.get(i, i) for i in attempt.raw_answer.split(",") if i)
 
 

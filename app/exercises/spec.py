@@ -24,7 +24,6 @@ from app.exercises.answers import (
     build_variant,
     default_tolerance,
     default_unit,
-    plain_text,
     query_for,
     variant_keys,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "ExerciseSpec",
     "PublicExercise",
     "build_exercise",
-    "plain_text",
     "public_view",
     "variant_for",
 ]

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
+from app.content.plaintext import html_to_text
 from app.fonts import add_unicode_font
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.reflections.service import (
@@ -26,7 +27,6 @@ from app.reflections.service import (
     latest_revision_join,
     revisions,
 )
-from app.reflections.text import html_to_text
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from app.accounts.models import Organization, User
 from app.accounts.staff_scope import organization_scope, scope_condition
 from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
+from app.content.plaintext import html_to_text
 from app.db import utcnow, write_session
 from app.reflections.models import (
     LearnerReflection,
@@ -31,7 +32,7 @@ from app.reflections.service import (
     feedback_for,
     latest_revision_join,
 )
-from app.reflections.text import clean_text, html_to_text
+from app.reflections.text import clean_text
 from app.reports.csv import write_csv
 from app.reports.filters import within_days
 

@@ -7,9 +7,9 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from app.content.models import ActivityRecord
+from app.content.plaintext import html_to_text
 from app.exercises.models import ExerciseAttempt
 from app.learning.models import Enrollment
-from app.reflections.text import html_to_text
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
 from app.reports.tables import CellValue, Column, Table
 
