@@ -80,6 +80,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return _error_page(request, 404)  # an id that cannot exist names no page
         return _error_page(request, 400, "Some fields were missing or not in the expected form.")
 
     @app.exception_handler(LoginRequired)

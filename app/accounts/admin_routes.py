@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import admin_service as admin
 from app.accounts.models import Role
-from app.db import SessionDep
+from app.db import RowId, SessionDep
 from app.deps import AdminUser
 from app.templating import flash, render
 
@@ -25,7 +25,7 @@ def admin_users(request: Request, session: SessionDep, user: AdminUser) -> Respo
         session,
         search=q.get("q", ""),
         role=q.get("role", ""),
-        page=int(page_raw) if page_raw.isdigit() and len(page_raw) < 7 else 1,
+        page=int(page_raw) if page_raw.isdecimal() and len(page_raw) < 7 else 1,
     )
     return render(
         request,
@@ -45,14 +45,16 @@ def admin_user_update(
     request: Request,
     session: SessionDep,
     user: AdminUser,
-    user_id: int,
+    user_id: RowId,
     role: Annotated[str, Form()] = "",
     staff_organization: Annotated[str, Form()] = "",
     q: Annotated[str, Form()] = "",
     role_filter: Annotated[str, Form()] = "",
 ) -> Response:
     """Set one user's role and staff scope."""
-    scope = int(staff_organization) if staff_organization.isdigit() else None
+    raw = staff_organization.strip()
+    # Unreadable is not "all organizations" (the widest scope): 0 names no organization.
+    scope = (int(raw) if raw.isdecimal() and len(raw) < 10 else 0) if raw else None
     try:
         changed = admin.set_role_and_scope(
             session, admin=user, user_id=user_id, role=role, staff_organization_id=scope

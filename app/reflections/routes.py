@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.config import get_settings
 from app.content.course import Course
 from app.content.registry import RegistryDep
-from app.db import SessionDep, utcnow
+from app.db import RowId, SessionDep, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
@@ -289,7 +289,7 @@ def journal_entry(
     session: SessionDep,
     registry: RegistryDep,
     user: CurrentUser,
-    reflection_id: int,
+    reflection_id: RowId,
 ) -> Response:
     """One of the learner's reflections: every revision and the facilitators' feedback."""
     try:
@@ -310,7 +310,7 @@ def journal_sharing(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    reflection_id: int,
+    reflection_id: RowId,
     shared: FormStr = "",
 ) -> Response:
     """Share a reflection with facilitators, or make it private again."""

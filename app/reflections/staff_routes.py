@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.content.registry import RegistryDep
-from app.db import SessionDep, utcnow
+from app.db import RowId, SessionDep, utcnow
 from app.deps import StaffUser
 from app.reflections import review
 from app.reflections.service import ReflectionNotFound
@@ -34,7 +34,7 @@ def _filters(request: Request) -> tuple[review.QueueFilters, list[str]]:
     q = request.query_params
     errors: list[str] = []
     org_raw = q.get("organization", "")
-    organization = int(org_raw) if org_raw.isdigit() and len(org_raw) < 10 else None
+    organization = int(org_raw) if org_raw.isdecimal() and len(org_raw) < 10 else None
     if org_raw and organization is None:
         errors.append("That organization filter is not valid; it was ignored.")
     page_raw = q.get("page", "1")
@@ -45,7 +45,7 @@ def _filters(request: Request) -> tuple[review.QueueFilters, list[str]]:
         date_from=_date(q.get("date_from", ""), "From", errors),
         date_to=_date(q.get("date_to", ""), "To", errors),
         unread=q.get("unread") == "1",
-        page=int(page_raw) if page_raw.isdigit() and len(page_raw) < 7 else 1,
+        page=int(page_raw) if page_raw.isdecimal() and len(page_raw) < 7 else 1,
     )
     return filters, errors
 
@@ -99,7 +99,7 @@ def _reflection_page(
     session: SessionDep,
     registry: RegistryDep,
     staff: StaffUser,
-    reflection_id: int,
+    reflection_id: RowId,
     *,
     feedback: str = "",
     error: str | None = None,
@@ -134,7 +134,7 @@ def staff_reflection(
     session: SessionDep,
     registry: RegistryDep,
     staff: StaffUser,
-    reflection_id: int,
+    reflection_id: RowId,
 ) -> Response:
     """One shared reflection beside its prompt, with the feedback form."""
     return _reflection_page(request, session, registry, staff, reflection_id)
@@ -146,7 +146,7 @@ def staff_feedback(
     session: SessionDep,
     registry: RegistryDep,
     staff: StaffUser,
-    reflection_id: int,
+    reflection_id: RowId,
     body: Annotated[str, Form()] = "",
 ) -> Response:
     """Leave feedback the learner will see on the reflection and as a notice."""
