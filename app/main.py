@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import models  # noqa: F401  (every table registered before first use)
@@ -47,6 +49,9 @@ ERROR_TITLES = {
 
 
 def _error_page(request: Request, status: int, message: str | None = None) -> Response:
+    user = getattr(request.state, "user", None)
+    if user is not None and sa_inspect(user).expired:  # a failed commit expired it
+        del request.state.user
     if not hasattr(request.state, "user"):  # no route matched, so no dependency ran
         with open_session(engine=request.app.state.engine) as session:
             attach_user(request, session)
@@ -83,6 +88,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
             return _error_page(request, 404)  # an id that cannot exist names no page
         return _error_page(request, 400, "Some fields were missing or not in the expected form.")
+
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, exc: DataError) -> Response:
+        # PostgreSQL refuses NUL characters and numbers past its column types where SQLite
+        # accepts them: bad input, not a crash. Log the driver's first line, not the values.
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        log.warning("Database refused input on %s %s: %s", request.method, request.url.path, reason)
+        return _error_page(
+            request,
+            400,
+            "Something you sent cannot be stored or searched for, such as a NUL character "
+            "or a number that is far too large. Please remove it and try again.",
+        )
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
