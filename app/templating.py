@@ -40,7 +40,8 @@ def _unsign(value: str) -> bytes | None:
         return None
     key = get_settings().secret_key.encode()
     expected = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
-    return payload if hmac.compare_digest(expected, mac) else None
+    # Bytes: compare_digest raises TypeError on a non-ASCII str (a tampered cookie).
+    return payload if hmac.compare_digest(expected.encode(), mac.encode()) else None
 
 
 def flash(request: Request, message: str, category: str = "info") -> None:
