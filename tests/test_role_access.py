@@ -60,6 +60,16 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/reports/feedback.csv", STAFF),
     ("GET", "/staff/reports/feedback-comments.csv", STAFF),
     ("GET", "/staff/reports/enrollments.csv", STAFF),
+    # Authoring, the account, and routes naming one row by id (none exist here: 403 or 404).
+    ("GET", "/author/content", AUTHORS),
+    ("GET", "/author/preview/data-for-liberation", AUTHORS),
+    ("GET", "/author/preview/data-for-liberation/why-data-for-liberation", AUTHORS),
+    ("POST", "/account/password", EVERYONE),
+    ("GET", "/me/journal/1", set()),
+    ("POST", "/me/journal/1/sharing", set()),
+    ("GET", "/staff/reflections/1", set()),
+    ("POST", "/staff/reflections/1/feedback", set()),
+    ("GET", "/certificates/AAAA-BBBB-CCCC/pdf", set()),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]
