@@ -18,7 +18,7 @@ PREVIEW_ROLES = frozenset({"author", "admin"})
 ASSET_HEADERS = {
     # An SVG opened on its own must not run script: no scripts, no plugins, sandboxed.
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-    "sandbox",
+    "frame-ancestors 'none'; sandbox",
     "Cache-Control": "public, max-age=3600",
 }
 
