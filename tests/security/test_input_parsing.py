@@ -60,3 +60,22 @@ def test_non_ascii_enroll_confirmation_is_a_question_not_a_crash(world: World) -
     """A tampered ?confirm= (non-ASCII) on the post-login enroll link asks instead."""
     response = world.client_for("learner_b").get("/courses/data-course/enroll?confirm=%C3%A9")
     assert response.status_code in (200, 303)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "a%00.png",
+        "..%2Fcourse.yaml",
+        "..%2F..%2Fcourse.yaml",
+        "%2E%2E/%2E%2E/modules/01-welcome.md",
+        ".hidden.png",
+        "%5C..%5Ccourse.yaml",
+        "x/../../course.yaml",
+        "%C0%AE%C0%AE/course.yaml",
+    ],
+)
+def test_course_assets_refuse_traversal_and_nul(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Nothing outside a course's assets/ folder, and no crash on a NUL in the name."""
+    response = client.get(f"/courses/journey-course/assets/{path}")
+    assert response.status_code == 404
