@@ -84,6 +84,8 @@ async def browser_state_middleware(
         response.delete_cookie(FLASH_COOKIE, path="/")
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if secure:  # served over https: browsers should never try plain http again
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.url.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "public, max-age=3600")
     else:

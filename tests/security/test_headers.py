@@ -115,7 +115,8 @@ def _live(cookie: str) -> bool:
 
 @pytest.mark.parametrize("base_url", ["http://127.0.0.1:8000", "https://groundwork.example.org"])
 def test_cookie_flags(monkeypatch, engine, session, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    """Session, CSRF, flash and parked-text cookies: HttpOnly, SameSite=Lax, Secure on https."""
+    """Session, CSRF, flash and parked-text cookies: HttpOnly, SameSite=Lax, Secure on https;
+    HSTS on https only."""
     monkeypatch.setenv("GROUNDWORK_BASE_URL", base_url)
     get_settings.cache_clear()
     try:
@@ -139,6 +140,9 @@ def test_cookie_flags(monkeypatch, engine, session, base_url: str) -> None:  # t
                     if _live(cookie):
                         cookies[cookie.split("=", 1)[0]] = cookie
         assert {SESSION_COOKIE, CSRF_COOKIE, "gw_flash", "gw_parked"} <= set(cookies)
+        for response in responses:
+            hsts = response.headers.get("strict-transport-security")
+            assert (hsts == "max-age=31536000") == base_url.startswith("https://"), hsts
         for name, cookie in cookies.items():
             flags = [f.strip().lower() for f in cookie.split(";")[1:]]
             assert "httponly" in flags, name
