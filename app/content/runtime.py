@@ -89,6 +89,9 @@ def start_content(app: FastAPI) -> None:
     registry = cached_registry(settings.content_dir)
     app.state.registry = registry
     _sync(app.state.engine, registry)
+    running = getattr(app.state, "content_watcher", None)
+    if running is not None and running[0].is_alive():
+        return  # a second lifespan of this app (tests): one watcher, or the first one leaks
     if settings.environment == "development" and Path(settings.content_dir).is_dir():
         stop = threading.Event()
         thread = threading.Thread(
