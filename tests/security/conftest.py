@@ -19,7 +19,6 @@ from app.accounts.models import Organization, User
 from app.certificates.models import Certificate
 from app.config import Settings, get_settings
 from app.reflections.models import LearnerReflection
-from tests.e2e.conftest import browser, live_server, page  # noqa: F401  (browser fixtures)
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login, post_form
 from tests.learning.support import JOURNEY, SURVEY_ANSWERS

@@ -1,6 +1,9 @@
 """In a real browser against a real server (uvicorn, Debian chromium): hostile learner text
 never runs (no dialog, no CSP violation), session and CSRF cookies are out of script's reach,
-htmx requests carry the CSRF header, and a forged cross-site form post is refused."""
+htmx requests carry the CSRF header, and a forged cross-site form post is refused.
+
+It lives with the other browser tests so that they all share one browser (Playwright's sync
+API cannot start a second one in the same run); the data comes from tests/security."""
 
 from __future__ import annotations
 
@@ -8,7 +11,13 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from tests.factories import DEFAULT_PASSWORD
-from tests.security.conftest import DATA, JOURNEY, XSS, make_world
+from tests.security.conftest import (
+    DATA,
+    JOURNEY,
+    XSS,
+    make_world,
+    settings,  # noqa: F401  (serve the security fixture courses)
+)
 
 
 def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
