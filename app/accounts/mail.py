@@ -16,13 +16,21 @@ from app.db import utcnow
 log = logging.getLogger("groundwork.mail")
 
 
-def send_email(session: Session, *, to: str, subject: str, body: str) -> OutboxEmail:
-    """Record the message in the outbox and send it when SMTP is configured (not committed)."""
+def send_email(
+    session: Session, *, to: str, subject: str, body: str, secret: str = ""
+) -> OutboxEmail:
+    """Record the message in the outbox and send it when SMTP is configured (not committed).
+
+    ``secret`` (e.g. a reset token) is blanked in the stored copy once SMTP has delivered
+    the message; without SMTP the outbox is the only way to the message, so it stays.
+    """
     settings = get_settings()
     message = OutboxEmail(to_address=to, subject=subject, body=body)
     if settings.smtp_url:
         _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
         message.sent_at = utcnow()
+        if secret:
+            message.body = body.replace(secret, "[sent by email, not stored]")
     elif settings.environment == "development":
         log.info("Email (no SMTP configured) to %s: %s\n%s", to, subject, body)
     else:  # the body may hold a reset link, a credential: keep it out of production logs

@@ -217,6 +217,7 @@ def request_password_reset(session: Session, *, email: str, reset_url_base: str)
             f"{reset_url_base}/{token}\n\n"
             "The link works once. If you did not ask for it, you can ignore this email.\n"
         ),
+        secret=token,
     )
     session.commit()
 
