@@ -126,7 +126,11 @@ def main() -> int:
                     cookie,
                 ),
             ]
-            sizes = {path: len(client.get(path).content) for _, path, _ in pages}
+            with httpx.Client(base_url=base, timeout=10) as anonymous:
+                sizes = {
+                    path: len((client if page_cookie else anonymous).get(path).content)
+                    for _, path, page_cookie in pages
+                }
         print(f"workers={args.workers} connections={args.connections} seconds={args.seconds}")
         print(f"{'page':45} {'bytes':>7} {'req/s':>9} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
         for label, path, page_cookie in pages:
