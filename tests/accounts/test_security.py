@@ -216,3 +216,17 @@ def test_friendly_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "could not find that page" in response.text
+
+
+def test_login_rehashes_a_password_stored_with_weaker_parameters(client, session):
+    from passlib.hash import argon2
+    from sqlmodel import select
+
+    from app.accounts.models import User
+
+    weak = argon2.using(type="ID", memory_cost=8192, rounds=1, parallelism=1).hash(DEFAULT_PASSWORD)
+    user = make_user(session, password_hash=weak)
+    login(client, user)
+    session.expire_all()
+    stored = session.exec(select(User).where(User.id == user.id)).one().password_hash
+    assert stored != weak and "m=19456,t=2,p=1" in stored
