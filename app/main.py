@@ -31,7 +31,7 @@ from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
 from app.reports import routes as reports_routes
 from app.security.csrf import CsrfError, csrf_protect
-from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
+from app.security.middleware import BodyLimitMiddleware, BrowserStateMiddleware
 from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
 
@@ -140,7 +140,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     # The body limit sits inside the http middleware so its 413 reaches the error handler.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
-    app.middleware("http")(browser_state_middleware)
+    app.add_middleware(BrowserStateMiddleware, secure=settings.secure_cookies)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     app.include_router(accounts_routes.router)

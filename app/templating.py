@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from starlette.datastructures import URL, URLPath
+from starlette.datastructures import URL
 from starlette.responses import Response
 
 from app.config import ROOT, get_settings
@@ -49,9 +49,9 @@ def flash(request: Request, message: str, category: str = "info") -> None:
     request.state.flash_out = [*getattr(request.state, "flash_out", []), [category, message]]
 
 
-def pending_flash_cookie(request: Request) -> str | None:
-    """The signed cookie value carrying this request's new flash messages, if any."""
-    messages = getattr(request.state, "flash_out", None)
+def pending_flash_cookie_of(state: dict[str, Any]) -> str | None:
+    """The signed cookie value carrying a request's new flash messages (from its ASGI state)."""
+    messages = state.get("flash_out")
     return _sign(json.dumps(messages).encode()) if messages else None
 
 
@@ -90,21 +90,23 @@ def current_user(context: dict[str, Any]) -> Any:
 
 @pass_context
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
-    """``request.url_for`` with the route lookup cached (routes never change at run time).
+    """The root-relative URL of a route, with the lookup cached (routes never change).
 
-    Starlette walks every route on each call, and a module page links dozens of times.
+    Starlette walks every route on each call, and a module page links dozens of times;
+    absolute URLs cost as much again and say nothing a browser does not know.
     """
     request: Request = context["request"]
     router = request.scope.get("router") or request.scope["app"]
-    cache: dict[tuple[str, tuple[tuple[str, str], ...]], URLPath]
-    cache = router.__dict__.setdefault("_groundwork_url_paths", {})
-    key = (name, tuple(sorted((k, str(v)) for k, v in path_params.items())))
-    path = cache.get(key)
-    if path is None:
+    cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], URL]
+    cache = router.__dict__.setdefault("_groundwork_urls", {})
+    root = request.scope.get("root_path", "")
+    key = (name, root, tuple(sorted((k, str(v)) for k, v in path_params.items())))
+    url = cache.get(key)
+    if url is None:
         if len(cache) > 8192:
             cache.clear()
-        path = cache[key] = router.url_path_for(name, **path_params)
-    return path.make_absolute_url(base_url=request.base_url)
+        url = cache[key] = URL(root + router.url_path_for(name, **path_params))
+    return url
 
 
 env.globals.update(

@@ -13,6 +13,7 @@ from app.accounts.models import JOB_ROLE_LABELS
 from app.config import get_settings
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser
+from app.security.cookies import delete_cookie, set_cookie
 from app.security.redirects import safe_next
 from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
@@ -21,16 +22,14 @@ router = APIRouter()
 FormStr = Annotated[str, Form()]
 
 
-def _set_session_cookie(response: Response, token: str) -> None:
-    settings = get_settings()
-    response.set_cookie(
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    settings = request.app.state.settings
+    set_cookie(
+        response,
         SESSION_COOKIE,
         token,
         max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
         secure=settings.secure_cookies,
-        path="/",
     )
 
 
@@ -98,7 +97,7 @@ def signup(
     )
     flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
     response = RedirectResponse(safe_next(next), 303)
-    _set_session_cookie(response, token)
+    _set_session_cookie(request, response, token)
     return response
 
 
@@ -145,7 +144,7 @@ def login(
             request, "accounts/login.html", {**context, "errors": exc.errors}, status_code=400
         )
     response = RedirectResponse(safe_next(next), 303)
-    _set_session_cookie(response, token)
+    _set_session_cookie(request, response, token)
     return response
 
 
@@ -157,7 +156,7 @@ def logout(request: Request, session: SessionDep) -> Response:
         accounts.log_out(session, token=token)
     flash(request, "You are logged out.", "info")
     response = RedirectResponse(request.url_for("home"), 303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_cookie(response, SESSION_COOKIE, secure=request.app.state.settings.secure_cookies)
     return response
 
 

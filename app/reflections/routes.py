@@ -8,7 +8,6 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.accounts.models import User
-from app.config import get_settings
 from app.content.course import Course
 from app.content.registry import RegistryDep
 from app.db import RowId, SessionDep, utcnow
@@ -17,6 +16,7 @@ from app.learning import service as learning
 from app.reflections import journal as journals
 from app.reflections import parking
 from app.reflections import service as reflections
+from app.security.cookies import delete_cookie, set_cookie
 from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
 
@@ -123,14 +123,12 @@ def _park(
         ),
         303,
     )
-    response.set_cookie(
+    set_cookie(
+        response,
         parking.PARK_COOKIE,
         key,
         max_age=parking.PARK_HOURS * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().secure_cookies,
-        path="/",
+        secure=request.app.state.settings.secure_cookies,
     )
     return response
 
@@ -247,7 +245,7 @@ def reflection_restore(
         response = RedirectResponse(
             module_url(restored.course_slug, restored.module_id, restored.activity_id), 303
         )
-    response.delete_cookie(parking.PARK_COOKIE, path="/")
+    delete_cookie(response, parking.PARK_COOKIE, secure=request.app.state.settings.secure_cookies)
     return response
 
 
