@@ -7,6 +7,7 @@ import os
 
 import typer
 
+from app import activities  # noqa: F401  (activity kinds register with content)
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.config import ROOT

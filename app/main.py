@@ -15,7 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import models  # noqa: F401  (every table registered before first use)
+from app import activities, models  # noqa: F401  (every table and activity kind registered)
 from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.certificates import routes as certificates_routes

@@ -127,3 +127,15 @@ def render(
     return templates.TemplateResponse(
         request, name, context or {}, status_code=status_code, headers=headers
     )
+
+
+def render_fragment(request: Request, name: str, context: dict[str, Any]) -> Markup:
+    """Render ``templates/<name>`` to HTML for embedding in a page (not a response)."""
+    # The environment autoescapes: the result is HTML built from escaped values.
+    html = templates.get_template(name).render({**context, "request": request})
+    return Markup(html)  # noqa: S704
+
+
+def join_html(parts: list[str]) -> Markup:
+    """Join fragments that are already safe HTML (rendered templates, sanitised Markdown)."""
+    return Markup("".join(parts))  # noqa: S704

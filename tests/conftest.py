@@ -20,7 +20,7 @@ from sqlmodel import Session
 os.environ.setdefault("GROUNDWORK_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("GROUNDWORK_ENVIRONMENT", "development")
 
-from app import models  # noqa: E402,F401
+from app import activities, models  # noqa: E402,F401
 from app.config import get_settings  # noqa: E402
 from app.db import make_engine, metadata, open_session  # noqa: E402
 from tests.factories import make_user  # noqa: E402,F401

@@ -9,14 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from app.datasets.explore import ExploreSpec
-    from app.datasets.loader import Dataset
-    from app.exercises.spec import ExerciseSpec
-
-ACTIVITY_KINDS = frozenset({"reflection", "exercise"})
+from app.content.kinds import DirectiveBlock, is_activity
 
 
 @dataclass(frozen=True)
@@ -27,24 +22,9 @@ class MarkdownBlock:
     kind: Literal["markdown"] = "markdown"
 
 
-@dataclass(frozen=True)
-class Reflection:
-    """A free-text reflection prompt (``{reflection} id``)."""
-
-    id: str
-    prompt_html: str
-    min_words: int = 0
-    max_chars: int = 10000
-    required: bool = True
-    kind: Literal["reflection"] = "reflection"
-
-
-if TYPE_CHECKING:
-    ActivityBlock = Reflection | ExerciseSpec
-    DirectiveBlock = Reflection | ExploreSpec | ExerciseSpec
-    Block = MarkdownBlock | DirectiveBlock
-else:
-    ActivityBlock = DirectiveBlock = Block = Any
+# A directive block of any registered kind; activities are the ones learners answer.
+ActivityBlock = DirectiveBlock
+Block = MarkdownBlock | DirectiveBlock
 
 
 @dataclass(frozen=True)
@@ -80,7 +60,7 @@ class Module:
     @property
     def activities(self) -> tuple[ActivityBlock, ...]:
         """The blocks a learner answers (reflections and exercises), in order."""
-        return tuple(cast("ActivityBlock", b) for b in self.blocks if b.kind in ACTIVITY_KINDS)
+        return tuple(b for b in self.blocks if not isinstance(b, MarkdownBlock) and is_activity(b))
 
     @property
     def required_activities(self) -> tuple[ActivityBlock, ...]:
@@ -104,7 +84,7 @@ class Course:
     survey: Survey | None
     require_survey: bool
     version: str  # sha256 of every file the course was built from
-    datasets: Mapping[str, Dataset]
+    datasets: Mapping[str, Any]  # name -> the datasets package's loaded dataset
     root: Path
     # Beyond the shared contract: per-directive body hashes and renamed ids, for sync.
     activity_hashes: Mapping[str, str] = field(default_factory=dict)
@@ -128,6 +108,11 @@ class Course:
         return self.status == "published"
 
     @property
+    def minutes(self) -> int:
+        """Estimated minutes for the whole course (the modules' declared minutes)."""
+        return sum(m.minutes for m in self.modules)
+
+    @property
     def short_version(self) -> str:
         """The first 12 characters of the content hash, for display."""
         return self.version[:12]
@@ -139,9 +124,9 @@ class Course:
     def activity(self, activity_id: str) -> tuple[Module, ActivityBlock] | None:
         """The (module, block) of a reflection or exercise with this id, or None."""
         found = self._blocks_by_id.get(activity_id)
-        if found is None or found[1].kind not in ACTIVITY_KINDS:
+        if found is None or not is_activity(found[1]):
             return None
-        return found[0], cast("ActivityBlock", found[1])
+        return found
 
     def block(self, block_id: str) -> tuple[Module, DirectiveBlock] | None:
         """The (module, block) of any directive block (explore too) with this id, or None."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.content.files import FileProblem, check_inside, read_text
+from app.content.kinds import dataset_loader
 from app.content.problems import SpecError
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
 
 if TYPE_CHECKING:
     from app.content.loader import _Collector
-    from app.datasets.loader import Dataset
 
 
 def read_yaml_file(path: Path, out: _Collector) -> YamlDoc | None:
@@ -27,14 +27,13 @@ def read_yaml_file(path: Path, out: _Collector) -> YamlDoc | None:
 _SPEC_PREFIX = re.compile(r"^[\w.-]+\.(csv|ya?ml):\s*(line \d+:\s*)?")
 
 
-def load_course_datasets(course_dir: Path, out: _Collector) -> dict[str, Dataset]:
+def load_course_datasets(course_dir: Path, out: _Collector) -> dict[str, Any]:
     """Every ``datasets/<name>.csv`` + ``.yaml`` pair of a course, problems reported to ``out``."""
     folder = course_dir / "datasets"
     if not folder.is_dir():
         return {}
-    from app.datasets.loader import load_dataset
-
-    datasets: dict[str, Dataset] = {}
+    load_dataset = dataset_loader()
+    datasets: dict[str, Any] = {}
     schemas = {p.stem: p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")}
     csvs = {p.stem: p for p in folder.iterdir() if p.suffix == ".csv"}
     for stem in sorted(set(csvs) - set(schemas)):
@@ -51,6 +50,9 @@ def load_course_datasets(course_dir: Path, out: _Collector) -> dict[str, Dataset
             continue
         doc = read_yaml_file(schema_path, out)
         if doc is None:
+            continue
+        if load_dataset is None:
+            out.add(schema_path, 0, "no dataset loader is installed (start through groundwork)")
             continue
         try:
             datasets[stem] = load_dataset(stem, csv_path, schema_path)

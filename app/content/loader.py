@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -31,9 +31,6 @@ from app.content.markdown import (
 from app.content.problems import Problem
 from app.content.schema import CourseSchema, FrontMatterSchema, schema_messages
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
-
-if TYPE_CHECKING:
-    from app.datasets.loader import Dataset
 
 log = logging.getLogger("groundwork.content")
 
@@ -207,7 +204,7 @@ def _course_version(course_dir: Path, files: list[Path]) -> str:
 def _build_module(
     source: _ModuleSource,
     ctx: LinkContext,
-    datasets: dict[str, Dataset],
+    datasets: dict[str, Any],
     seen_ids: dict[str, str],
     out: _Collector,
     hashes: dict[str, str],
@@ -261,7 +258,7 @@ def _check_previous_ids(
                     0,
                     f"previous_ids: '{old}' is still the id of a module in this course",
                 )
-    activity_ids = {b.id for m in modules for b in m.blocks if b.kind != "markdown"}
+    activity_ids = {b.id for m in modules for b in m.blocks if not isinstance(b, MarkdownBlock)}
     for block_id, olds in previous.items():
         for old in olds:
             if old in activity_ids:

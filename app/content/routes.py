@@ -6,10 +6,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from app.content import service as content
+from app.content.blocks import render_blocks
 from app.content.registry import RegistryDep
 from app.db import SessionDep
 from app.deps import AuthorUser, OptionalUser
-from app.learning import service as learning
 from app.templating import render
 
 router = APIRouter()
@@ -47,7 +47,7 @@ def author_preview_course(
         "learning/course.html",
         {
             "course": course,
-            "minutes": learning.module_minutes(course),
+            "minutes": course.minutes,
             "preview": True,
             "status": registry.statuses.get(slug),
         },
@@ -75,7 +75,13 @@ def author_preview_module(
             "course": course,
             "module": module,
             "current": module.id,
-            "states": content.preview_states(session, user=user, course=course, module=module),
+            "blocks_html": render_blocks(
+                request,
+                course=course,
+                module=module,
+                states=content.preview_states(session, user=user, course=course, module=module),
+                preview=True,
+            ),
             "preview": True,
             "previous": course.previous_module(module.id),
             "next": course.next_module(module.id),

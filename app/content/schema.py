@@ -20,31 +20,31 @@ SurveyId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_le
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
-class _Strict(BaseModel):
+class StrictSchema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SurveyItemSchema(_Strict):
+class SurveyItemSchema(StrictSchema):
     """One statement learners rate from strongly disagree to strongly agree."""
 
     id: SurveyId
     text: Text
 
 
-class SurveySchema(_Strict):
+class SurveySchema(StrictSchema):
     """The end-of-course feedback survey."""
 
     items: list[SurveyItemSchema] = Field(min_length=1, max_length=30)
     comment_prompt: Text = "What else would you like us to know?"
 
 
-class CompletionSchema(_Strict):
+class CompletionSchema(StrictSchema):
     """What a learner must do, beyond the required activities, to complete the course."""
 
     require_survey: bool = False
 
 
-class CourseSchema(_Strict):
+class CourseSchema(StrictSchema):
     """course.yaml."""
 
     slug: StableId
@@ -60,7 +60,7 @@ class CourseSchema(_Strict):
     survey: SurveySchema | None = None
 
 
-class FrontMatterSchema(_Strict):
+class FrontMatterSchema(StrictSchema):
     """The YAML front matter at the top of a module file."""
 
     id: StableId
@@ -68,15 +68,6 @@ class FrontMatterSchema(_Strict):
     minutes: int = Field(gt=0, le=10_000)
     objectives: list[Text] = Field(default_factory=list)
     previous_ids: list[StableId] = Field(default_factory=list)
-
-
-class ReflectionSchema(_Strict):
-    """The body of a ``{reflection} id`` directive."""
-
-    prompt: Text
-    min_words: int = Field(default=0, ge=0, le=5000)
-    max_chars: int = Field(default=10_000, ge=1, le=100_000)
-    required: bool = True
 
 
 def _unwrap(annotation: Any) -> list[Any]:

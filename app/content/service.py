@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.content.blocks import module_states
 from app.content.course import Course, Module
 from app.content.files import is_inside
 from app.content.registry import CourseStatus, Registry
@@ -65,10 +66,10 @@ def preview_states(
     session: Session, *, user: User, course: Course, module: Module
 ) -> dict[str, object]:
     """Block states for a preview: no enrollment, so exercises carry their answer keys (for
-    authors and admins only) and explorers their default views; nothing is saved."""
-    from app.learning import service as learning
-
-    return learning.block_states(session, user=user, enrollment=None, course=course, module=module)
+    authors and admins only); nothing is read or saved for a learner."""
+    return module_states(
+        session, user=user, enrollment_id=None, course=course, module=module
+    ).states
 
 
 def asset_file(registry: Registry, *, slug: str, path: str, may_preview: bool) -> tuple[Path, str]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import Session, col, select
 
 from app.content.course import Course
+from app.content.kinds import content_listeners
 from app.content.models import ActivityRecord, CourseRecord, ModuleRecord
 from app.content.problems import Problem
 from app.db import metadata, utcnow, write_session
@@ -100,9 +101,8 @@ def sync_course(session: Session, *, course: Course) -> SyncReport:
     )
     if changed:
         # Stored progress (what reports read) is re-measured against the current modules.
-        from app.learning import progress  # learning builds on content: import at use
-
-        progress.recompute_course(session, course=course, course_id=record.id)
+        for listener in content_listeners():
+            listener.course_changed(session, course=course, course_id=record.id)
     session.commit()
     return report
 
@@ -262,14 +262,10 @@ def _dependent_counts(session: Session, table_name: str, ids: list[int]) -> int:
 
 
 def _module_progress_count(session: Session, course_id: int, module_id: str) -> int:
-    from app.learning.models import Enrollment, ModuleProgress
-
-    return session.execute(
-        select(func.count())
-        .select_from(ModuleProgress)
-        .join(Enrollment, col(Enrollment.id) == ModuleProgress.enrollment_id)
-        .where(Enrollment.course_id == course_id, ModuleProgress.module_id == module_id)
-    ).scalar_one()
+    return sum(
+        listener.module_data_count(session, course_id=course_id, module_id=module_id)
+        for listener in content_listeners()
+    )
 
 
 def orphaned_learner_data(session: Session, *, course: Course) -> list[Problem]:

@@ -6,20 +6,22 @@ learner marks it done. A course is complete when every module is complete and, w
 ``course.yaml`` asks for it, the feedback survey is submitted. Completions are sticky: a
 module or activity added later never takes a completion away.
 
-Each activity domain offers ``done_activity_ids(session, *, enrollment) -> set[str]`` (the
-stable ids of the activities this enrollment has done) in its ``service`` module.
+Which activities a learner has done comes from the activity kinds registered with content
+(``app.content.blocks.done_activity_ids``); learning imports none of them.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlmodel import Session, select
+from sqlalchemy import exists, func
+from sqlmodel import Session, col, select
 
+from app.content import blocks
 from app.content.course import Course, Module
+from app.content.kinds import register_content_listener
+from app.content.models import CourseRecord
 from app.db import utcnow
 from app.learning.models import Enrollment, ModuleProgress
 from app.surveys.models import SurveyResponse
@@ -30,8 +32,6 @@ STATE_LABELS: dict[str, str] = {
     "in_progress": "In progress",
     "complete": "Complete",
 }
-# The services that say which activities an enrollment has done.
-ACTIVITY_SERVICES = ("app.exercises.service", "app.reflections.service")
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,62 @@ class CourseProgress:
         return self.modules.get(module_id)
 
 
-def _activity_sources() -> list[Callable[..., set[str]]]:
-    # Imported on use: the activity services import this module for refresh_progress.
-    return [importlib.import_module(name).done_activity_ids for name in ACTIVITY_SERVICES]
+def done_activity_ids(session: Session, *, enrollment: Enrollment, course: Course) -> set[str]:
+    """Stable ids of every activity this enrollment has done, across activity kinds."""
+    if enrollment.id is None:
+        return set()
+    return blocks.done_activity_ids(
+        session, user_id=enrollment.user_id, enrollment_id=enrollment.id, course=course
+    )
 
 
-def done_activity_ids(session: Session, *, enrollment: Enrollment) -> set[str]:
-    """Stable ids of every activity this enrollment has done, across activity domains."""
-    done: set[str] = set()
-    for source in _activity_sources():
-        done |= set(source(session, enrollment=enrollment))
-    return done
+@dataclass(frozen=True)
+class Standing:
+    """A learner's enrollment in a course with its progress rows and survey flag."""
+
+    enrollment: Enrollment
+    rows: dict[str, ModuleProgress]
+    surveyed: bool
+
+
+def _submitted_survey() -> object:
+    return (
+        exists()
+        .where(
+            col(SurveyResponse.enrollment_id) == col(Enrollment.id),
+            col(SurveyResponse.submitted_at).is_not(None),
+        )
+        .correlate(Enrollment)
+    )
+
+
+def load_standing(session: Session, *, user_id: int, course_slug: str) -> Standing | None:
+    """The active enrollment, its module rows and whether the survey is in: one query."""
+    found = session.exec(
+        select(Enrollment, ModuleProgress, _submitted_survey())  # type: ignore[call-overload]
+        .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))
+        .outerjoin(ModuleProgress, col(ModuleProgress.enrollment_id) == col(Enrollment.id))
+        .where(
+            CourseRecord.slug == course_slug,
+            Enrollment.user_id == user_id,
+            col(Enrollment.active).is_(True),
+        )
+    ).all()
+    if not found:
+        return None
+    rows = {row.module_id: row for _, row, _ in found if row is not None}
+    return Standing(enrollment=found[0][0], rows=rows, surveyed=bool(found[0][2]))
+
+
+def evaluate(
+    course: Course,
+    *,
+    rows: dict[str, ModuleProgress],
+    done: set[str] | frozenset[str],
+    surveyed: bool,
+) -> CourseProgress:
+    """Progress from facts already loaded (no query)."""
+    return _evaluate(course, rows, set(done), surveyed)[0]
 
 
 def module_rows(session: Session, *, enrollment: Enrollment) -> list[ModuleProgress]:
@@ -183,7 +228,7 @@ def course_progress(session: Session, *, enrollment: Enrollment, course: Course)
     progress, _ = _evaluate(
         course,
         rows,
-        done_activity_ids(session, enrollment=enrollment),
+        done_activity_ids(session, enrollment=enrollment, course=course),
         survey_submitted(session, enrollment=enrollment),
     )
     return progress
@@ -216,7 +261,7 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
     progress, newly_complete = _evaluate(
         course,
         rows,
-        done_activity_ids(session, enrollment=enrollment),
+        done_activity_ids(session, enrollment=enrollment, course=course),
         survey_submitted(session, enrollment=enrollment),
     )
     for mid in newly_complete:
@@ -243,3 +288,23 @@ def recompute_course(session: Session, *, course: Course, course_id: int) -> int
     """
     enrollments = session.exec(select(Enrollment).where(Enrollment.course_id == course_id))
     return sum(1 for e in list(enrollments) if _store(session, enrollment=e, course=course))
+
+
+class _ProgressListener:
+    """Content calls this after a course changed (content imports nothing of learning)."""
+
+    def course_changed(self, session: Session, *, course: Course, course_id: int) -> int:
+        return recompute_course(session, course=course, course_id=course_id)
+
+    def module_data_count(self, session: Session, *, course_id: int, module_id: str) -> int:
+        return int(
+            session.execute(
+                select(func.count())
+                .select_from(ModuleProgress)
+                .join(Enrollment, col(Enrollment.id) == ModuleProgress.enrollment_id)
+                .where(Enrollment.course_id == course_id, ModuleProgress.module_id == module_id)
+            ).scalar_one()
+        )
+
+
+register_content_listener("learning", _ProgressListener())

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.certificates import service as certificates
 from app.config import get_settings
+from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.registry import RegistryDep
 from app.db import SessionDep
@@ -39,7 +40,7 @@ def catalog(request: Request, registry: RegistryDep) -> Response:
     return render(
         request,
         "learning/catalog.html",
-        {"courses": courses, "minutes": {c.slug: learning.module_minutes(c) for c in courses}},
+        {"courses": courses, "minutes": {c.slug: c.minutes for c in courses}},
     )
 
 
@@ -57,7 +58,7 @@ def course_page(
             "page": page,
             "course": course,
             "cohort": cohort,
-            "minutes": learning.module_minutes(course),
+            "minutes": course.minutes,
             "labels": STATE_LABELS,
         },
     )
@@ -182,7 +183,9 @@ def module_page(
             "course": course,
             "module": module,
             "progress": view.progress,
-            "states": view.states,
+            "blocks_html": render_blocks(
+                request, course=course, module=module, states=view.states, preview=False
+            ),
             "previous": view.previous,
             "next": view.next,
             "current": module.id,

@@ -15,11 +15,19 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, User
+from app.content.blocks import module_states
 from app.content.course import Course, Module
 from app.content.models import CourseRecord
 from app.db import utcnow
 from app.learning.models import Enrollment, ModuleProgress
-from app.learning.progress import CourseProgress, course_progress, refresh_progress, row_for
+from app.learning.progress import (
+    CourseProgress,
+    course_progress,
+    evaluate,
+    load_standing,
+    refresh_progress,
+    row_for,
+)
 
 log = logging.getLogger("groundwork.learning")
 
@@ -121,14 +129,21 @@ def unenroll(session: Session, *, user: User, course_slug: str) -> bool:
     return True
 
 
-def record_visit(session: Session, *, enrollment: Enrollment, module: Module) -> None:
+def record_visit(
+    session: Session,
+    *,
+    enrollment: Enrollment,
+    module: Module,
+    rows: dict[str, ModuleProgress] | None = None,
+) -> None:
     """Remember that the learner opened ``module`` (for "Continue where you left off").
 
     Writes only when something changed or a few minutes have passed, so reading a page stays
     cheap; a failed write (a busy database) never breaks the page.
     """
     now = utcnow()
-    rows = {r.module_id: r for r in _rows(session, enrollment)}
+    if rows is None:
+        rows = {r.module_id: r for r in _rows(session, enrollment)}
     row = row_for(rows, module)
     fresh = (
         row is not None
@@ -201,11 +216,6 @@ def resume_module(course: Course, progress: CourseProgress, last_module_id: str 
         if status is not None and status.state != "complete" and not status.locked:
             return module
     return modules[start]
-
-
-def module_minutes(course: Course) -> int:
-    """Estimated minutes for the whole course."""
-    return sum(m.minutes for m in course.modules)
 
 
 @dataclass(frozen=True)
@@ -310,27 +320,6 @@ class ModuleLocked(LearningError):
         self.progress = progress
 
 
-# The services that give each activity block its per-learner state on the module page.
-STATE_SERVICES = ("app.exercises.service", "app.reflections.service")
-
-
-def block_states(
-    session: Session, *, user: User, enrollment: Enrollment | None, course: Course, module: Module
-) -> dict[str, object]:
-    """Per-block state for the module page, keyed by block id, from every activity domain."""
-    states: dict[str, object] = {}
-    for name in STATE_SERVICES:
-        service = importlib.import_module(name)  # on use: these services import this one
-        states.update(
-            service.block_states(
-                session, user=user, enrollment=enrollment, course=course, module=module
-            )
-        )
-    explore = importlib.import_module("app.datasets.explore")
-    states.update(explore.default_views(course, module))
-    return states
-
-
 @dataclass(frozen=True)
 class ModuleView:
     """Everything the module page shows."""
@@ -345,11 +334,20 @@ class ModuleView:
 
 
 def open_module(session: Session, *, user: User, course: Course, module: Module) -> ModuleView:
-    """Open a module for an enrolled learner: check sequencing, record the visit, gather state."""
-    enrollment = find_enrollment(session, user=user, course_slug=course.slug)
-    if enrollment is None:
+    """Open a module for an enrolled learner: check sequencing, record the visit, gather state.
+
+    Reads in three queries (enrollment with progress rows and survey flag; one per activity
+    kind) and writes only when the visit is news (docs/performance.md)."""
+    assert user.id is not None
+    standing = load_standing(session, user_id=user.id, course_slug=course.slug)
+    if standing is None:
         raise NotEnrolled("Enroll in this course (it is free) to open its modules.")
-    progress = course_progress(session, enrollment=enrollment, course=course)
+    enrollment = standing.enrollment
+    assert enrollment.id is not None
+    found = module_states(
+        session, user=user, enrollment_id=enrollment.id, course=course, module=module
+    )
+    progress = evaluate(course, rows=standing.rows, done=found.done, surveyed=standing.surveyed)
     status = progress.status(module.id)
     if status is not None and status.locked_by is not None:
         blocked_by = course.module(status.locked_by)
@@ -360,7 +358,7 @@ def open_module(session: Session, *, user: User, course: Course, module: Module)
             blocked_by=blocked_by,
             progress=progress,
         )
-    record_visit(session, enrollment=enrollment, module=module)
+    record_visit(session, enrollment=enrollment, module=module, rows=standing.rows)
     if status is not None and status.state == "not_started":
         modules = dict(progress.modules)
         modules[module.id] = replace(status, state="in_progress", viewed=True)
@@ -370,9 +368,7 @@ def open_module(session: Session, *, user: User, course: Course, module: Module)
         module=module,
         enrollment=enrollment,
         progress=progress,
-        states=block_states(
-            session, user=user, enrollment=enrollment, course=course, module=module
-        ),
+        states=found.states,
         previous=course.previous_module(module.id),
         next=course.next_module(module.id),
     )

@@ -27,6 +27,7 @@ from app.reflections.service import (
     latest_revision_join,
     revisions,
 )
+from app.reflections.spec import Reflection as ReflectionBlock
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class _Where:
 def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Where:
     # ``stable_id`` is the activity row's current id (renames update it; the snapshot lags).
     found = course.activity(stable_id) if course else None
-    if found is None or found[1].kind != "reflection":
+    if found is None or not isinstance(found[1], ReflectionBlock):
         return _Where(
             ref.activity_stable_id,
             ref.module_stable_id,
@@ -97,6 +98,7 @@ def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Wh
             10_000_000,
         )
     module, block = found
+    assert isinstance(block, ReflectionBlock)
     place = module.position * 1000 + module.blocks.index(block)
     return _Where(
         block.id, module.id, module.title, module.position, block.prompt_html, False, place

@@ -32,6 +32,7 @@ from app.reflections.service import (
     feedback_for,
     latest_revision_join,
 )
+from app.reflections.spec import Reflection as ReflectionBlock
 from app.reflections.text import clean_text
 from app.reports.csv import write_csv
 from app.reports.filters import within_days
@@ -164,7 +165,7 @@ def _prompt(
 ) -> tuple[str, bool]:
     course = courses.get(slug)
     found = course.activity(stable_id) if course else None
-    if found is None or found[1].kind != "reflection":
+    if found is None or not isinstance(found[1], ReflectionBlock):
         return ref.prompt_html, True
     return found[1].prompt_html, False
 
@@ -323,7 +324,7 @@ def filter_choices(
         for _, c in sorted(courses.items())
         for m in c.modules
         for b in m.blocks
-        if b.kind == "reflection"
+        if isinstance(b, ReflectionBlock)
     ]
     scope = organization_scope(staff)
     stmt = select(Organization.id, Organization.name).order_by(Organization.name)

@@ -16,6 +16,7 @@ from app.learning import service as learning
 from app.reflections import journal as journals
 from app.reflections import parking
 from app.reflections import service as reflections
+from app.reflections.activity import load_course_states
 from app.security.cookies import delete_cookie, set_cookie
 from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
@@ -62,9 +63,8 @@ def _reflection_page(
     enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
         return enroll_first(request, course, to="write and save reflections")
-    state = reflections.block_states(
-        session, user=user, enrollment=enrollment, course=course, module=module
-    )[activity_id]
+    found = load_course_states(session, user_id=user.id or 0, course_slug=course.slug)
+    state = found.get(activity_id) or reflections.state_of(None, None, [])
     if text is not None:  # a refused submission: show exactly what was sent
         state = reflections.ReflectionState(
             reflection_id=state.reflection_id,

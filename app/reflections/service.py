@@ -19,8 +19,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.content import sync
 from app.content.course import Course, Module
-from app.content.course import Reflection as ReflectionBlock
-from app.content.models import ActivityRecord, CourseRecord
+from app.content.models import ActivityRecord
 from app.db import utcnow, write_session
 from app.learning import progress
 from app.learning import service as learning
@@ -31,6 +30,7 @@ from app.reflections.models import (
     ReflectionFeedback,
     ReflectionRevision,
 )
+from app.reflections.spec import Reflection as ReflectionBlock
 from app.reflections.text import MAX_DRAFT_CHARS, clean_text, word_count
 
 # Shown beside the "Share with facilitators" box (templates/reflections/_share_note.html).
@@ -408,56 +408,6 @@ def state_of(
         feedback=tuple(feedback),
         has_draft=has_draft,
     )
-
-
-def block_states(
-    session: Session,
-    *,
-    user: User,
-    enrollment: Enrollment | None,
-    course: Course,
-    module: Module,
-) -> dict[str, ReflectionState]:
-    """The state of every reflection block of ``module`` for this learner (two queries)."""
-    ids = [b.id for b in module.blocks if b.kind == "reflection"]
-    if not ids or user.id is None:
-        return {}
-    rows = session.exec(
-        select(LearnerReflection, ReflectionRevision, ActivityRecord.stable_id)
-        .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
-        .join(ActivityRecord, col(ActivityRecord.id) == col(LearnerReflection.activity_id))
-        .outerjoin(ReflectionRevision, latest_revision_join())
-        .where(
-            LearnerReflection.user_id == user.id,
-            CourseRecord.slug == course.slug,
-            col(ActivityRecord.stable_id).in_(ids),
-        )
-    ).all()
-    by_stable = {stable_id: (ref, rev) for ref, rev, stable_id in rows}
-    feedback = feedback_for(session, reflection_ids=[ref.id for ref, _, _ in rows if ref.id])
-    states: dict[str, ReflectionState] = {}
-    for block_id in ids:
-        found = by_stable.get(block_id)
-        if found is None:
-            states[block_id] = state_of(None, None, [])
-        else:
-            ref, rev = found
-            states[block_id] = state_of(ref, rev, feedback.get(ref.id or 0, []))
-    return states
-
-
-def done_activity_ids(session: Session, *, enrollment: Enrollment) -> set[str]:
-    """Stable ids of the reflections this enrollment's learner has submitted."""
-    rows = session.exec(
-        select(ActivityRecord.stable_id)
-        .join(LearnerReflection, col(LearnerReflection.activity_id) == col(ActivityRecord.id))
-        .where(
-            LearnerReflection.user_id == enrollment.user_id,
-            LearnerReflection.course_id == enrollment.course_id,
-            LearnerReflection.revision_count > 0,
-        )
-    )
-    return set(rows)
 
 
 def notices_for(session: Session, *, user: User) -> list[Notice]:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.content.models import ActivityRecord
 from app.content.plaintext import html_to_text
 from app.exercises.models import ExerciseAttempt
+from app.exercises.spec import ExerciseSpec
 from app.learning.models import Enrollment
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
 from app.reports.tables import CellValue, Column, Table
@@ -60,7 +61,7 @@ def exercises_table(session: Session, scope: ReportScope) -> Table:
     for course_id, course in scope.courses:
         for module in course.modules:
             for block in module.blocks:
-                if block.kind != "exercise":
+                if not isinstance(block, ExerciseSpec):
                     continue
                 label = f"{block.id}: {_short(html_to_text(block.prompt_html))}"
                 learners, first, eventually, attempts = stats.get(

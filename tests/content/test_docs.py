@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from app.content.directives import DIRECTIVE_NAMES
-from app.content.schema import CourseSchema, FrontMatterSchema, ReflectionSchema, _unwrap
+from app.content.kinds import kind_names
+from app.content.schema import CourseSchema, FrontMatterSchema, _unwrap
+from app.reflections.spec import ReflectionSchema
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
 
@@ -73,7 +74,7 @@ def test_every_schema_key_is_in_the_guide(section: str, what: str, keys: set[str
 
 def test_guide_names_every_directive_and_the_check_command() -> None:
     text = GUIDE.read_text(encoding="utf-8")
-    for name in DIRECTIVE_NAMES:
+    for name in kind_names():
         assert f"```{{{name}}} " in text, name
     for needle in ("groundwork content check", "--format json", "--no-database", "previous_ids"):
         assert needle in text

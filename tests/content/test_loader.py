@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.content.course import MarkdownBlock, Reflection
+from app.content.course import MarkdownBlock
 from app.content.loader import load_all, load_course
+from app.reflections.spec import Reflection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
-from app.content.course import Course, MarkdownBlock, Module, Reflection
+from app.content.course import Course, MarkdownBlock, Module
+from app.content.kinds import activity_kinds
 from app.content.loader import load_course
 from app.content.sync import sync_course
 from app.db import utcnow
@@ -15,6 +16,7 @@ from app.learning import progress as progress_module
 from app.learning import service as learning
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import course_progress, refresh_progress
+from app.reflections.spec import Reflection
 from app.surveys.models import SurveyResponse
 from tests.factories import make_user
 from tests.learning.support import COURSES
@@ -30,9 +32,7 @@ def _course(slug: str) -> Course:
 def done(monkeypatch):  # type: ignore[no-untyped-def]
     """Stand-in activity domain: the test says which activities are done."""
     ids: set[str] = set()
-    monkeypatch.setattr(
-        progress_module, "_activity_sources", lambda: [lambda session, *, enrollment: set(ids)]
-    )
+    monkeypatch.setattr(progress_module.blocks, "done_activity_ids", lambda session, **_: set(ids))
     return ids
 
 
@@ -150,9 +150,9 @@ def test_mark_done_refused_for_modules_with_required_activities(session, done):
         learning.mark_done(session, enrollment=enrollment, course=course, module=course.modules[1])
 
 
-def test_real_activity_services_are_asked():
-    """Both activity domains offer done_activity_ids: no silent zero progress."""
-    assert len(progress_module._activity_sources()) == 2
+def test_real_activity_kinds_are_asked():
+    """Exercises and reflections register as activity kinds: no silent zero progress."""
+    assert sorted(k.name for k in activity_kinds()) == ["exercise", "reflection"]
 
 
 def test_refresh_progress_does_not_commit(session, done):

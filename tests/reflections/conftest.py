@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session
 
 from app.accounts.models import Organization, User
-from app.content.course import Course, MarkdownBlock, Module, Reflection
+from app.content.course import Course, MarkdownBlock, Module
 from app.content.registry import Registry
 from app.content.sync import sync_course
 from app.learning import service as learning
+from app.reflections.spec import Reflection
 from tests.factories import make_user
 
 SLUG = "reflect-course"

@@ -1,0 +1,9 @@
+"""Every activity kind, imported once so each registers itself with content.
+
+Like ``app/models.py`` for tables: the entry points (``app.main``, ``app.cli``) import this
+module; content itself never imports the kinds (docs/architecture.md).
+"""
+
+from app.datasets import activity as explore_kind  # noqa: F401
+from app.exercises import activity as exercise_kind  # noqa: F401
+from app.reflections import activity as reflection_kind  # noqa: F401

@@ -1,0 +1,199 @@
+"""The one interface between content and the activity kinds, and content's other hooks.
+
+Content parses fenced ``{name} id`` directives and knows each kind only through this
+registry. A kind (explore from datasets, exercise from exercises, reflection from
+reflections, and any future one) registers itself from its own package with
+``register_kind``; content never imports those packages. See docs/architecture.md.
+
+Two more hooks let higher layers plug in without content importing them:
+``register_dataset_loader`` (datasets reads a course's CSV + YAML pairs) and
+``register_content_listener`` (learning re-measures progress after a content change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from markupsafe import Markup
+from sqlmodel import Session
+from starlette.requests import Request
+
+from app.accounts.models import User
+
+if TYPE_CHECKING:
+    from app.content.course import Course, Module
+    from app.content.markdown import Rendered
+    from app.content.yamltext import YamlDoc
+
+
+@runtime_checkable
+class DirectiveBlock(Protocol):
+    """What content needs of any block a directive builds: its stable id and its kind."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """Everything a kind needs to build one directive's block, and to report problems.
+
+    ``out.add(line, message)`` records a ``file:line`` problem (``line`` in the module file;
+    ``doc.line_of(key)`` finds a key's line). ``markdown`` renders author Markdown found in
+    the body with the module's link rules.
+    """
+
+    block_id: str
+    line: int
+    body: dict[str, Any]
+    doc: YamlDoc
+    datasets: Mapping[str, Any]
+    markdown: Callable[[str], str]
+    out: Rendered
+    prefix: str  # "{exercise} my-id", to start messages with
+
+
+@dataclass(frozen=True)
+class BlockContext:
+    """What a kind's renderer gets for one block on one page."""
+
+    request: Request
+    course: Course
+    module: Module
+    state: object | None  # from the kind's ``load_states``; None when it has none
+    preview: bool  # the author preview: no learner, nothing saved
+
+
+@dataclass(frozen=True)
+class LearnerStates:
+    """One learner's state for the blocks asked about, and which of this kind's activities
+    they have done anywhere in the course (for progress)."""
+
+    states: Mapping[str, object]
+    done: frozenset[str]
+
+
+class ActivityKind(Protocol):
+    """A directive kind. ``is_activity``: learners answer it and it counts in progress."""
+
+    name: str
+    is_activity: bool
+
+    def known_keys(self) -> Sequence[str]:
+        """The body's top-level keys, for "did you mean" on a misspelt key."""
+        ...
+
+    def build(self, ctx: BuildContext) -> DirectiveBlock | None:
+        """Parse and check the body; report problems to ``ctx.out`` and return None if bad."""
+        ...
+
+    def load_states(
+        self,
+        session: Session,
+        *,
+        user: User,
+        enrollment_id: int | None,
+        course: Course,
+        blocks: Sequence[DirectiveBlock],
+    ) -> LearnerStates:
+        """One learner's state for many blocks of this kind, in one query.
+
+        ``enrollment_id`` None: the author preview (no learner data at all)."""
+        ...
+
+    def done_ids(
+        self, session: Session, *, user_id: int, enrollment_id: int, course: Course
+    ) -> set[str]:
+        """Ids of this kind's activities the learner has done in the course (one query)."""
+        ...
+
+    def render(self, block: DirectiveBlock, ctx: BlockContext) -> Markup:
+        """The block's HTML for this page: static parts rendered once, the learner's filled in."""
+        ...
+
+
+_KINDS: dict[str, ActivityKind] = {}
+
+
+def register_kind(kind: ActivityKind) -> None:
+    """Make a directive kind known to content (registering the same name again replaces it)."""
+    _KINDS[kind.name] = kind
+
+
+def kind_named(name: str) -> ActivityKind | None:
+    """The registered kind called ``name``, or None."""
+    return _KINDS.get(name)
+
+
+def kind_names() -> tuple[str, ...]:
+    """Every registered directive name, in registration order."""
+    return tuple(_KINDS)
+
+
+def activity_kinds() -> tuple[ActivityKind, ...]:
+    """The registered kinds whose blocks learners answer."""
+    return tuple(k for k in _KINDS.values() if k.is_activity)
+
+
+def is_activity(block: object) -> bool:
+    """True for blocks that learners answer (their kind counts in progress)."""
+    kind = _KINDS.get(getattr(block, "kind", ""))
+    return kind is not None and kind.is_activity
+
+
+# --- datasets ---------------------------------------------------------------------------
+
+
+class LoadedDataset(Protocol):
+    """What content needs of a loaded dataset: the warnings to report at load."""
+
+    @property
+    def warnings(self) -> Sequence[Any]: ...
+
+
+DatasetLoader = Callable[[str, Path, Path], LoadedDataset]
+_dataset_loader: list[DatasetLoader] = []
+
+
+def register_dataset_loader(loader: DatasetLoader) -> None:
+    """Install the function that reads ``(name, csv_path, schema_path)`` into a dataset."""
+    _dataset_loader[:] = [loader]
+
+
+def dataset_loader() -> DatasetLoader | None:
+    """The installed dataset loader (None: courses with datasets cannot load)."""
+    return _dataset_loader[0] if _dataset_loader else None
+
+
+# --- content changes ---------------------------------------------------------------------
+
+
+class ContentListener(Protocol):
+    """A higher layer that keeps learner data about courses (learning's progress)."""
+
+    def course_changed(self, session: Session, *, course: Course, course_id: int) -> int:
+        """Re-measure after a content change, in sync's transaction; rows changed."""
+        ...
+
+    def module_data_count(self, session: Session, *, course_id: int, module_id: str) -> int:
+        """How many learner records refer to this module's stable id (for rename checks)."""
+        ...
+
+
+_listeners: dict[str, ContentListener] = {}
+
+
+def register_content_listener(name: str, listener: ContentListener) -> None:
+    """Tell content to call ``listener`` when a course changes (same name replaces)."""
+    _listeners[name] = listener
+
+
+def content_listeners() -> tuple[ContentListener, ...]:
+    """Every registered content listener."""
+    return tuple(_listeners.values())
