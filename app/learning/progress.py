@@ -104,12 +104,17 @@ def _submitted_survey() -> object:
     )
 
 
+def _standing_query() -> object:
+    return select(Enrollment, ModuleProgress, _submitted_survey()).outerjoin(  # type: ignore[call-overload]
+        ModuleProgress, col(ModuleProgress.enrollment_id) == col(Enrollment.id)
+    )
+
+
 def load_standing(session: Session, *, user_id: int, course_slug: str) -> Standing | None:
     """The active enrollment, its module rows and whether the survey is in: one query."""
     found = session.exec(
-        select(Enrollment, ModuleProgress, _submitted_survey())  # type: ignore[call-overload]
-        .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))
-        .outerjoin(ModuleProgress, col(ModuleProgress.enrollment_id) == col(Enrollment.id))
+        _standing_query()
+        .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))  # type: ignore[attr-defined]
         .where(
             CourseRecord.slug == course_slug,
             Enrollment.user_id == user_id,
@@ -223,15 +228,15 @@ def _evaluate(
 
 
 def course_progress(session: Session, *, enrollment: Enrollment, course: Course) -> CourseProgress:
-    """Read-only: where this enrollment stands now (writes nothing)."""
-    rows = {r.module_id: r for r in module_rows(session, enrollment=enrollment)}
-    progress, _ = _evaluate(
-        course,
-        rows,
-        done_activity_ids(session, enrollment=enrollment, course=course),
-        survey_submitted(session, enrollment=enrollment),
-    )
-    return progress
+    """Read-only: where this enrollment stands now (writes nothing). One query for the
+    progress rows and survey flag, and one per activity kind."""
+    found = session.exec(
+        _standing_query().where(col(Enrollment.id) == enrollment.id)  # type: ignore[attr-defined]
+    ).all()
+    rows = {row.module_id: row for _, row, _ in found if row is not None}
+    surveyed = bool(found[0][2]) if found else False
+    done = done_activity_ids(session, enrollment=enrollment, course=course)
+    return _evaluate(course, rows, done, surveyed)[0]
 
 
 def refresh_progress(

@@ -23,6 +23,7 @@ from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import (
     CourseProgress,
     course_progress,
+    done_activity_ids,
     evaluate,
     load_standing,
     refresh_progress,
@@ -400,12 +401,16 @@ def course_page(session: Session, *, user: User | None, course: Course) -> Cours
     """What the course page shows to this visitor."""
     from app.certificates.models import Certificate
 
-    enrollment = (
-        find_enrollment(session, user=user, course_slug=course.slug) if user is not None else None
+    standing = (
+        load_standing(session, user_id=user.id, course_slug=course.slug)
+        if user is not None and user.id is not None
+        else None
     )
-    if enrollment is None:
+    if standing is None:
         return CoursePage(course, None, None, None, None)
-    progress = course_progress(session, enrollment=enrollment, course=course)
+    enrollment = standing.enrollment
+    done = done_activity_ids(session, enrollment=enrollment, course=course)
+    progress = evaluate(course, rows=standing.rows, done=done, surveyed=standing.surveyed)
     code = session.exec(
         select(Certificate.code).where(
             Certificate.enrollment_id == enrollment.id, col(Certificate.revoked_at).is_(None)
