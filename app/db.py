@@ -9,7 +9,7 @@ locked".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -99,10 +99,23 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
+# Work that every request does with its session as soon as it opens (the login lookup),
+# registered by higher layers so it shares this dependency's one trip to the threadpool.
+_on_open: list[Callable[[Request, Session], object]] = []
+
+
+def on_request_session(hook: Callable[[Request, Session], object]) -> None:
+    """Run ``hook(request, session)`` when a request's session opens (once per hook)."""
+    if hook not in _on_open:
+        _on_open.append(hook)
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """Request-scoped session: unsafe methods take the write lock up front."""
     engine = request.app.state.engine
     with open_session(write=request.method not in SAFE_METHODS, engine=engine) as session:
+        for hook in _on_open:
+            hook(request, session)
         yield session
 
 

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.content.course import Course
 from app.content.registry import RegistryDep
-from app.db import SessionDep
+from app.db import SessionDep, on_request_session
 from app.learning import service as learning
 from app.security.sessions import SESSION_COOKIE, resolve_session
 from app.templating import flash
@@ -24,8 +25,8 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def attach_user(request: Request, session: SessionDep) -> User | None:
-    """App-wide dependency: put the logged-in user (or None) on ``request.state.user``."""
+def resolve_user(request: Request, session: Session) -> User | None:
+    """Put the logged-in user (or None) on ``request.state.user``: one query, once."""
     if hasattr(request.state, "user"):
         return request.state.user  # type: ignore[no-any-return]
     user = None
@@ -37,12 +38,21 @@ def attach_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-def _optional_user(request: Request, session: SessionDep) -> User | None:
-    return attach_user(request, session)
+# The lookup runs where the request's session opens, in the same threadpool trip.
+on_request_session(resolve_user)
 
 
-def _current_user(request: Request, session: SessionDep) -> User:
-    user = attach_user(request, session)
+async def attach_user(request: Request, session: SessionDep) -> User | None:
+    """App-wide dependency: the logged-in user (or None), resolved when the session opened."""
+    return resolve_user(request, session)
+
+
+async def _optional_user(request: Request, session: SessionDep) -> User | None:
+    return resolve_user(request, session)
+
+
+async def _current_user(request: Request, session: SessionDep) -> User:
+    user = resolve_user(request, session)
     if user is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
@@ -56,7 +66,7 @@ CurrentUser = Annotated[User, Depends(_current_user)]
 def require_role(*roles: Role):  # type: ignore[no-untyped-def]
     """A dependency that lets only users with one of ``roles`` through (403 otherwise)."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise HTTPException(
                 status_code=403, detail="Your account does not have access to this page."
@@ -71,7 +81,7 @@ StaffUser = Annotated[User, Depends(require_role(Role.staff, Role.admin))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 
 
-def _visible_course(slug: str, registry: RegistryDep, user: OptionalUser) -> Course:
+async def _visible_course(slug: str, registry: RegistryDep, user: OptionalUser) -> Course:
     """The course of the ``{slug}`` path parameter if this user may see it; 404 otherwise."""
     course = registry.get(slug)
     if course is None or not learning.can_see(course, user):

@@ -24,8 +24,9 @@ from app.content import routes as content_routes
 from app.content import runtime as content_runtime
 from app.datasets import routes as datasets_routes
 from app.db import get_engine, open_session
-from app.deps import LoginRequired, attach_user
+from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
+from app.health import health_route
 from app.learning import routes as learning_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
@@ -54,7 +55,7 @@ def _error_page(request: Request, status: int, message: str | None = None) -> Re
         del request.state.user
     if not hasattr(request.state, "user"):  # no route matched, so no dependency ran
         with open_session(engine=request.app.state.engine) as session:
-            attach_user(request, session)
+            resolve_user(request, session)
     if status not in ERROR_TITLES:
         status = 500 if status >= 500 else 400
     return render(
@@ -125,6 +126,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         content_runtime.start_content(app)
         yield
         content_runtime.stop_content(app)
+        checker = getattr(app.state, "health_connection", None)
+        if checker is not None:
+            checker.close()
 
     app = FastAPI(
         title="Groundwork",
@@ -142,6 +146,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(BrowserStateMiddleware, secure=settings.secure_cookies)
     _install_error_handlers(app)
+    app.router.routes.append(health_route())
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     app.include_router(accounts_routes.router)
     app.include_router(content_routes.router)

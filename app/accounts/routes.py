@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from sqlalchemy import text
+from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import service as accounts
 from app.accounts.models import JOB_ROLE_LABELS
@@ -37,16 +36,6 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
 def home(request: Request, user: OptionalUser) -> Response:
     """The public front page."""
     return render(request, "home.html", {})
-
-
-@router.get("/healthz", name="healthz")
-def healthz(session: SessionDep) -> Response:
-    """Liveness and database check for load balancers."""
-    try:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return PlainTextResponse("database unavailable", status_code=503)
-    return PlainTextResponse("ok")
 
 
 def _signup_page(

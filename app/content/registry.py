@@ -115,7 +115,7 @@ def registry_from_loads(
     return Registry(content_root=content_root, courses=courses, statuses=statuses, loaded_at=now)
 
 
-def get_registry(request: Request) -> Registry:
+async def get_registry(request: Request) -> Registry:
     """The application's current registry (read per request: reloads swap it)."""
     registry: Registry | None = getattr(request.app.state, "registry", None)
     if registry is None:  # an app used without its lifespan (some tests)
