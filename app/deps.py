@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
+from app.content.access import PREVIEW_ROLES, can_see
 from app.content.course import Course
-from app.content.registry import RegistryDep
+from app.content.runtime import RegistryDep
 from app.db import SessionDep, on_request_session
-from app.learning import service as learning
 from app.security.sessions import SESSION_COOKIE, resolve_session
 from app.templating import flash
 
@@ -76,7 +76,7 @@ def require_role(*roles: Role):  # type: ignore[no-untyped-def]
     return check
 
 
-AuthorUser = Annotated[User, Depends(require_role(Role.author, Role.admin))]
+AuthorUser = Annotated[User, Depends(require_role(*PREVIEW_ROLES))]
 StaffUser = Annotated[User, Depends(require_role(Role.staff, Role.admin))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 
@@ -84,7 +84,7 @@ AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 async def _visible_course(slug: str, registry: RegistryDep, user: OptionalUser) -> Course:
     """The course of the ``{slug}`` path parameter if this user may see it; 404 otherwise."""
     course = registry.get(slug)
-    if course is None or not learning.can_see(course, user):
+    if course is None or not can_see(course, user):
         raise HTTPException(status_code=404)
     return course
 

@@ -7,9 +7,14 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.config import get_settings
 from app.content.loader import CourseLoad, load_all, load_course
 from app.content.problems import Problem
+from app.content.sync import database_ready, orphaned_learner_data
+from app.db import make_engine, open_session
 
 content_app = typer.Typer(help="Course content in course_content/.", no_args_is_help=True)
 
@@ -38,13 +43,6 @@ def check_path(path: Path) -> list[CourseLoad]:
 
 def _add_learner_data_problems(loads: list[CourseLoad]) -> None:
     """Compare the files with the database: ids that vanished while learners have data."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.config import get_settings
-    from app.content.sync import database_ready, orphaned_learner_data
-    from app.db import make_engine, open_session
-
     url = get_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not (
@@ -117,8 +115,6 @@ def check(
 ) -> None:
     """Validate course content; exit 1 when any course has an error."""
     if path is None:
-        from app.config import get_settings
-
         path = get_settings().content_dir
     if not path.exists():
         typer.echo(f"{path}: no such file or folder", err=True)

@@ -10,9 +10,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
-
-from fastapi import Depends, Request
 
 from app.content.course import Course
 from app.content.loader import CourseLoad, load_all
@@ -113,17 +110,3 @@ def registry_from_loads(
             stale=stale,
         )
     return Registry(content_root=content_root, courses=courses, statuses=statuses, loaded_at=now)
-
-
-async def get_registry(request: Request) -> Registry:
-    """The application's current registry (read per request: reloads swap it)."""
-    registry: Registry | None = getattr(request.app.state, "registry", None)
-    if registry is None:  # an app used without its lifespan (some tests)
-        from app.content.runtime import cached_registry
-
-        registry = cached_registry(request.app.state.settings.content_dir)
-        request.app.state.registry = registry
-    return registry
-
-
-RegistryDep = Annotated[Registry, Depends(get_registry)]

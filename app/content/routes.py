@@ -6,15 +6,15 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from app.content import service as content
+from app.content.access import may_preview
 from app.content.blocks import render_blocks
-from app.content.registry import RegistryDep
+from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import AuthorUser, OptionalUser
 from app.templating import render
 
 router = APIRouter()
 
-PREVIEW_ROLES = frozenset({"author", "admin"})
 ASSET_HEADERS = {
     # An SVG opened on its own must not run script: no scripts, no plugins, sandboxed.
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
@@ -93,10 +93,9 @@ def author_preview_module(
 @router.get("/courses/{slug}/assets/{path:path}", name="course_asset")
 def course_asset(slug: str, path: str, registry: RegistryDep, user: OptionalUser) -> Response:
     """An image or file from a course's assets/ folder (draft courses: authors only)."""
-    may_preview = user is not None and user.role in PREVIEW_ROLES
     try:
         file, media_type = content.asset_file(
-            registry, slug=slug, path=path, may_preview=may_preview
+            registry, slug=slug, path=path, may_preview=may_preview(user)
         )
     except content.ContentNotFound:
         raise HTTPException(status_code=404) from None

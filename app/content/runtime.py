@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine
 from watchfiles import watch
 
@@ -109,3 +110,15 @@ def stop_content(app: FastAPI) -> None:
         stop.set()
         thread.join(timeout=5)
         app.state.content_watcher = None
+
+
+async def get_registry(request: Request) -> Registry:
+    """The application's current registry (read per request: reloads swap it)."""
+    registry: Registry | None = getattr(request.app.state, "registry", None)
+    if registry is None:  # an app used without its lifespan (some tests)
+        registry = cached_registry(request.app.state.settings.content_dir)
+        request.app.state.registry = registry
+    return registry
+
+
+RegistryDep = Annotated[Registry, Depends(get_registry)]

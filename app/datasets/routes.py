@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.content.access import may_preview
 from app.content.course import Course
 from app.datasets.explore import ExploreSpec, build_view, parse_form, result_csv
 from app.datasets.loader import Dataset
@@ -22,7 +23,7 @@ def _explore_context(
     session: SessionDep, course: Course, explore_id: str, user: User
 ) -> tuple[ExploreSpec, Dataset, bool]:
     """Enrolled learners, and authors/admins in preview; 404 for anyone else."""
-    preview = user.role in (Role.author, Role.admin)
+    preview = may_preview(user)
     if (
         not preview
         and learning.find_enrollment(session, user=user, course_slug=course.slug) is None

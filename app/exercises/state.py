@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.content.access import may_preview
 from app.content.plaintext import html_to_text
 from app.exercises.grading import Result
 from app.exercises.models import ExerciseAttempt, ExerciseState
@@ -114,7 +115,7 @@ def preview_state(spec: ExerciseSpec, *, user: User) -> ExerciseBlockState:
     state = build_state(
         spec, variant=variant_for(spec, user.id or 0), attempts=(), hints_revealed=0
     )
-    if user.role not in (Role.author, Role.admin):
+    if not may_preview(user):
         return state
     keys = tuple((v.label if v.key else "", v.answer.display) for v in spec.variants)
     return replace(state, preview_keys=keys)

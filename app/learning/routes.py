@@ -14,7 +14,7 @@ from app.certificates import service as certificates
 from app.config import get_settings
 from app.content.blocks import render_blocks
 from app.content.course import Course
-from app.content.registry import RegistryDep
+from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning

@@ -14,7 +14,8 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.content.access import can_see
 from app.content.blocks import module_states
 from app.content.course import Course, Module
 from app.content.models import CourseRecord
@@ -43,15 +44,6 @@ class LearningError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def can_see(course: Course | None, user: User | None) -> bool:
-    """Learners see published courses only; authors and admins also see drafts."""
-    if course is None:
-        return False
-    if course.is_published:
-        return True
-    return user is not None and user.role in (Role.author, Role.admin)
 
 
 def clean_cohort(code: str | None) -> str | None:

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.accounts.models import User
+from app.content.access import can_see
 from app.content.course import Course
-from app.content.registry import RegistryDep
+from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
@@ -35,7 +36,7 @@ def _course(registry: RegistryDep, slug: str, user: User | None) -> Course:
     # Not ``VisibleCourse``: a logged-out post to a draft course (an author whose login
     # expired) must still park its text, so only a known user is checked here.
     course = registry.get(slug)
-    if course is None or (user is not None and not learning.can_see(course, user)):
+    if course is None or (user is not None and not can_see(course, user)):
         raise HTTPException(status_code=404)
     return course
 

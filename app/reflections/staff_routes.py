@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.content.registry import RegistryDep
+from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, utcnow
 from app.deps import StaffUser
 from app.reflections import review

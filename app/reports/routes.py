@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from app.content.registry import RegistryDep
+from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reports import service
