@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install check-content bench clean
+.PHONY: run test lint install check-content bench bench-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_explorer.py
 	$(BIN)/python bench/bench_grading.py
 	$(BIN)/python bench/bench_reports.py
+
+# Learner pages against a bare app serving the same bytes, SQLite then PostgreSQL (needs wrk).
+bench-http: $(STAMP)
+	$(BIN)/python bench/bench_ceiling.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

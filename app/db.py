@@ -1,7 +1,9 @@
 """The engine, the request session dependency and SQLite's connection settings.
 
-Routes are plain ``def`` functions: one way of reaching the database, so the pool is sized
-for the threadpool. On SQLite every connection runs in WAL mode with a busy timeout and
+The request session opens on the event loop; the hot learner pages are ``async def`` and
+read inline (a SQLite read never waits for a lock; writes go to the threadpool), other
+routes are ``def`` and run in the threadpool. The pool has room for both (see
+``make_engine``). On SQLite every connection runs in WAL mode with a busy timeout and
 foreign keys on; a session opened for a write starts with ``BEGIN IMMEDIATE`` so that two
 worker processes writing at once wait for each other instead of failing with "database is
 locked".
@@ -9,7 +11,7 @@ locked".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -18,6 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Column, DateTime, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
@@ -64,18 +67,23 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # No overflow limit: the event loop opens request sessions while worker threads hold
+        # connections for ``def`` routes, so a bounded pool could make the loop wait for a
+        # connection that only the loop can give back. A SQLite connection is a file handle.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 10},
             pool_size=20,
-            max_overflow=20,
+            max_overflow=-1,
         )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # Sized past the threadpool (40) plus requests on the loop, so the loop never waits for
+    # a connection that a waiting request holds; PostgreSQL's max_connections must allow it.
+    return create_engine(url, pool_size=20, max_overflow=100, pool_timeout=10, pool_pre_ping=True)
 
 
 @lru_cache
@@ -110,13 +118,24 @@ def on_request_session(hook: Callable[[Request, Session], object]) -> None:
         _on_open.append(hook)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """Request-scoped session: unsafe methods take the write lock up front."""
-    engine = request.app.state.engine
-    with open_session(write=request.method not in SAFE_METHODS, engine=engine) as session:
-        for hook in _on_open:
-            hook(request, session)
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Request-scoped session: unsafe methods take the write lock up front.
+
+    Opened and closed on the event loop (no threadpool trip); ``def`` routes then use it in
+    a worker thread, ``async def`` routes on the loop, one after the other, never at once.
+    """
+    write = request.method not in SAFE_METHODS
+    with open_session(write=write, engine=request.app.state.engine) as session:
+        if write:  # BEGIN IMMEDIATE may wait for SQLite's write lock: never on the loop
+            await run_in_threadpool(_run_hooks, request, session)
+        else:  # a read never waits for a lock (WAL)
+            _run_hooks(request, session)
         yield session
+
+
+def _run_hooks(request: Request, session: Session) -> None:
+    for hook in _on_open:
+        hook(request, session)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -40,7 +40,7 @@ def _explore_context(
 
 
 @router.get("/courses/{slug}/explore/{explore_id}", name="explore_page")
-def explore_page(
+async def explore_page(
     request: Request,
     explore_id: str,
     session: SessionDep,

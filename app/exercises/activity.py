@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -52,11 +53,9 @@ def _check_feedback_openings(ctx: BuildContext) -> None:
             )
 
 
-def load_course_facts(
-    session: Session, *, enrollment_id: int, course_slug: str
-) -> tuple[dict[str, list[ExerciseAttempt]], dict[str, ExerciseState]]:
-    """Every attempt (in order) and state row of one enrollment, by exercise id: one query."""
-    rows = session.exec(
+def _course_facts_query() -> Any:
+    enrollment_id: Any = bindparam("enrollment_id")
+    return (
         select(ActivityRecord.stable_id, ExerciseState, ExerciseAttempt)
         .join(CourseRecord, col(CourseRecord.id) == col(ActivityRecord.course_id))
         .outerjoin(
@@ -69,9 +68,22 @@ def load_course_facts(
             (col(ExerciseAttempt.activity_id) == col(ActivityRecord.id))
             & (col(ExerciseAttempt.enrollment_id) == enrollment_id),
         )
-        .where(CourseRecord.slug == course_slug, ActivityRecord.kind == "exercise")
+        .where(CourseRecord.slug == bindparam("course_slug"), ActivityRecord.kind == "exercise")
         .where(col(ExerciseState.id).is_not(None) | col(ExerciseAttempt.id).is_not(None))
         .order_by(col(ExerciseAttempt.number))
+    )
+
+
+# Built once: composing the statement costs more than running it.
+_COURSE_FACTS = _course_facts_query()
+
+
+def load_course_facts(
+    session: Session, *, enrollment_id: int, course_slug: str
+) -> tuple[dict[str, list[ExerciseAttempt]], dict[str, ExerciseState]]:
+    """Every attempt (in order) and state row of one enrollment, by exercise id: one query."""
+    rows = session.exec(
+        _COURSE_FACTS, params={"enrollment_id": enrollment_id, "course_slug": course_slug}
     ).all()
     attempts: dict[str, list[ExerciseAttempt]] = {}
     states: dict[str, ExerciseState] = {}

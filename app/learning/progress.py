@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import exists, func
+from sqlalchemy import bindparam, exists, func
 from sqlmodel import Session, col, select
 
 from app.content import blocks
@@ -110,16 +110,22 @@ def _standing_query() -> object:
     )
 
 
+_STANDING_BY_COURSE = (
+    _standing_query()
+    .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))  # type: ignore[attr-defined]
+    .where(
+        CourseRecord.slug == bindparam("course_slug"),
+        Enrollment.user_id == bindparam("user_id"),
+        col(Enrollment.active).is_(True),
+    )
+)
+_STANDING_BY_ID = _standing_query().where(col(Enrollment.id) == bindparam("enrollment_id"))  # type: ignore[attr-defined]
+
+
 def load_standing(session: Session, *, user_id: int, course_slug: str) -> Standing | None:
     """The active enrollment, its module rows and whether the survey is in: one query."""
     found = session.exec(
-        _standing_query()
-        .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))  # type: ignore[attr-defined]
-        .where(
-            CourseRecord.slug == course_slug,
-            Enrollment.user_id == user_id,
-            col(Enrollment.active).is_(True),
-        )
+        _STANDING_BY_COURSE, params={"course_slug": course_slug, "user_id": user_id}
     ).all()
     if not found:
         return None
@@ -230,9 +236,7 @@ def _evaluate(
 def course_progress(session: Session, *, enrollment: Enrollment, course: Course) -> CourseProgress:
     """Read-only: where this enrollment stands now (writes nothing). One query for the
     progress rows and survey flag, and one per activity kind."""
-    found = session.exec(
-        _standing_query().where(col(Enrollment.id) == enrollment.id)  # type: ignore[attr-defined]
-    ).all()
+    found = session.exec(_STANDING_BY_ID, params={"enrollment_id": enrollment.id}).all()
     rows = {row.module_id: row for _, row, _ in found if row is not None}
     surveyed = bool(found[0][2]) if found else False
     done = done_activity_ids(session, enrollment=enrollment, course=course)

@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from app.certificates import service as certificates
@@ -33,8 +34,12 @@ def _enroll_token(request: Request, slug: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
+# The learner pages people load most are ``async def``: they only read, inline on the event
+# loop (no threadpool trip); the one write (a module visit) goes to the threadpool.
+
+
 @router.get("/courses", name="catalog")
-def catalog(request: Request, registry: RegistryDep) -> Response:
+async def catalog(request: Request, registry: RegistryDep) -> Response:
     """The public list of published courses."""
     courses = registry.published()
     return render(
@@ -45,7 +50,7 @@ def catalog(request: Request, registry: RegistryDep) -> Response:
 
 
 @router.get("/courses/{slug}", name="course_page")
-def course_page(
+async def course_page(
     request: Request, session: SessionDep, user: OptionalUser, course: VisibleCourse
 ) -> Response:
     """The public course page: what you will learn and do, the modules, and Enroll."""
@@ -140,7 +145,7 @@ def unenroll(
 
 
 @router.get("/courses/{slug}/modules/{module_id}", name="module_page")
-def module_page(
+async def module_page(
     request: Request,
     slug: str,
     module_id: str,
@@ -174,6 +179,14 @@ def module_page(
                 "labels": STATE_LABELS,
             },
             status_code=403,
+        )
+    if view.visit_due:
+        await run_in_threadpool(
+            learning.record_visit,
+            session,
+            enrollment=view.enrollment,
+            module=module,
+            rows=view.rows,
         )
     return render(
         request,
@@ -226,7 +239,7 @@ def mark_done(
 
 
 @router.get("/me", name="my_learning")
-def my_learning(
+async def my_learning(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """The learner's dashboard: courses with progress, Continue, certificates, notices."""

@@ -122,6 +122,18 @@ def unenroll(session: Session, *, user: User, course_slug: str) -> bool:
     return True
 
 
+def visit_due(*, enrollment: Enrollment, module: Module, rows: dict[str, ModuleProgress]) -> bool:
+    """True when opening ``module`` is news worth writing (first visit, another module, or
+    a few minutes since the last write), so that reading a page rarely writes."""
+    row = row_for(rows, module)
+    return not (
+        row is not None
+        and row.last_viewed_at is not None
+        and utcnow() - row.last_viewed_at < VISIT_WRITE_INTERVAL
+        and enrollment.last_module_id == module.id
+    )
+
+
 def record_visit(
     session: Session,
     *,
@@ -131,21 +143,14 @@ def record_visit(
 ) -> None:
     """Remember that the learner opened ``module`` (for "Continue where you left off").
 
-    Writes only when something changed or a few minutes have passed, so reading a page stays
-    cheap; a failed write (a busy database) never breaks the page.
+    Writes only when ``visit_due``; a failed write (a busy database) never breaks the page.
     """
     now = utcnow()
     if rows is None:
         rows = {r.module_id: r for r in _rows(session, enrollment)}
-    row = row_for(rows, module)
-    fresh = (
-        row is not None
-        and row.last_viewed_at is not None
-        and now - row.last_viewed_at < VISIT_WRITE_INTERVAL
-        and enrollment.last_module_id == module.id
-    )
-    if fresh:
+    if not visit_due(enrollment=enrollment, module=module, rows=rows):
         return
+    row = row_for(rows, module)
     if row is None:
         row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=module.id)
     if row.first_viewed_at is None:
@@ -324,13 +329,15 @@ class ModuleView:
     states: dict[str, object]
     previous: Module | None
     next: Module | None
+    rows: dict[str, ModuleProgress]  # the progress rows the page was built from
+    visit_due: bool  # the route records the visit (off the event loop: it writes)
 
 
 def open_module(session: Session, *, user: User, course: Course, module: Module) -> ModuleView:
     """Open a module for an enrolled learner: check sequencing, record the visit, gather state.
 
     Reads in three queries (enrollment with progress rows and survey flag; one per activity
-    kind) and writes only when the visit is news (docs/performance.md)."""
+    kind) and writes nothing; ``visit_due`` says whether the caller should record the visit."""
     assert user.id is not None
     standing = load_standing(session, user_id=user.id, course_slug=course.slug)
     if standing is None:
@@ -351,7 +358,6 @@ def open_module(session: Session, *, user: User, course: Course, module: Module)
             blocked_by=blocked_by,
             progress=progress,
         )
-    record_visit(session, enrollment=enrollment, module=module, rows=standing.rows)
     if status is not None and status.state == "not_started":
         modules = dict(progress.modules)
         modules[module.id] = replace(status, state="in_progress", viewed=True)
@@ -364,6 +370,8 @@ def open_module(session: Session, *, user: User, course: Course, module: Module)
         states=found.states,
         previous=course.previous_module(module.id),
         next=course.next_module(module.id),
+        rows=standing.rows,
+        visit_due=visit_due(enrollment=enrollment, module=module, rows=standing.rows),
     )
 
 

@@ -4,8 +4,10 @@ learner's reflections (latest revision and feedback) for a whole course in one q
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -25,12 +27,9 @@ from app.reflections.spec import ReflectionSchema, build_reflection
 from app.templating import render_fragment
 
 
-def load_course_states(
-    session: Session, *, user_id: int, course_slug: str
-) -> dict[str, ReflectionState]:
-    """Every reflection this learner wrote in the course, by activity id: one query."""
+def _course_states_query() -> Any:
     author = aliased(User)
-    rows = session.exec(
+    return (
         select(  # type: ignore[call-overload]
             ActivityRecord.stable_id,
             LearnerReflection,
@@ -46,8 +45,24 @@ def load_course_states(
             col(ReflectionFeedback.reflection_id) == col(LearnerReflection.id),
         )
         .outerjoin(author, col(author.id) == col(ReflectionFeedback.author_id))
-        .where(LearnerReflection.user_id == user_id, CourseRecord.slug == course_slug)
+        .where(
+            LearnerReflection.user_id == bindparam("user_id"),
+            CourseRecord.slug == bindparam("course_slug"),
+        )
         .order_by(col(ReflectionFeedback.created_at), col(ReflectionFeedback.id))
+    )
+
+
+# Built once: composing this statement (an aliased join) costs more than running it.
+_COURSE_STATES = _course_states_query()
+
+
+def load_course_states(
+    session: Session, *, user_id: int, course_slug: str
+) -> dict[str, ReflectionState]:
+    """Every reflection this learner wrote in the course, by activity id: one query."""
+    rows = session.exec(
+        _COURSE_STATES, params={"user_id": user_id, "course_slug": course_slug}
     ).all()
     found: dict[str, tuple[LearnerReflection, ReflectionRevision | None]] = {}
     feedback: dict[str, list[FeedbackView]] = {}

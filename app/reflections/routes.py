@@ -251,7 +251,7 @@ def reflection_restore(
 
 
 @router.get("/me/journal", name="journal")
-def journal_page(
+async def journal_page(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """Every reflection the learner has written, by course and module."""

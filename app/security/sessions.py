@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User, UserSession
@@ -38,13 +39,17 @@ def start_session(session: Session, *, user: User) -> str:
     return token
 
 
+# Built once: every request with a login runs it.
+_BY_TOKEN = (
+    select(UserSession, User)
+    .join(User, col(User.id) == col(UserSession.user_id))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(session: Session, *, token: str) -> tuple[UserSession, User] | None:
     """The live session and user behind a cookie token, renewing its expiry when due."""
-    row = session.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == col(UserSession.user_id))
-        .where(UserSession.token_hash == hash_token(token))
-    ).first()
+    row = session.exec(_BY_TOKEN, params={"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     login, user = row
