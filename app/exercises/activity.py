@@ -74,8 +74,13 @@ def _course_facts_query() -> Any:
     )
 
 
-# Built once: composing the statement costs more than running it.
+# Built once: composing a statement costs more than running it.
 _COURSE_FACTS = _course_facts_query()
+_DONE = (
+    select(ActivityRecord.stable_id)
+    .join(ExerciseAttempt, col(ExerciseAttempt.activity_id) == col(ActivityRecord.id))
+    .where(ExerciseAttempt.enrollment_id == bindparam("enrollment_id"), col(ExerciseAttempt.final))
+)
 
 
 def load_course_facts(
@@ -142,12 +147,7 @@ class ExerciseKind:
     def done_ids(
         self, session: Session, *, user_id: int, enrollment_id: int, course: Course
     ) -> set[str]:
-        rows = session.exec(
-            select(ActivityRecord.stable_id)
-            .join(ExerciseAttempt, col(ExerciseAttempt.activity_id) == col(ActivityRecord.id))
-            .where(ExerciseAttempt.enrollment_id == enrollment_id, col(ExerciseAttempt.final))
-        )
-        return set(rows)
+        return set(session.exec(_DONE, params={"enrollment_id": enrollment_id}))
 
     def render(self, block: DirectiveBlock, ctx: BlockContext) -> Markup:
         return render_fragment(

@@ -55,6 +55,16 @@ def _course_states_query() -> Any:
 
 # Built once: composing this statement (an aliased join) costs more than running it.
 _COURSE_STATES = _course_states_query()
+_SUBMITTED = (
+    select(ActivityRecord.stable_id)
+    .join(LearnerReflection, col(LearnerReflection.activity_id) == col(ActivityRecord.id))
+    .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
+    .where(
+        LearnerReflection.user_id == bindparam("user_id"),
+        CourseRecord.slug == bindparam("course_slug"),
+        LearnerReflection.revision_count > 0,
+    )
+)
 
 
 def load_course_states(
@@ -111,17 +121,8 @@ class ReflectionKind:
     def done_ids(
         self, session: Session, *, user_id: int, enrollment_id: int, course: Course
     ) -> set[str]:
-        rows = session.exec(
-            select(ActivityRecord.stable_id)
-            .join(LearnerReflection, col(LearnerReflection.activity_id) == col(ActivityRecord.id))
-            .join(CourseRecord, col(CourseRecord.id) == col(LearnerReflection.course_id))
-            .where(
-                LearnerReflection.user_id == user_id,
-                CourseRecord.slug == course.slug,
-                LearnerReflection.revision_count > 0,
-            )
-        )
-        return set(rows)
+        params = {"user_id": user_id, "course_slug": course.slug}
+        return set(session.exec(_SUBMITTED, params=params))
 
     def render(self, block: DirectiveBlock, ctx: BlockContext) -> Markup:
         return render_fragment(
