@@ -83,7 +83,9 @@ def make_engine(url: str) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     # Sized past the threadpool (40) plus requests on the loop, so the loop never waits for
     # a connection that a waiting request holds; PostgreSQL's max_connections must allow it.
-    return create_engine(url, pool_size=20, max_overflow=100, pool_timeout=10, pool_pre_ping=True)
+    # No pre-ping (a round trip on every checkout): when the server restarts, the first
+    # statement that meets a dead connection fails and SQLAlchemy discards the whole pool.
+    return create_engine(url, pool_size=20, max_overflow=100, pool_timeout=10, pool_recycle=3600)
 
 
 @lru_cache
