@@ -16,7 +16,7 @@ from app.config import get_settings
 from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.db import SessionDep
+from app.db import SessionDep, run_db
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.learning.progress import STATE_LABELS
@@ -54,7 +54,7 @@ async def course_page(
     request: Request, session: SessionDep, user: OptionalUser, course: VisibleCourse
 ) -> Response:
     """The public course page: what you will learn and do, the modules, and Enroll."""
-    page = learning.course_page(session, user=user, course=course)
+    page = await run_db(request, learning.course_page, session, user=user, course=course)
     cohort = learning.clean_cohort(request.query_params.get("cohort"))
     return render(
         request,
@@ -161,7 +161,9 @@ async def module_page(
         url = request.url_for("module_page", slug=slug, module_id=module.id)
         return RedirectResponse(url, 301)
     try:
-        view = learning.open_module(session, user=user, course=course, module=module)
+        view = await run_db(
+            request, learning.open_module, session, user=user, course=course, module=module
+        )
     except learning.NotEnrolled as exc:
         flash(request, exc.message, "info")
         return RedirectResponse(request.url_for("course_page", slug=slug), 303)
@@ -243,13 +245,12 @@ async def my_learning(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """The learner's dashboard: courses with progress, Continue, certificates, notices."""
-    cards = learning.my_learning(session, user=user, courses=registry.courses)
-    return render(
-        request,
-        "learning/my_learning.html",
-        {
-            "cards": cards,
+
+    def dashboard() -> dict[str, object]:
+        return {
+            "cards": learning.my_learning(session, user=user, courses=registry.courses),
             "notices": learning.notices_for(session, user=user),
             "certificates": certificates.of_user(session, user=user),
-        },
-    )
+        }
+
+    return render(request, "learning/my_learning.html", await run_db(request, dashboard))

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.content.access import can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.db import RowId, SessionDep, utcnow
+from app.db import RowId, SessionDep, run_db, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
@@ -255,7 +255,7 @@ async def journal_page(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """Every reflection the learner has written, by course and module."""
-    courses = journals.journal(session, user=user, courses=registry.courses)
+    courses = await run_db(request, journals.journal, session, user=user, courses=registry.courses)
     return render(request, "reflections/journal.html", {"courses": courses})
 
 
