@@ -389,7 +389,8 @@ def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | Non
         _build_module(source, ctx, datasets, seen_ids, out, hashes, previous) for source in sources
     ]
     _check_previous_ids(modules, previous, out)
-    too_many_hours = hours_problem(schema.hours, modules)
+    # Only a course whose modules all loaded has a total worth comparing.
+    too_many_hours = None if out.has_errors else hours_problem(schema.hours, modules)
     if too_many_hours:
         out.add(course_yaml, doc.line_of("hours"), too_many_hours)
     if out.has_errors:

@@ -8,7 +8,8 @@ The rule, per module, counting only what a learner must do to complete it:
 - an exercise: 3 minutes when its answer comes from a dataset (the learner reads it off an
   explorer), 1.5 minutes otherwise;
 - a reflection: its minimum length written at 10 words a minute (composing, not typing),
-  and at least 3 minutes; an optional activity counts nothing.
+  and at least 3 minutes; an optional activity counts nothing;
+- a module takes at least one minute.
 
 Content check warns when a module's declared ``minutes`` differ from this estimate by more
 than a quarter, and refuses a course whose ``hours`` exceed its modules' declared minutes.
@@ -43,8 +44,8 @@ class TimeEstimate:
 
     @property
     def minutes(self) -> float:
-        """The whole estimate."""
-        return self.reading + self.explorers + self.exercises + self.reflections
+        """The whole estimate (at least one minute: a page takes a minute to open and read)."""
+        return max(1.0, self.reading + self.explorers + self.exercises + self.reflections)
 
 
 def _words(html: str) -> int:

@@ -150,8 +150,12 @@ def test_feedback_that_repeats_the_verdict_is_a_warning(tmp_path: Path) -> None:
     course = tmp_path / "exercise-self-check"
     shutil.copytree(FIXTURES / "broken" / "exercise-self-check", course)
     module = course / "modules" / "01-a.md"
+    yaml_file = course / "course.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("hours: 1\n", "hours: 0.03\n"))
     module.write_text(
-        module.read_text().replace(
+        module.read_text()
+        .replace("minutes: 5\n", "minutes: 2\n")
+        .replace(
             "tolerance: 5\n",
             "tolerance: 0\nfeedback:\n  correct: Correct! Ten percent.\n"
             "  incorrect: It is a share of enrolled days.\n",
