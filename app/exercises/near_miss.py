@@ -69,6 +69,20 @@ def _picked(
     return best(shown, key=lambda r: _column(r, of) or 0.0)
 
 
+def _read(
+    result_rows: tuple[ResultRow, ...], overall: ResultRow, answer: DerivedAnswerBody, of: str
+) -> float | None:
+    """The number the answer reads in a result (its row, less the ``minus`` row if any)."""
+    row = _picked(result_rows, overall, answer, of)
+    number = _column(row, of) if row is not None else None
+    if number is None or answer.minus is None:
+        return number
+    labels = (answer.minus,) if isinstance(answer.minus, str) else tuple(answer.minus)
+    other = next((r for r in result_rows if r.labels == labels), None)
+    subtract = _column(other, of) if other is not None else None
+    return None if subtract is None else number - subtract
+
+
 def _candidates(
     dataset: Dataset, query: QuerySpec, answer: DerivedAnswerBody, of: str, variant_by: str | None
 ) -> Iterator[tuple[str, float]]:
@@ -82,14 +96,13 @@ def _candidates(
             if other == value:
                 continue
             moved = run_query(dataset, query.with_filter(dim, other))
-            row = _picked(moved.rows, moved.overall, answer, of)
-            number = _column(row, of) if row is not None else None
+            number = _read(moved.rows, moved.overall, answer, of)
             if number is not None:
                 yield f"{dataset.dimensions[dim].label} = {other}", number
     if answer.pick == "value":
         for row in result.rows:
             number = _column(row, of)
-            if row is not keyed and number is not None:
+            if (row is not keyed or answer.minus is not None) and number is not None:
                 yield f"the row {row.label}", number
     if keyed is not None and query.compare != "none":
         other_of = "value" if of == "comparison" else "comparison"

@@ -65,3 +65,29 @@ def test_another_groups_row_inside_the_tolerance_is_a_near_miss(tmp_path: Path) 
         tmp_path, "honest-course", "  group: B\n", "  group: B\ntolerance: 10\nunit: '%'\n"
     )
     assert any("a learner who read the row A (20)" in w for w in warnings), warnings
+
+
+def test_minus_keys_a_difference_and_its_near_misses_are_differences(tmp_path: Path) -> None:
+    shutil.copytree(CHECKS / "honest-course", tmp_path / "honest-course")
+    module = tmp_path / "honest-course" / "modules" / "01-numbers.md"
+    module.write_text(
+        module.read_text()
+        .replace("  group: B\n", "  group: A\n  minus: B\ntolerance: 0.1\n")
+        .replace("What share of group B", "How many points more of group A than of group B")
+    )
+    result = load_course(tmp_path / "honest-course", content_root=tmp_path)
+    assert result.errors == [], result.errors
+    assert result.course is not None
+    found = result.course.activity("south-b")
+    assert found is not None
+    variant = found[1].variants[0]  # type: ignore[union-attr]
+    # South 2025-26: A 20.0%, B 10.0%
+    assert variant.answer.number == pytest.approx(10.0)
+    assert variant.answer.display == "10.0 pp"
+    # North's difference (25.0 - 20.0) and the 2024-25 one (30.0 - 13.3) are far from it,
+    # but group B's own rate is 10.0 too: a learner who read that row would be marked right.
+    assert [w.message for w in result.warnings] == [
+        "{exercise} south-b: near miss: a learner who read the row B (10) would be marked "
+        "right, because it is within the tolerance of the key 10.0 pp; narrow the tolerance "
+        "or ask for a value no neighbouring view comes this close to"
+    ]
