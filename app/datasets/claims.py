@@ -14,8 +14,9 @@ or a plain number::
         times: 3
 
 ``about`` holds when the two differ by at most ``within``; ``above`` (``below``) when the
-first is greater (smaller) than the second, by at least ``by`` and, for ``above``, at least
-``times`` times it. Values are compared in the units the explorer shows (a rate of 45.5% is
+first is greater (smaller) than the second, by at least ``by`` when given; ``above`` with
+``times`` when the first is at least ``times`` times the second (``times: 0.45``: at least
+45% of it), whichever is greater. Values are compared in the units the explorer shows (a rate of 45.5% is
 45.5). A hidden value, or one shown only as a range, cannot be part of a claim.
 """
 
@@ -85,6 +86,8 @@ def check_data_claim(claim: Mapping[str, Any], datasets: Mapping[str, Any]) -> l
         return [ClaimProblem("within", f"'within' goes with 'about', not '{relation}'")]
     if relation == "below" and times is not None:
         return [ClaimProblem("times", "'times' goes with 'above': swap the two values")]
+    if times is not None and by is not None:
+        return [ClaimProblem("times", "give 'times' or 'by', not both: write two claims")]
     values: list[float] = []
     for index, raw in enumerate(pair):
         try:
@@ -114,6 +117,11 @@ def _failure(
         if abs(left - right) > within:
             return f"{shown} differ by {abs(left - right):.2f}, more than {within:g}"
         return None
+    if times is not None:  # above, with a factor: A >= times * B (times may be below 1)
+        if left < times * right:
+            ratio = left / right if right else float("inf")
+            return f"{shown} is {ratio:.2f} times, less than {times:g}"
+        return None
     if relation == "below":
         left, right = right, left
     if left <= right:
@@ -121,9 +129,6 @@ def _failure(
         return f"{shown}: the first is not {word}"
     if by is not None and left - right < by:
         return f"{shown} differ by {left - right:.2f}, less than {by:g}"
-    if times is not None and left < times * right:
-        ratio = left / right if right else float("inf")
-        return f"{shown} is {ratio:.2f} times, less than {times:g}"
     return None
 
 
