@@ -257,7 +257,7 @@ def _build_module(
     return module
 
 
-def _check_claims(source: _ModuleSource, datasets: dict[str, Dataset], out: _Collector) -> None:
+def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: _Collector) -> None:
     """Evaluate the front matter's claims; each failure at the claim's line."""
     for index, claim in enumerate(source.front.claims):
         for problem in check_claim(claim, datasets):

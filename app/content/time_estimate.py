@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.content.course import Block, Module
+from app.content.course import Block, MarkdownBlock, Module
 from app.content.plaintext import html_to_text
 
 READING_WORDS_PER_MINUTE = 200
@@ -52,15 +52,17 @@ def _words(html: str) -> int:
     return len(html_to_text(html).split())
 
 
+# Content knows a directive block only by its id and kind (app.content.kinds); the estimate
+# reads the few attributes the bundled kinds share, by name, and treats a missing one as
+# nothing to read.
 def _block_words(block: Block) -> int:
-    if block.kind == "markdown":
+    if isinstance(block, MarkdownBlock):
         return _words(block.html)
-    if block.kind == "reflection":
-        return _words(block.prompt_html)
-    if block.kind == "exercise":
-        choices = block.variants[0].choices if block.variants else ()
-        return _words(block.prompt_html) + sum(_words(c.text_html) for c in choices)
-    return 0
+    words = _words(str(getattr(block, "prompt_html", "")))
+    variants = getattr(block, "variants", ())
+    if variants:
+        words += sum(_words(str(c.text_html)) for c in getattr(variants[0], "choices", ()))
+    return words
 
 
 def estimate(blocks: Sequence[Block]) -> TimeEstimate:
@@ -70,12 +72,15 @@ def estimate(blocks: Sequence[Block]) -> TimeEstimate:
         if not getattr(block, "required", True):
             continue
         words += _block_words(block)
+        if isinstance(block, MarkdownBlock):
+            continue
         if block.kind == "explore":
             explorers += EXPLORE_MINUTES
         elif block.kind == "exercise":
-            exercises += DATA_EXERCISE_MINUTES if block.dataset else EXERCISE_MINUTES
+            from_data = bool(getattr(block, "dataset", None))
+            exercises += DATA_EXERCISE_MINUTES if from_data else EXERCISE_MINUTES
         elif block.kind == "reflection":
-            writing = block.min_words / WRITING_WORDS_PER_MINUTE
+            writing = int(getattr(block, "min_words", 0)) / WRITING_WORDS_PER_MINUTE
             reflections += max(MIN_REFLECTION_MINUTES, writing)
     return TimeEstimate(
         reading=words / READING_WORDS_PER_MINUTE,

@@ -16,8 +16,8 @@ or a plain number::
 ``about`` holds when the two differ by at most ``within``; ``above`` (``below``) when the
 first is greater (smaller) than the second, by at least ``by`` when given; ``above`` with
 ``times`` when the first is at least ``times`` times the second (``times: 0.45``: at least
-45% of it), whichever is greater. Values are compared in the units the explorer shows (a rate of 45.5% is
-45.5). A hidden value, or one shown only as a range, cannot be part of a claim.
+45% of it). Values are compared in the units the explorer shows (a rate of 45.5% is 45.5).
+A hidden value, or one shown only as a range, cannot be part of a claim.
 """
 
 from __future__ import annotations

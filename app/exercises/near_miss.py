@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from app.content.block_checks import register_block_check
 from app.content.problems import SpecError
 from app.datasets.loader import Dataset
 from app.datasets.query import QuerySpec
@@ -188,12 +187,3 @@ def _rounding_problems(spec: ExerciseSpec, prompt: str) -> list[tuple[str, Sever
             )
         ]
     return []
-
-
-def _check(block: Any, body: Mapping[str, Any], datasets: Mapping[str, Any]) -> list[Any]:
-    if not isinstance(block, ExerciseSpec):
-        return []
-    return near_miss_problems(block, body, datasets)
-
-
-register_block_check("exercise", "near-miss", _check)
