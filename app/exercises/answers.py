@@ -264,15 +264,17 @@ def _difference(
     number: float,
     of: str,
 ) -> AnswerKey:
-    """``answer.group`` minus ``answer.minus``, displayed with the measure's decimals."""
+    """``answer.group`` minus ``answer.minus`` as shown (each rounded to the measure's decimals)."""
     other = _pick_row(result, answer.minus, query, key="answer.minus")
     subtract = _column(other, of)
     if subtract is None:
         raise SpecError(
             f"answer.minus: the {of} of {other.label!r} is not shown", key="answer.minus"
         )
-    difference = number - subtract
     decimals = 0 if result.measure.agg == "count" else result.measure.decimals
+    # The difference of the two numbers as the explorer shows them, so a learner who
+    # subtracts what is on screen gets exactly the key.
+    difference = round(number, decimals) - round(subtract, decimals)
     unit = " pp" if result.measure.agg == "rate" else ""
     return AnswerKey(difference, frozenset(), f"{difference:.{decimals}f}{unit}")
 

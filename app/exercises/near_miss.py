@@ -79,7 +79,7 @@ def _read(
     labels = (answer.minus,) if isinstance(answer.minus, str) else tuple(answer.minus)
     other = next((r for r in result_rows if r.labels == labels), None)
     subtract = _column(other, of) if other is not None else None
-    return None if subtract is None else number - subtract
+    return None if subtract is None else number - subtract  # raw: close enough for a near miss
 
 
 def _candidates(
