@@ -250,6 +250,7 @@ def _build_module(
         file=out.rel(source.path),
         position=source.position,
         content_hash=hashlib.sha256(source.text.encode()).hexdigest(),
+        retired_ids=tuple(front.retired_ids),
     )
     warning = minutes_warning(module)
     if warning:
@@ -279,6 +280,14 @@ def _check_previous_ids(
                     f"previous_ids: '{old}' is still the id of a module in this course",
                 )
     activity_ids = {b.id for m in modules for b in m.blocks if not isinstance(b, MarkdownBlock)}
+    for module in modules:
+        for retired in module.retired_ids:
+            if retired in activity_ids:
+                out.add(
+                    out.course_dir / module.file.split("/", 1)[1],
+                    0,
+                    f"retired_ids: '{retired}' is still the id of a directive in this course",
+                )
     for block_id, olds in previous.items():
         for old in olds:
             if old in activity_ids:
