@@ -4,7 +4,8 @@ For every numeric exercise whose answer comes from a dataset, content check comp
 numbers a learner gets by reading a neighbouring view: the same measure for every other
 value of each filter (another year, another school), the other groups of the same table,
 the other column (the rate instead of the gap), and the other variants' keys. A near miss
-the grader accepts is a warning: a learner who read the wrong row would be marked right.
+the grader accepts is a warning: a learner who read the wrong row would be marked right. A
+"highest"/"lowest" choice whose winner shows the same number as the runner-up warns too.
 
 It also holds the tolerance to the rounding the prompt asks for ("to one decimal place"):
 the rounded answer must be accepted (tolerance at least half a unit of that decimal) and the
@@ -33,6 +34,7 @@ __all__ = ["asked_decimals", "near_miss_problems"]
 Severity = Literal["error", "warning"]
 _WORDS = {"no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "1": 1, "2": 2, "3": 3}
 _DECIMALS = re.compile(r"\b(no|zero|one|two|three|[0-3])\s+decimal\s+places?\b", re.IGNORECASE)
+_WORD = {"max": "highest", "min": "lowest"}
 _WHOLE = re.compile(r"\bwhole number\b", re.IGNORECASE)
 
 
@@ -118,12 +120,12 @@ def near_miss_problems(
     spec: ExerciseSpec, body: Mapping[str, Any], datasets: Mapping[str, Any]
 ) -> list[tuple[str, Severity]]:
     """Warnings for near misses the grader accepts and for a tolerance off the asked rounding."""
-    if spec.type != "numeric":
-        return []
     try:
         parsed = ExerciseBody.model_validate(dict(body))
     except ValidationError:
         return []  # the builder already reported it
+    if spec.type != "numeric":
+        return _indistinct_winner(spec, parsed, datasets)
     problems: list[tuple[str, Severity]] = _rounding_problems(spec, parsed.prompt)
     answer = parsed.answer
     dataset = datasets.get(spec.dataset or "")
@@ -161,6 +163,49 @@ def near_miss_problems(
                         "warning",
                     )
                 )
+    return problems
+
+
+def _indistinct_winner(
+    spec: ExerciseSpec, parsed: ExerciseBody, datasets: Mapping[str, Any]
+) -> list[tuple[str, Severity]]:
+    """A "highest"/"lowest" choice whose winner shows the same number as the runner-up."""
+    answer = parsed.answer
+    dataset = datasets.get(spec.dataset or "")
+    if not isinstance(answer, DerivedAnswerBody) or dataset is None:
+        return []
+    if answer.pick not in ("max", "min"):
+        return []
+    compare = answer.query.get("compare", "none")
+    of = answer.of or ("comparison" if compare not in ("none", None) else "value")
+    problems: list[tuple[str, Severity]] = []
+    for variant in spec.variants:
+        try:
+            query = query_for(
+                dataset, answer.query, spec.variant_by, "answer.query", variant.key or None
+            )
+        except SpecError:
+            continue
+        rows = [r for r in run_query(dataset, query).rows if _column(r, of) is not None]
+        rows.sort(key=lambda r: _column(r, of) or 0.0, reverse=answer.pick == "max")
+        if len(rows) < 2:
+            continue
+        first, second = rows[0], rows[1]
+        shown = (
+            (first.display, second.display)
+            if of == "value"
+            else (first.comparison_display, second.comparison_display)
+        )
+        if shown[0] == shown[1]:
+            where = f"variant {variant.label!r}: " if variant.key else ""
+            problems.append(
+                (
+                    f"{where}near miss: {first.label} and {second.label} both show {shown[0]}, "
+                    f"so a learner cannot tell which is the {_WORD[answer.pick]}; ask about "
+                    "groups the explorer tells apart",
+                    "warning",
+                )
+            )
     return problems
 
 

@@ -91,3 +91,33 @@ def test_minus_keys_a_difference_and_its_near_misses_are_differences(tmp_path: P
         "right, because it is within the tolerance of the key 10.0 pp; narrow the tolerance "
         "or ask for a value no neighbouring view comes this close to"
     ]
+
+
+def test_a_highest_choice_whose_top_two_show_the_same_number_warns(tmp_path: Path) -> None:
+    course = tmp_path / "tie"
+    (course / "modules").mkdir(parents=True)
+    (course / "datasets").mkdir()
+    rows = ["club,score"] + ["Chess,10"] * 10 + ["Chess,10.4"] + ["Drama,10"] * 11
+    rows += ["Art,7"] * 11
+    (course / "datasets" / "clubs.csv").write_text("\n".join(rows) + "\n")
+    (course / "datasets" / "clubs.yaml").write_text(
+        "title: Clubs (synthetic)\nsource: synthetic\nmin_group_size: 10\n"
+        "columns:\n  club: {type: str}\n  score: {type: float}\n"
+        "measures:\n  mean_score: {label: Average score, agg: mean, column: score}\n"
+        "dimensions:\n  club: {label: Club, column: club}\n"
+    )
+    (course / "course.yaml").write_text(
+        "slug: tie\ntitle: Tie\nsummary: A tie.\nhours: 0.01\nmodules:\n  - 01-a.md\n"
+    )
+    (course / "modules" / "01-a.md").write_text(
+        "---\nid: a\ntitle: A\nminutes: 3\n---\n"
+        "```{exercise} top-club\ntype: choice\nprompt: Which club scored highest?\n"
+        "dataset: clubs\nanswer:\n  query: {measure: mean_score, group_by: [club]}\n"
+        "  pick: max\nchoices: {from: groups}\n```\n"
+    )
+    result = load_course(course, content_root=tmp_path)
+    assert result.errors == []
+    assert [w.message for w in result.warnings] == [
+        "{exercise} top-club: near miss: Chess and Drama both show 10.0, so a learner cannot "
+        "tell which is the highest; ask about groups the explorer tells apart"
+    ]
