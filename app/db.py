@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -24,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Column, DateTime, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine
 
 from app.config import get_settings
 
@@ -194,3 +194,18 @@ class UtcDateTime(TypeDecorator[datetime]):
 def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     """A ``sa_column`` argument for a timezone-aware UTC timestamp field."""
     return Column(UtcDateTime(), nullable=nullable, index=index)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def within_days(column: Any, first: date | None, last: date | None) -> list[Any]:
+    """WHERE conditions keeping a UTC timestamp ``column`` from day ``first`` to ``last``."""
+    conditions = []
+    if first is not None:
+        conditions.append(col(column) >= day_start(first))
+    if last is not None:
+        conditions.append(col(column) < day_start(last) + timedelta(days=1))
+    return conditions

@@ -13,7 +13,7 @@ from app.datasets.loader import Dataset
 from app.db import SessionDep, run_db
 from app.deps import CurrentUser, VisibleCourse
 from app.learning import service as learning
-from app.reports.csv import csv_response
+from app.spreadsheets import csv_response
 from app.templating import render
 
 router = APIRouter()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.content.course import Course, Module
+from app.content.kinds import Enrolled, progress_keeper
 from app.content.sync import activity_record_id
 from app.db import utcnow
 from app.exercises.grading import Result, grade
@@ -27,8 +28,6 @@ from app.exercises.spec import (
     variant_for,
 )
 from app.exercises.state import ExerciseBlockState, build_state, variant_of
-from app.learning import progress
-from app.learning.models import Enrollment
 
 MAX_RAW_CHARS = 500
 Status = Literal["open", "correct", "closed"]
@@ -42,16 +41,12 @@ class ExerciseLocked(Exception):
     """The exercise is in a module the course's sequencing has not opened yet."""
 
 
-def _check_open(
-    session: Session, *, enrollment: Enrollment, course: Course, module: Module
-) -> None:
+def _check_open(session: Session, *, enrollment: Enrolled, course: Course, module: Module) -> None:
     """Refuse answers in a module that sequential courses keep locked."""
     if course.sequencing != "sequential":
         return
-    status = progress.course_progress(session, enrollment=enrollment, course=course).status(
-        module.id
-    )
-    if status is not None and status.locked:
+    keeper = progress_keeper()
+    if keeper.module_locked(session, enrollment=enrollment, course=course, module_id=module.id):
         raise ExerciseLocked(module.id)
 
 
@@ -94,7 +89,7 @@ def _state_row(session: Session, *, enrollment_id: int, activity_pk: int) -> Exe
 
 
 def learner_state(
-    session: Session, *, user: User, enrollment: Enrollment, course: Course, spec: ExerciseSpec
+    session: Session, *, user: User, enrollment: Enrolled, course: Course, spec: ExerciseSpec
 ) -> ExerciseBlockState:
     """One exercise's state for an enrolled learner."""
     try:
@@ -114,7 +109,7 @@ def learner_state(
 
 
 def _ensure_state_row(
-    session: Session, *, enrollment: Enrollment, activity_pk: int, variant: str
+    session: Session, *, enrollment: Enrolled, activity_pk: int, variant: str
 ) -> ExerciseState:
     row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=activity_pk)
     if row is None:
@@ -135,7 +130,7 @@ def submit_attempt(
     session: Session,
     *,
     user: User,
-    enrollment: Enrollment,
+    enrollment: Enrolled,
     course: Course,
     activity_id: str,
     answer: str | Sequence[str],
@@ -198,7 +193,7 @@ def submit_attempt(
         session.add(attempt)
         try:
             session.flush()
-            progress.refresh_progress(
+            progress_keeper().activity_changed(
                 session, enrollment=enrollment, course=course, module_id=module.id
             )
             session.commit()
@@ -217,7 +212,7 @@ def submit_attempt(
 
 
 def reveal_hint(
-    session: Session, *, user: User, enrollment: Enrollment, course: Course, activity_id: str
+    session: Session, *, user: User, enrollment: Enrolled, course: Course, activity_id: str
 ) -> ExerciseBlockState:
     """Open the next hint (one at a time); commit."""
     module, spec = exercise_block(course, activity_id)

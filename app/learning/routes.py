@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -54,7 +55,15 @@ async def course_page(
     request: Request, session: SessionDep, user: OptionalUser, course: VisibleCourse
 ) -> Response:
     """The public course page: what you will learn and do, the modules, and Enroll."""
-    page = await run_db(request, learning.course_page, session, user=user, course=course)
+
+    def load() -> learning.CoursePage:
+        page = learning.course_page(session, user=user, course=course)
+        if user is None or page.enrollment is None:
+            return page
+        codes = certificates.valid_codes(session, user=user)
+        return replace(page, certificate_code=codes.get(page.enrollment.id or 0))
+
+    page = await run_db(request, load)
     cohort = learning.clean_cohort(request.query_params.get("cohort"))
     return render(
         request,
@@ -240,6 +249,12 @@ def mark_done(
     return RedirectResponse(url, 303)
 
 
+def _with_certificates(
+    cards: list[learning.EnrollmentCard], codes: dict[int, str]
+) -> list[learning.EnrollmentCard]:
+    return [replace(c, certificate_code=codes.get(c.enrollment.id or 0)) for c in cards]
+
+
 @router.get("/me", name="my_learning")
 async def my_learning(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
@@ -248,7 +263,10 @@ async def my_learning(
 
     def dashboard() -> dict[str, object]:
         return {
-            "cards": learning.my_learning(session, user=user, courses=registry.courses),
+            "cards": _with_certificates(
+                learning.my_learning(session, user=user, courses=registry.courses),
+                certificates.valid_codes(session, user=user),
+            ),
             "notices": learning.notices_for(session, user=user),
             "certificates": certificates.of_user(session, user=user),
         }

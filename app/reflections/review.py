@@ -18,7 +18,7 @@ from app.accounts.staff_scope import organization_scope, scope_condition
 from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
 from app.content.plaintext import html_to_text
-from app.db import utcnow, write_session
+from app.db import utcnow, within_days, write_session
 from app.reflections.models import (
     LearnerReflection,
     ReflectionFeedback,
@@ -34,8 +34,7 @@ from app.reflections.service import (
 )
 from app.reflections.spec import Reflection as ReflectionBlock
 from app.reflections.text import clean_text
-from app.reports.csv import write_csv
-from app.reports.filters import within_days
+from app.spreadsheets import write_csv
 
 FEEDBACK_MAX_CHARS = 2000
 PAGE_SIZE = 50

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.accounts.models import User
+from app.accounts.sessions import SESSION_COOKIE
 from app.content.access import can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
@@ -19,7 +20,6 @@ from app.reflections import parking
 from app.reflections import service as reflections
 from app.reflections.activity import load_course_states
 from app.security.cookies import delete_cookie, set_cookie
-from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
 
 router = APIRouter()

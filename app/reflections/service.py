@@ -19,11 +19,9 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.content import sync
 from app.content.course import Course, Module
+from app.content.kinds import Enrolled, progress_keeper
 from app.content.models import ActivityRecord
 from app.db import utcnow, write_session
-from app.learning import progress
-from app.learning import service as learning
-from app.learning.models import Enrollment
 from app.reflections import parking
 from app.reflections.models import (
     LearnerReflection,
@@ -146,8 +144,9 @@ def _activity_record(session: Session, *, course_slug: str, activity_id: str) ->
     return record
 
 
-def _enrollment(session: Session, *, user: User, course: Course) -> Enrollment:
-    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
+def _enrollment(session: Session, *, user: User, course: Course) -> Enrolled:
+    keeper = progress_keeper()
+    enrollment = keeper.enrollment_of(session, user_id=user.id or 0, course_slug=course.slug)
     if enrollment is None:
         raise NotEnrolled(course.slug)
     return enrollment
@@ -310,7 +309,7 @@ def submit(
                 )
             )
             session.flush()
-            progress.refresh_progress(
+            progress_keeper().activity_changed(
                 session, enrollment=enrollment, course=course, module_id=module.id
             )
             session.commit()
