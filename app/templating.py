@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from typing import Any
 
@@ -15,7 +12,8 @@ from markupsafe import Markup, escape
 from starlette.datastructures import URL
 from starlette.responses import Response
 
-from app.config import ROOT, get_settings
+from app.config import ROOT
+from app.signing import sign, unsign
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 env = templates.env
@@ -26,33 +24,15 @@ FLASH_COOKIE = "gw_flash"
 FLASH_CATEGORIES = ("success", "error", "info")
 
 
-def _sign(payload: bytes) -> str:
-    key = get_settings().secret_key.encode()
-    mac = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
-    return base64.urlsafe_b64encode(payload).decode() + "." + mac
-
-
-def _unsign(value: str) -> bytes | None:
-    data, _, mac = value.partition(".")
-    try:
-        payload = base64.urlsafe_b64decode(data.encode())
-    except (ValueError, TypeError):
-        return None
-    key = get_settings().secret_key.encode()
-    expected = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
-    # Bytes: compare_digest raises TypeError on a non-ASCII str (a tampered cookie).
-    return payload if hmac.compare_digest(expected.encode(), mac.encode()) else None
-
-
 def flash(request: Request, message: str, category: str = "info") -> None:
     """Show ``message`` on the next page this browser renders."""
     request.state.flash_out = [*getattr(request.state, "flash_out", []), [category, message]]
 
 
-def pending_flash_cookie_of(state: dict[str, Any]) -> str | None:
+def pending_flash_cookie_of(state: dict[str, Any], *, secret: str) -> str | None:
     """The signed cookie value carrying a request's new flash messages (from its ASGI state)."""
     messages = state.get("flash_out")
-    return _sign(json.dumps(messages).encode()) if messages else None
+    return sign(secret, json.dumps(messages).encode()) if messages else None
 
 
 def read_flashes(request: Request) -> list[tuple[str, str]]:
@@ -61,7 +41,7 @@ def read_flashes(request: Request) -> list[tuple[str, str]]:
     if not raw:
         return []
     request.state.flash_consumed = True
-    payload = _unsign(raw)
+    payload = unsign(request.app.state.settings.secret_key, raw)
     if payload is None:
         return []
     try:

@@ -17,7 +17,7 @@ APP = ROOT / "app"
 
 # Lowest first; a package may import its own layer's peers only where listed as allowed.
 LAYERS: list[set[str]] = [
-    {"config", "db", "templating", "fonts", "spreadsheets"},
+    {"config", "db", "templating", "fonts", "spreadsheets", "signing"},
     {"security"},
     {"accounts"},
     {"content"},

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
@@ -13,7 +11,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from app.certificates import service as certificates
-from app.config import get_settings
 from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.runtime import RegistryDep
@@ -21,6 +18,8 @@ from app.db import SessionDep, run_db
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.learning.progress import STATE_LABELS
+from app.security.csrf import CSRF_COOKIE
+from app.signing import mac, matches
 from app.templating import flash, render
 
 router = APIRouter()
@@ -29,10 +28,9 @@ FormStr = Annotated[str, Form()]
 
 def _enroll_token(request: Request, slug: str) -> str:
     """Ties a post-login enrollment link to this browser (its CSRF cookie) and course."""
-    nonce = request.cookies.get("gw_csrf", "")
-    key = get_settings().secret_key.encode()
+    nonce = request.cookies.get(CSRF_COOKIE, "")
     message = f"enroll:{slug}:{nonce}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return mac(request.app.state.settings.secret_key, message)[:32]
 
 
 # The learner pages people load most are ``async def``: they only read, inline on the event
@@ -128,7 +126,7 @@ def enroll_return(
     """Where sign-up or login sends a visitor who clicked Enroll: enroll them and go on."""
     cohort = request.query_params.get("cohort", "")
     sent = request.query_params.get("confirm", "")
-    if sent and hmac.compare_digest(sent.encode(), _enroll_token(request, slug).encode()):
+    if sent and matches(sent, _enroll_token(request, slug)):
         return _enroll_and_redirect(request, session, course, user, cohort)
     # A link from elsewhere: ask, with a real form, rather than enroll on a GET.
     return render(
