@@ -6,6 +6,7 @@ import getpass
 import os
 
 import typer
+from alembic.config import Config
 
 from app import activities  # noqa: F401  (activity kinds register with content)
 from app.accounts import service as accounts
@@ -22,9 +23,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(content_app, name="content")
 
 
-def _alembic_config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
+def _alembic_config() -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = get_settings().database_url

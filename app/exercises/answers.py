@@ -280,7 +280,8 @@ def _difference(
 
 
 def _column(row: Any, of: str) -> float | None:
-    return row.value if of == "value" else row.comparison
+    value: float | None = row.value if of == "value" else row.comparison
+    return value
 
 
 def _threshold_rows(rows: list[Any], answer: DerivedAnswerBody, of: str) -> list[Any]:
@@ -323,7 +324,7 @@ def _pick_row(
 
 def _display(result: QueryResult, row: Any, of: str) -> str:
     if of == "comparison":
-        return row.comparison_display
+        return str(row.comparison_display)
     return format_value(result.measure, row.value)
 
 
@@ -343,7 +344,7 @@ def default_tolerance(spec: ExerciseBody, dataset: Dataset | None) -> float:
     if of == "comparison" and answer.query.get("compare") == "risk_ratio":
         return 0.005
     decimals = 0 if measure.agg == "count" else measure.decimals
-    return 0.5 * 10**-decimals
+    return 0.5 * 10.0**-decimals
 
 
 def default_unit(spec: ExerciseBody, dataset: Dataset | None) -> str:

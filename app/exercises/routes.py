@@ -12,6 +12,7 @@ from app.content.course import Course
 from app.db import SessionDep
 from app.deps import CurrentUser, VisibleCourse
 from app.exercises import service as exercises
+from app.exercises.state import ExerciseBlockState
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.templating import flash, render
@@ -38,7 +39,7 @@ def _fragment(
     request: Request,
     course: Course,
     activity_id: str,
-    state: exercises.ExerciseBlockState,
+    state: ExerciseBlockState,
     status_code: int = 200,
 ) -> Response:
     module, spec = exercises.exercise_block(course, activity_id)

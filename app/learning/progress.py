@@ -112,7 +112,7 @@ def _submitted_survey() -> Any:
 @cache
 def _standing_statements() -> tuple[Any, Any]:
     """(by course and user, by enrollment id); built once: composing costs more than running."""
-    base = select(Enrollment, ModuleProgress, _submitted_survey()).outerjoin(  # type: ignore[call-overload]
+    base = select(Enrollment, ModuleProgress, _submitted_survey()).outerjoin(
         ModuleProgress, col(ModuleProgress.enrollment_id) == col(Enrollment.id)
     )
     by_course = base.join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id)).where(

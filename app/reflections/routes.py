@@ -19,6 +19,7 @@ from app.reflections import journal as journals
 from app.reflections import parking
 from app.reflections import service as reflections
 from app.reflections.activity import load_course_states
+from app.reflections.text import clean_text
 from app.security.cookies import delete_cookie, set_cookie
 from app.templating import flash, render
 
@@ -172,7 +173,7 @@ def reflection_post(
             user,
             course,
             activity_id,
-            text=reflections.clean_text(text),
+            text=clean_text(text),
             shared=share,
             error=exc.message,
             status_code=400,
