@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -89,6 +90,22 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
     return url
 
 
+def format_date(value: date | datetime | None) -> str:
+    """``2 December 2026``: the one date format on pages."""
+    return value.strftime("%-d %B %Y") if value is not None else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """``2 Dec 2026, 14:05`` (UTC): when something happened, on pages."""
+    return value.strftime("%-d %b %Y, %H:%M") if value is not None else ""
+
+
+def format_number(value: int | float | None) -> str:
+    """``12,345``: thousands separated."""
+    return f"{value:,}" if value is not None else ""
+
+
+env.filters.update(date=format_date, datetime=format_datetime, number=format_number)
 env.globals.update(
     csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user, url_for=url_for
 )
