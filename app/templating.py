@@ -109,7 +109,6 @@ env.filters.update(date=format_date, datetime=format_datetime, number=format_num
 env.globals.update(
     csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user, url_for=url_for
 )
-env.globals["read_flashes"] = read_flashes
 
 
 def render(
@@ -120,9 +119,17 @@ def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render ``templates/<name>`` with ``request`` in the context."""
+    """Render ``templates/<name>`` with ``request`` in the context.
+
+    A whole page (any template not named ``_*.html``) shows the flash messages of the
+    previous request: they are read here, before rendering, so a template never changes
+    request state; fragments for htmx leave them for the next whole page.
+    """
+    context = dict(context or {})
+    if not name.rsplit("/", 1)[-1].startswith("_"):
+        context["flashes"] = read_flashes(request)
     return templates.TemplateResponse(
-        request, name, context or {}, status_code=status_code, headers=headers
+        request, name, context, status_code=status_code, headers=headers
     )
 
 
