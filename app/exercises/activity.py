@@ -20,6 +20,7 @@ from app.content.kinds import (
     register_kind,
 )
 from app.content.models import ActivityRecord, CourseRecord
+from app.db import id_of
 from app.exercises.body import ExerciseBody
 from app.exercises.check import self_check
 from app.exercises.models import ExerciseAttempt, ExerciseState
@@ -141,7 +142,7 @@ class ExerciseKind:
             row = rows.get(spec.id)
             states[spec.id] = build_state(
                 spec,
-                variant=variant_of(spec, user.id or 0, row),
+                variant=variant_of(spec, id_of(user), row),
                 attempts=attempts.get(spec.id, []),
                 hints_revealed=row.hints_revealed if row else 0,
             )

@@ -20,7 +20,7 @@ from app.accounts.models import User
 from app.content.course import Course, Module
 from app.content.kinds import Enrolled, progress_keeper
 from app.content.sync import activity_record_id
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.exercises.grading import Result, grade
 from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.spec import (
@@ -96,13 +96,13 @@ def learner_state(
         pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
     except LookupError:
         return build_state(
-            spec, variant=variant_for(spec, user.id or 0), attempts=(), hints_revealed=0
+            spec, variant=variant_for(spec, id_of(user)), attempts=(), hints_revealed=0
         )
-    row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
-    attempts = _attempts(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
+    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+    attempts = _attempts(session, enrollment_id=id_of(enrollment), activity_pk=pk)
     return build_state(
         spec,
-        variant=variant_of(spec, user.id or 0, row),
+        variant=variant_of(spec, id_of(user), row),
         attempts=attempts,
         hints_revealed=row.hints_revealed if row else 0,
     )
@@ -111,10 +111,10 @@ def learner_state(
 def _ensure_state_row(
     session: Session, *, enrollment: Enrolled, activity_pk: int, variant: str
 ) -> ExerciseState:
-    row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=activity_pk)
+    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=activity_pk)
     if row is None:
         row = ExerciseState(
-            enrollment_id=enrollment.id or 0, activity_id=activity_pk, variant=variant
+            enrollment_id=id_of(enrollment), activity_id=activity_pk, variant=variant
         )
     elif row.variant != variant:
         row.variant = variant  # the old variant no longer exists in the content
@@ -146,9 +146,9 @@ def submit_attempt(
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
     key = (submission_key or "").strip()[:64] or secrets.token_urlsafe(16)
     for _ in range(2):  # a concurrent double submit loses the race once, then sees the winner
-        row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
-        variant = variant_of(spec, user.id or 0, row)
-        attempts = _attempts(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
+        row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+        variant = variant_of(spec, id_of(user), row)
+        attempts = _attempts(session, enrollment_id=id_of(enrollment), activity_pk=pk)
         hints = row.hints_revealed if row else 0
         previous = next((a for a in attempts if a.submission_key == key), None)
         if previous is not None:
@@ -172,7 +172,7 @@ def submit_attempt(
             return SubmitOutcome(result, False, state)
         number = len(attempts) + 1
         attempt = ExerciseAttempt(
-            enrollment_id=enrollment.id or 0,
+            enrollment_id=id_of(enrollment),
             activity_id=pk,
             content_hash=spec.content_hash,
             variant=variant,
@@ -218,8 +218,8 @@ def reveal_hint(
     module, spec = exercise_block(course, activity_id)
     _check_open(session, enrollment=enrollment, course=course, module=module)
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
-    row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
-    variant = variant_of(spec, user.id or 0, row)
+    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+    variant = variant_of(spec, id_of(user), row)
     row = _ensure_state_row(session, enrollment=enrollment, activity_pk=pk, variant=variant)
     if row.hints_revealed < len(spec.hints_html):
         row.hints_revealed += 1

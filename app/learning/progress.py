@@ -24,7 +24,7 @@ from app.content import blocks
 from app.content.course import Course, Module
 from app.content.kinds import Enrolled, register_content_listener, register_progress_keeper
 from app.content.models import CourseRecord
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.learning.models import Enrollment, ModuleProgress
 
 ModuleState = Literal["not_started", "in_progress", "complete"]
@@ -276,7 +276,7 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
         module = course.module(mid)
         row = row_for(rows, module) if module is not None else None
         if row is None:
-            row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=mid)
+            row = ModuleProgress(enrollment_id=id_of(enrollment), module_id=mid)
         row.completed_at = now
         session.add(row)
     changed = bool(newly_complete) or enrollment.percent != progress.percent

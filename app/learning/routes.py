@@ -14,7 +14,7 @@ from app.certificates import service as certificates
 from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.db import SessionDep, run_db
+from app.db import SessionDep, id_of, run_db
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.learning.progress import STATE_LABELS
@@ -59,7 +59,7 @@ async def course_page(
         if user is None or page.enrollment is None:
             return page
         codes = certificates.valid_codes(session, user=user)
-        return replace(page, certificate_code=codes.get(page.enrollment.id or 0))
+        return replace(page, certificate_code=codes.get(id_of(page.enrollment)))
 
     page = await run_db(request, load)
     cohort = learning.clean_cohort(request.query_params.get("cohort"))
@@ -250,7 +250,7 @@ def mark_done(
 def _with_certificates(
     cards: list[learning.EnrollmentCard], codes: dict[int, str]
 ) -> list[learning.EnrollmentCard]:
-    return [replace(c, certificate_code=codes.get(c.enrollment.id or 0)) for c in cards]
+    return [replace(c, certificate_code=codes.get(id_of(c.enrollment))) for c in cards]
 
 
 @router.get("/me", name="my_learning")

@@ -18,7 +18,7 @@ from app.content.access import can_see
 from app.content.blocks import module_states
 from app.content.course import Course, Module
 from app.content.models import CourseRecord
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import (
     CourseProgress,
@@ -152,7 +152,7 @@ def record_visit(
         return
     row = row_for(rows, module)
     if row is None:
-        row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=module.id)
+        row = ModuleProgress(enrollment_id=id_of(enrollment), module_id=module.id)
     if row.first_viewed_at is None:
         row.first_viewed_at = now
     row.last_viewed_at = now
@@ -186,7 +186,7 @@ def mark_done(session: Session, *, enrollment: Enrollment, course: Course, modul
         raise LearningError("This module is locked until you complete the one before it.")
     rows = {r.module_id: r for r in _rows(session, enrollment)}
     row = row_for(rows, module) or ModuleProgress(
-        enrollment_id=enrollment.id or 0, module_id=module.id
+        enrollment_id=id_of(enrollment), module_id=module.id
     )
     now = utcnow()
     if row.first_viewed_at is None:

@@ -12,7 +12,7 @@ from app.accounts.sessions import SESSION_COOKIE
 from app.content.access import can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.db import RowId, SessionDep, run_db, utcnow
+from app.db import RowId, SessionDep, id_of, run_db, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
@@ -65,7 +65,7 @@ def _reflection_page(
     enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
         return enroll_first(request, course, to="write and save reflections")
-    found = load_course_states(session, user_id=user.id or 0, course_slug=course.slug)
+    found = load_course_states(session, user_id=id_of(user), course_slug=course.slug)
     state = found.get(activity_id) or reflections.state_of(None, None, [])
     if text is not None:  # a refused submission: show exactly what was sent
         state = reflections.ReflectionState(

@@ -21,7 +21,7 @@ from app.content import sync
 from app.content.course import Course, Module
 from app.content.kinds import Enrolled, progress_keeper
 from app.content.models import ActivityRecord
-from app.db import utcnow, write_session
+from app.db import id_of, utcnow, write_session
 from app.reflections import parking
 from app.reflections.models import (
     LearnerReflection,
@@ -146,7 +146,7 @@ def _activity_record(session: Session, *, course_slug: str, activity_id: str) ->
 
 def _enrollment(session: Session, *, user: User, course: Course) -> Enrolled:
     keeper = progress_keeper()
-    enrollment = keeper.enrollment_of(session, user_id=user.id or 0, course_slug=course.slug)
+    enrollment = keeper.enrollment_of(session, user_id=id_of(user), course_slug=course.slug)
     if enrollment is None:
         raise NotEnrolled(course.slug)
     return enrollment
@@ -164,9 +164,9 @@ def _get_or_create(
     ).first()
     if reflection is None:
         reflection = LearnerReflection(
-            user_id=user.id or 0,
+            user_id=id_of(user),
             course_id=record.course_id,
-            activity_id=record.id or 0,
+            activity_id=id_of(record),
             activity_stable_id=activity_id,
             module_stable_id=module.id,
             module_title=module.title,
@@ -305,7 +305,7 @@ def submit(
             session.flush()
             session.add(
                 ReflectionRevision(
-                    reflection_id=reflection.id or 0, number=number, text=text, submitted_at=now
+                    reflection_id=id_of(reflection), number=number, text=text, submitted_at=now
                 )
             )
             session.flush()

@@ -8,7 +8,7 @@ from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from app.content.course import Course
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.learning.models import Enrollment
 from app.learning.progress import refresh_progress, register_survey_condition
 from app.surveys.models import SurveyAnswer, SurveyResponse
@@ -121,7 +121,7 @@ def save_survey(
     existing = {a.item_id: a for a in _answers(session, response)}
     for item_id, value in form.answers.items():
         row = existing.get(item_id) or SurveyAnswer(
-            response_id=response.id or 0, item_id=item_id, value=value
+            response_id=id_of(response), item_id=item_id, value=value
         )
         row.value = value
         session.add(row)
