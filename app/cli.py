@@ -9,6 +9,7 @@ import typer
 
 from app.accounts import service as accounts
 from app.accounts.models import Role
+from app.api.cli import tokens_app
 from app.config import ROOT
 from app.content.cli import content_app
 
@@ -18,6 +19,7 @@ users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(content_app, name="content")
+app.add_typer(tokens_app, name="tokens")
 
 
 def _alembic_config():  # type: ignore[no-untyped-def]

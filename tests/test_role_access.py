@@ -70,6 +70,12 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/reflections/1", set()),
     ("POST", "/staff/reflections/1/feedback", set()),
     ("GET", "/certificates/AAAA-BBBB-CCCC/pdf", set()),
+    # API tokens (the JSON API itself is covered by tests/api/test_api_routes.py).
+    ("GET", "/account/tokens", STAFF),
+    ("POST", "/account/tokens", STAFF),
+    ("POST", "/account/tokens/999/revoke", set()),
+    ("GET", "/admin/users/1/tokens", ADMINS),
+    ("POST", "/admin/users/1/tokens", ADMINS),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]

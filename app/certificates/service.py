@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.content.course import Course
 from app.db import utcnow
+from app.events import service as events
 from app.learning.models import Enrollment
 from app.learning.progress import course_progress
 
@@ -116,6 +117,12 @@ def issue(
         )
         session.add(certificate)
         try:
+            events.record(
+                session,
+                kind=events.EventKind.certificate_issued,
+                enrollment=enrollment,
+                data={"certificate_code": certificate.code, "hours": certificate.hours},
+            )
             session.commit()
             return certificate
         except IntegrityError:
@@ -161,6 +168,15 @@ def revoke(session: Session, *, admin: User, code: str, reason: str) -> Certific
     certificate.revoked_reason = reason
     certificate.revoked_by_id = admin.id
     session.add(certificate)
+    subject = events.EnrollmentRef(
+        certificate.enrollment_id, certificate.user_id, certificate.course_id
+    )
+    events.record(
+        session,
+        kind=events.EventKind.certificate_revoked,
+        enrollment=subject,
+        data={"certificate_code": certificate.code},
+    )
     session.commit()
     return certificate
 

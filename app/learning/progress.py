@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from app.content.course import Course, Module
 from app.db import utcnow
+from app.events import service as events
 from app.learning.models import Enrollment, ModuleProgress
 from app.surveys.models import SurveyResponse
 
@@ -226,11 +227,23 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
             row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=mid)
         row.completed_at = now
         session.add(row)
+        events.record(
+            session,
+            kind=events.EventKind.module_completed,
+            enrollment=enrollment,
+            data={"module_id": mid, "percent": progress.percent},
+        )
     changed = bool(newly_complete) or enrollment.percent != progress.percent
     enrollment.percent = progress.percent
     if progress.complete and enrollment.completed_at is None:
         enrollment.completed_at = now
         changed = True
+        events.record(
+            session,
+            kind=events.EventKind.course_completed,
+            enrollment=enrollment,
+            data={"percent": progress.percent},
+        )
     session.add(enrollment)
     return changed
 

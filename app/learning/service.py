@@ -18,6 +18,7 @@ from app.accounts.models import Role, User
 from app.content.course import Course, Module
 from app.content.models import CourseRecord
 from app.db import utcnow
+from app.events import service as events
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import CourseProgress, course_progress, refresh_progress, row_for
 
@@ -94,6 +95,7 @@ def enroll(
         session.add(enrollment)
         try:
             session.flush()
+            events.record(session, kind=events.EventKind.enrollment_created, enrollment=enrollment)
         except IntegrityError:  # a double click won the race: use the row it made
             session.rollback()
             enrollment = _any_enrollment(session, user_id=user.id, course_id=record.id)

@@ -1,0 +1,162 @@
+"""The JSON API v1, a FastAPI application of its own mounted at ``/api/v1``.
+
+Its OpenAPI document is ``/api/v1/openapi.json``; every error is a problem document. Routes
+are thin: check the token's scope, call one service function, return a declared model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import FastAPI, Path, Query
+from starlette.datastructures import State
+
+from app.api import enrollments as enrollment_service
+from app.api.auth import EnrollmentReader, MeReader, ReportReader
+from app.api.catalog import certificate_out, course_detail, course_summary
+from app.api.problems import ApiProblem, install_problem_handlers, invalid, problem_responses
+from app.api.reports import REPORT_NAMES, report_out
+from app.api.schemas import (
+    CertificateOut,
+    CourseDetail,
+    CourseList,
+    EnrollmentPage,
+    MyEnrollmentList,
+    ReportOut,
+)
+from app.certificates import service as certificates
+from app.content.registry import RegistryDep
+from app.db import SessionDep
+from app.learning import service as learning
+
+AUTH_ERRORS = problem_responses(401, 403, 422, 429)
+
+
+def create_api(state: State) -> FastAPI:
+    """The API application; it shares ``state`` (engine, settings, courses) with the site."""
+    api = FastAPI(
+        title="Groundwork API",
+        version="1",
+        description="Read-only access to the catalog, enrollments, reports and certificates. "
+        "See docs/api.md.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    api.state = state
+    install_problem_handlers(api)
+    _routes(api)
+    return api
+
+
+def _routes(api: FastAPI) -> None:
+    @api.get("/courses", response_model=CourseList, responses=problem_responses(422))
+    def list_courses(registry: RegistryDep) -> CourseList:
+        """The published courses."""
+        return CourseList(data=[course_summary(c) for c in registry.published()])
+
+    @api.get("/courses/{slug}", response_model=CourseDetail, responses=problem_responses(404, 422))
+    def get_course(
+        slug: Annotated[str, Path(max_length=100)], registry: RegistryDep
+    ) -> CourseDetail:
+        """One published course with its modules."""
+        course = registry.get(slug)
+        if course is None or not learning.can_see(course, None):
+            raise ApiProblem(404, "There is no published course with that slug.")
+        return course_detail(course)
+
+    @api.get("/me/enrollments", response_model=MyEnrollmentList, responses=AUTH_ERRORS)
+    def my_enrollments(
+        principal: MeReader, session: SessionDep, registry: RegistryDep
+    ) -> MyEnrollmentList:
+        """Your enrollments: progress per module and the certificate code (scope read:me)."""
+        return MyEnrollmentList(
+            data=enrollment_service.my_enrollments(
+                session, user=principal.user, courses=registry.courses
+            )
+        )
+
+    @api.get(
+        "/enrollments",
+        response_model=EnrollmentPage,
+        responses=problem_responses(401, 403, 404, 422, 429),
+    )
+    def list_enrollments(
+        principal: EnrollmentReader,
+        session: SessionDep,
+        course: Annotated[str | None, Query(max_length=100)] = None,
+        organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        cohort: Annotated[str | None, Query(max_length=64)] = None,
+        updated_since: datetime | None = None,
+        cursor: Annotated[str | None, Query(max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=enrollment_service.MAX_PAGE)] = 100,
+    ) -> EnrollmentPage:
+        """Enrollments in your organization scope, oldest change first (scope
+        read:enrollments). Follow ``next_cursor`` until it is null."""
+        query = enrollment_service.EnrollmentQuery(
+            course=course,
+            organization=organization,
+            cohort=cohort,
+            updated_since=updated_since,
+            cursor=cursor,
+            limit=limit,
+        )
+        try:
+            page, next_cursor = enrollment_service.list_enrollments(
+                session, staff=principal.user, query=query
+            )
+        except enrollment_service.BadParameter as exc:
+            raise invalid(exc.field, exc.message) from None
+        except enrollment_service.OutOfScope:
+            raise ApiProblem(404, "There is no organization with that id in your scope.") from None
+        return EnrollmentPage(data=page, next_cursor=next_cursor)
+
+    @api.get(
+        "/reports/{name}",
+        response_model=ReportOut,
+        responses=problem_responses(401, 403, 404, 422, 429),
+    )
+    def get_report(
+        name: REPORT_NAMES,
+        principal: ReportReader,
+        session: SessionDep,
+        registry: RegistryDep,
+        course: Annotated[str | None, Query(max_length=100)] = None,
+        organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        job_role: Annotated[str | None, Query(max_length=40)] = None,
+        cohort: Annotated[str | None, Query(max_length=64)] = None,
+        enrolled_from: Annotated[str | None, Query(max_length=10)] = None,
+        enrolled_to: Annotated[str | None, Query(max_length=10)] = None,
+    ) -> ReportOut:
+        """A staff report, with the same figures and suppression as its page and CSV
+        (scope read:reports)."""
+        params = {
+            "course": course,
+            "organization": str(organization) if organization is not None else None,
+            "job_role": job_role,
+            "cohort": cohort,
+            "enrolled_from": enrolled_from,
+            "enrolled_to": enrolled_to,
+        }
+        given = {k: v for k, v in params.items() if v is not None}
+        return report_out(
+            session,
+            staff=principal.user,
+            name=name,
+            params=given,
+            courses=registry.courses,
+            min_n=api.state.settings.min_group_size,
+        )
+
+    @api.get(
+        "/certificates/{code}", response_model=CertificateOut, responses=problem_responses(404, 422)
+    )
+    def verify_certificate(
+        code: Annotated[str, Path(max_length=64)], session: SessionDep
+    ) -> CertificateOut:
+        """Public verification of a certificate code, including whether it was revoked."""
+        certificate = certificates.find(session, code=code)
+        if certificate is None:
+            raise ApiProblem(404, "No certificate has that code.")
+        return certificate_out(certificate)
