@@ -58,14 +58,12 @@ def _create(
     expires_days: str,
 ) -> Response:
     raw_days = expires_days.strip()
-    days = int(raw_days) if raw_days.isdecimal() and len(raw_days) < 6 else None
+    # Unreadable is not "never expires": 0 is refused with the expiry's own message.
+    days = (
+        (int(raw_days) if raw_days.isdecimal() and len(raw_days) < 6 else 0) if raw_days else None
+    )
     form = {"name": name[:200], "scopes": scopes[:10], "expires_days": raw_days[:10]}
-    errors = {}
-    if raw_days and days is None:
-        errors["expires_days"] = "The expiry is a whole number of days, or empty for never."
     try:
-        if errors:
-            raise tokens.TokenError(errors)
         _, new = tokens.create_token(
             session, owner=owner, name=name, scopes=scopes, expires_days=days, created_by=actor
         )

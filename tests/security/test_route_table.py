@@ -60,8 +60,7 @@ def test_every_route_is_in_the_role_table_or_public(app) -> None:  # type: ignor
                 missing.append(f"{method} {route.path} ({route.name})")
     assert not missing, (
         "Routes in neither tests/test_role_access.py ROUTES, tests/api/routes_table.py nor "
-        "the PUBLIC list here:\n"
-        + "\n".join(missing)
+        "the PUBLIC list here:\n" + "\n".join(missing)
     )
 
 
