@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from alembic import command
 from sqlalchemy import text
 
@@ -24,16 +26,18 @@ def test_0003_backfills_updated_at_and_keeps_enrollments(engine) -> None:
             conn.execute(
                 text(
                     "INSERT INTO course (id, slug, title, status, content_hash, synced_at)"
-                    f" VALUES ({cid}, '{slug}', 'C', 'published', 'h', CURRENT_TIMESTAMP)"
-                )
+                    " VALUES (:cid, :slug, 'C', 'published', 'h', CURRENT_TIMESTAMP)"
+                ),
+                {"cid": cid, "slug": slug},
             )
-        for eid, cid, last in ((11, 5, "'2026-03-04 05:06:07'"), (12, 6, "NULL")):
+        for eid, cid, last in ((11, 5, datetime(2026, 3, 4, 5, 6, 7)), (12, 6, None)):
             conn.execute(
                 text(
                     "INSERT INTO enrollment (id, user_id, course_id, active, enrolled_at, percent,"
-                    f" last_activity_at) VALUES ({eid}, 3, {cid}, true, '2026-01-02 03:04:05', 40,"
-                    f" {last})"
-                )
+                    " last_activity_at) VALUES (:eid, 3, :cid, true, '2026-01-02 03:04:05', 40,"
+                    " :last)"
+                ),
+                {"eid": eid, "cid": cid, "last": last},
             )
     command.upgrade(config, "head")
     with engine.connect() as conn:
