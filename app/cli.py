@@ -12,6 +12,7 @@ from app.accounts.models import Role
 from app.api.cli import tokens_app
 from app.config import ROOT
 from app.content.cli import content_app
+from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -20,6 +21,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(content_app, name="content")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(webhooks_app, name="webhooks")
+app.command("worker")(worker)
 
 
 def _alembic_config():  # type: ignore[no-untyped-def]

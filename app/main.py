@@ -36,6 +36,7 @@ from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
 from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
+from app.webhooks import runtime as webhooks_runtime
 
 log = logging.getLogger("groundwork")
 
@@ -125,7 +126,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         content_runtime.start_content(app)
+        webhooks_runtime.start_background(app)
         yield
+        webhooks_runtime.stop_background(app)
         content_runtime.stop_content(app)
 
     app = FastAPI(

@@ -3,6 +3,7 @@ admins for any account. A new token is shown once, on the page that made it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -25,7 +26,7 @@ def _page(
     action: str,
     errors: dict[str, str] | None = None,
     new_token: str | None = None,
-    form: dict[str, object] | None = None,
+    form: Mapping[str, object] | None = None,
     status_code: int = 200,
 ) -> Response:
     assert owner.id is not None
