@@ -36,6 +36,7 @@ from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, browser_state_middleware
 from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
+from app.webhooks import routes as webhooks_routes
 from app.webhooks import runtime as webhooks_runtime
 
 log = logging.getLogger("groundwork")
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reflections_staff_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(token_routes.router)
+    app.include_router(webhooks_routes.router)
     app.include_router(learning_routes.router)
     app.include_router(surveys_routes.router)
     app.include_router(certificates_routes.router)

@@ -76,6 +76,12 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/account/tokens/999/revoke", set()),
     ("GET", "/admin/users/1/tokens", ADMINS),
     ("POST", "/admin/users/1/tokens", ADMINS),
+    # Webhooks (ids that do not exist: 404 for everyone).
+    ("GET", "/admin/webhooks", ADMINS),
+    ("POST", "/admin/webhooks", ADMINS),
+    ("POST", "/admin/webhooks/999/active", set()),
+    ("GET", "/admin/webhooks/deliveries", ADMINS),
+    ("POST", "/admin/webhooks/deliveries/999/replay", set()),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]

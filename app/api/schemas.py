@@ -118,6 +118,20 @@ class ReportOut(BaseModel):
     rows: list[list[ReportCell]]
 
 
+class WebhookEndpointOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    organization_id: int | None = Field(description="null: every organization")
+    active: bool
+    created_at: datetime
+    deliveries: dict[str, int] = Field(description="Deliveries by status")
+
+
+class WebhookEndpointList(BaseModel):
+    data: list[WebhookEndpointOut]
+
+
 class CertificateOut(BaseModel):
     code: str
     name: str

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Path, Query
 from starlette.datastructures import State
 
 from app.api import enrollments as enrollment_service
-from app.api.auth import EnrollmentReader, MeReader, ReportReader
+from app.api.auth import EnrollmentReader, MeReader, ReportReader, WebhookAdmin
 from app.api.catalog import certificate_out, course_detail, course_summary
 from app.api.problems import ApiProblem, install_problem_handlers, invalid, problem_responses
 from app.api.reports import REPORT_NAMES, report_out
@@ -24,11 +24,14 @@ from app.api.schemas import (
     EnrollmentPage,
     MyEnrollmentList,
     ReportOut,
+    WebhookEndpointList,
+    WebhookEndpointOut,
 )
 from app.certificates import service as certificates
 from app.content.registry import RegistryDep
 from app.db import SessionDep
 from app.learning import service as learning
+from app.webhooks import service as webhooks
 
 AUTH_ERRORS = problem_responses(401, 403, 422, 429)
 
@@ -147,6 +150,27 @@ def _routes(api: FastAPI) -> None:
             params=given,
             courses=registry.courses,
             min_n=api.state.settings.min_group_size,
+        )
+
+    @api.get("/webhooks", response_model=WebhookEndpointList, responses=AUTH_ERRORS)
+    def list_webhooks(principal: WebhookAdmin, session: SessionDep) -> WebhookEndpointList:
+        """Webhook endpoints and their deliveries by status, without secrets (scope
+        admin:webhooks)."""
+        counts = webhooks.delivery_counts(session)
+        return WebhookEndpointList(
+            data=[
+                WebhookEndpointOut(
+                    id=e.id,
+                    url=e.url,
+                    events=e.event_list,
+                    organization_id=e.organization_id,
+                    active=e.active,
+                    created_at=e.created_at,
+                    deliveries=counts.get(e.id, {}),
+                )
+                for e, _ in webhooks.endpoints(session)
+                if e.id is not None
+            ]
         )
 
     @api.get(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, exists, select
+from sqlmodel import Session, col, exists, func, select
 
 from app.accounts.models import Organization, User
 from app.config import get_settings
@@ -89,6 +89,19 @@ def endpoints(session: Session) -> list[tuple[WebhookEndpoint, str | None]]:
         .order_by(col(WebhookEndpoint.id).desc())
     )
     return list(rows.all())
+
+
+def delivery_counts(session: Session) -> dict[int, dict[str, int]]:
+    """Deliveries per endpoint and status."""
+    rows = session.exec(
+        select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count()).group_by(
+            col(WebhookDelivery.endpoint_id), col(WebhookDelivery.status)
+        )
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for endpoint_id, status, n in rows.all():
+        counts.setdefault(endpoint_id, {})[status] = n
+    return counts
 
 
 def set_active(session: Session, *, endpoint_id: int, active: bool) -> WebhookEndpoint | None:

@@ -15,6 +15,7 @@ API_ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/me/enrollments"): "read:me",
     ("GET", "/api/v1/enrollments"): "read:enrollments",
     ("GET", "/api/v1/reports/{name}"): "read:reports",
+    ("GET", "/api/v1/webhooks"): "admin:webhooks",
 }
 
 VALUES = {"slug": "data-for-liberation", "code": "AAAA-BBBB-CCCC", "name": "overview"}
