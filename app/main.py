@@ -19,7 +19,7 @@ from app import models  # noqa: F401  (every table registered before first use)
 from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.api import token_routes
-from app.api.v1 import create_api
+from app.api.v1 import mount_api
 from app.certificates import routes as certificates_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.middleware("http")(browser_state_middleware)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
-    app.mount("/api/v1", create_api(app.state), name="api_v1")
+    mount_api(app)
     app.include_router(accounts_routes.router)
     app.include_router(content_routes.router)
     app.include_router(reflections_routes.router)

@@ -39,8 +39,15 @@ class BadParameter(Exception):
         self.message = message
 
 
-class OutOfScope(Exception):
+class NotFound(Exception):
+    """A filter names something that does not exist, or not for this account (404)."""
+
+
+class OutOfScope(NotFound):
     """The filter names an organization this account may not read (answered as 404)."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no organization with that id in your scope.")
 
 
 @dataclass(frozen=True)
@@ -117,10 +124,12 @@ def list_enrollments(
     if scope is not None:
         conditions.append(scope)
     if query.course is not None:
+        if "\x00" in query.course:  # PostgreSQL cannot even search for it: no such course
+            raise NotFound("There is no course with that slug.")
         found = session.exec(select(CourseRecord.id).where(CourseRecord.slug == query.course))
         course_id = found.first()
         if course_id is None:
-            raise BadParameter("course", "There is no course with that slug.")
+            raise NotFound("There is no course with that slug.")
         conditions.append(col(Enrollment.course_id) == course_id)
     if query.organization is not None:
         if not may_see_organization(staff, query.organization) or (

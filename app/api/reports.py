@@ -44,6 +44,8 @@ def report_out(
     filters, errors = parse_filters(params, choices)
     if "organization" in errors:
         raise ApiProblem(404, "There is no organization with that id in your scope.")
+    if "course" in errors:
+        raise ApiProblem(404, "There is no course with that slug.")
     if errors:
         field, message = next(iter(errors.items()))
         raise invalid(field, message)

@@ -6,12 +6,16 @@ are thin: check the token's scope, call one service function, return a declared 
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import FastAPI, Path, Query
 from starlette.datastructures import State
+from starlette.routing import Mount
+from starlette.types import ASGIApp
 
+from app.accounts.models import JobRole
 from app.api import enrollments as enrollment_service
 from app.api.auth import EnrollmentReader, MeReader, ReportReader, WebhookAdmin
 from app.api.catalog import certificate_out, course_detail, course_summary
@@ -34,6 +38,21 @@ from app.learning import service as learning
 from app.webhooks import service as webhooks
 
 AUTH_ERRORS = problem_responses(401, 403, 422, 429)
+COHORT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # as learning.clean_cohort accepts
+
+
+class _ApiMount(Mount):
+    """A mount whose prefix match also spans encoded newlines in the rest of the path, so
+    every request under /api/v1 gets the API's problem documents, never the site's pages."""
+
+    def __init__(self, path: str, app: ASGIApp, name: str):
+        super().__init__(path, app=app, name=name)
+        self.path_regex = re.compile(self.path_regex.pattern, re.DOTALL)
+
+
+def mount_api(app: FastAPI) -> None:
+    """Mount the API application at /api/v1 on the site ``app``."""
+    app.router.routes.append(_ApiMount("/api/v1", create_api(app.state), name="api_v1"))
 
 
 def create_api(state: State) -> FastAPI:
@@ -90,9 +109,9 @@ def _routes(api: FastAPI) -> None:
         session: SessionDep,
         course: Annotated[str | None, Query(max_length=100)] = None,
         organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-        cohort: Annotated[str | None, Query(max_length=64)] = None,
+        cohort: Annotated[str | None, Query(pattern=COHORT_PATTERN)] = None,
         updated_since: datetime | None = None,
-        cursor: Annotated[str | None, Query(max_length=200)] = None,
+        cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
         limit: Annotated[int, Query(ge=1, le=enrollment_service.MAX_PAGE)] = 100,
     ) -> EnrollmentPage:
         """Enrollments in your organization scope, oldest change first (scope
@@ -111,8 +130,8 @@ def _routes(api: FastAPI) -> None:
             )
         except enrollment_service.BadParameter as exc:
             raise invalid(exc.field, exc.message) from None
-        except enrollment_service.OutOfScope:
-            raise ApiProblem(404, "There is no organization with that id in your scope.") from None
+        except enrollment_service.NotFound as exc:
+            raise ApiProblem(404, str(exc)) from None
         return EnrollmentPage(data=page, next_cursor=next_cursor)
 
     @api.get(
@@ -127,20 +146,20 @@ def _routes(api: FastAPI) -> None:
         registry: RegistryDep,
         course: Annotated[str | None, Query(max_length=100)] = None,
         organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-        job_role: Annotated[str | None, Query(max_length=40)] = None,
-        cohort: Annotated[str | None, Query(max_length=64)] = None,
-        enrolled_from: Annotated[str | None, Query(max_length=10)] = None,
-        enrolled_to: Annotated[str | None, Query(max_length=10)] = None,
+        job_role: JobRole | None = None,
+        cohort: Annotated[str | None, Query(pattern=COHORT_PATTERN)] = None,
+        enrolled_from: date | None = None,
+        enrolled_to: date | None = None,
     ) -> ReportOut:
         """A staff report, with the same figures and suppression as its page and CSV
         (scope read:reports)."""
         params = {
             "course": course,
             "organization": str(organization) if organization is not None else None,
-            "job_role": job_role,
+            "job_role": job_role.value if job_role else None,
             "cohort": cohort,
-            "enrolled_from": enrolled_from,
-            "enrolled_to": enrolled_to,
+            "enrolled_from": enrolled_from.isoformat() if enrolled_from else None,
+            "enrolled_to": enrolled_to.isoformat() if enrolled_to else None,
         }
         given = {k: v for k, v in params.items() if v is not None}
         return report_out(
@@ -180,7 +199,7 @@ def _routes(api: FastAPI) -> None:
         code: Annotated[str, Path(max_length=64)], session: SessionDep
     ) -> CertificateOut:
         """Public verification of a certificate code, including whether it was revoked."""
-        certificate = certificates.find(session, code=code)
+        certificate = None if "\x00" in code else certificates.find(session, code=code)
         if certificate is None:
             raise ApiProblem(404, "No certificate has that code.")
         return certificate_out(certificate)
