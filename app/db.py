@@ -136,6 +136,13 @@ class UtcDateTime(TypeDecorator[datetime]):
 def utc_column(*, nullable: bool = False, index: bool = False, touch: bool = False) -> Any:
     """A ``sa_column`` argument for a timezone-aware UTC timestamp field.
 
-    ``touch=True`` makes it an "updated at" column: every UPDATE of the row sets it to now.
+    ``touch=True`` makes it an "updated at" column: every INSERT (bulk ones too) and every
+    UPDATE of the row sets it to now.
     """
-    return Column(UtcDateTime(), nullable=nullable, index=index, onupdate=utcnow if touch else None)
+    return Column(
+        UtcDateTime(),
+        nullable=nullable,
+        index=index,
+        default=utcnow if touch else None,
+        onupdate=utcnow if touch else None,
+    )

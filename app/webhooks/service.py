@@ -23,7 +23,17 @@ from app.events.service import EventKind
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.webhooks.urls import UnsafeUrl, check_url
 
-EVENT_KINDS = [kind.value for kind in EventKind]
+# The events partners can subscribe to (the domain event record may hold more kinds).
+EVENT_KINDS = [
+    kind.value
+    for kind in (
+        EventKind.enrollment_created,
+        EventKind.module_completed,
+        EventKind.course_completed,
+        EventKind.certificate_issued,
+        EventKind.certificate_revoked,
+    )
+]
 
 
 class WebhookError(Exception):
