@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, User
@@ -148,12 +148,9 @@ def list_enrollments(
         conditions.append(col(Enrollment.updated_at) >= query.updated_since)
     if query.cursor is not None:
         after, after_id = decode_cursor(query.cursor)
-        conditions.append(
-            or_(
-                col(Enrollment.updated_at) > after,
-                and_(col(Enrollment.updated_at) == after, col(Enrollment.id) > after_id),
-            )
-        )
+        # The first condition alone can use the updated_at index; the second keeps order.
+        conditions.append(col(Enrollment.updated_at) >= after)
+        conditions.append(or_(col(Enrollment.updated_at) > after, col(Enrollment.id) > after_id))
     statement = (
         select(  # type: ignore[call-overload]
             Enrollment, User, Organization.name, CourseRecord.slug, Certificate.code
