@@ -6,6 +6,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
@@ -116,6 +117,7 @@ def issue(
             completed_at=enrollment.completed_at,
         )
         session.add(certificate)
+        enrollment.updated_at = utcnow()  # the API's updated_since shows the new code
         try:
             events.record(
                 session,
@@ -168,6 +170,11 @@ def revoke(session: Session, *, admin: User, code: str, reason: str) -> Certific
     certificate.revoked_reason = reason
     certificate.revoked_by_id = admin.id
     session.add(certificate)
+    session.execute(  # the API's updated_since shows the code gone
+        update(Enrollment)
+        .where(col(Enrollment.id) == certificate.enrollment_id)
+        .values(updated_at=utcnow())
+    )
     subject = events.EnrollmentRef(
         certificate.enrollment_id, certificate.user_id, certificate.course_id
     )

@@ -63,3 +63,19 @@ def test_a_rolled_back_change_leaves_no_event(world: World, session) -> None:
 def test_events_carry_no_learner_text(world: World, session) -> None:
     for row in session.exec(select(DomainEvent)).all():
         assert "I noticed a pattern" not in str(row.data)
+
+
+def test_issue_and_revoke_mark_the_enrollment_changed(world: World, session) -> None:
+    """So the API's updated_since finds a certificate code that appeared or went away."""
+    from app.certificates.models import Certificate
+
+    certificate = session.exec(
+        select(Certificate).where(Certificate.code == world.certificate_code)
+    ).one()
+    enrollment = session.get(Enrollment, certificate.enrollment_id)
+    assert enrollment is not None and enrollment.updated_at >= certificate.issued_at
+    certificates.revoke(session, admin=world.admin, code=world.certificate_code, reason="typo")
+    session.refresh(enrollment)
+    session.refresh(certificate)
+    assert certificate.revoked_at is not None
+    assert enrollment.updated_at >= certificate.revoked_at
