@@ -11,9 +11,11 @@ from alembic.config import Config
 from app import activities  # noqa: F401  (activity kinds register with content)
 from app.accounts import service as accounts
 from app.accounts.models import Role
+from app.api.cli import tokens_app
 from app.config import ROOT, get_settings
 from app.content.cli import content_app
 from app.db import write_session
+from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -21,6 +23,9 @@ users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(content_app, name="content")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(webhooks_app, name="webhooks")
+app.command("worker")(worker)
 
 
 def _alembic_config() -> Config:

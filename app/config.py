@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     max_body_bytes: int = 1_048_576
     min_group_size: int = 10
+    api_requests_per_minute: int = 120
+    webhook_allow_private_urls: bool = False
+    webhook_delivery: Literal["auto", "worker", "background"] = "auto"
+    webhook_max_attempts: int = 6
+    webhook_retry_base_seconds: float = 30.0
+    webhook_timeout_seconds: float = 10.0
 
     @property
     def secure_cookies(self) -> bool:

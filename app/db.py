@@ -202,9 +202,19 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
-    """A ``sa_column`` argument for a timezone-aware UTC timestamp field."""
-    return Column(UtcDateTime(), nullable=nullable, index=index)
+def utc_column(*, nullable: bool = False, index: bool = False, touch: bool = False) -> Any:
+    """A ``sa_column`` argument for a timezone-aware UTC timestamp field.
+
+    ``touch=True`` makes it an "updated at" column: every INSERT (bulk ones too) and every
+    UPDATE of the row sets it to now.
+    """
+    return Column(
+        UtcDateTime(),
+        nullable=nullable,
+        index=index,
+        default=utcnow if touch else None,
+        onupdate=utcnow if touch else None,
+    )
 
 
 def day_start(day: date) -> datetime:

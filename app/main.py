@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import activities, models  # noqa: F401  (every table and activity kind registered)
 from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
+from app.api import token_routes
+from app.api.v1 import mount_api
 from app.certificates import routes as certificates_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
@@ -35,6 +37,8 @@ from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, BrowserStateMiddleware
 from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
+from app.webhooks import routes as webhooks_routes
+from app.webhooks import runtime as webhooks_runtime
 
 log = logging.getLogger("groundwork")
 
@@ -124,7 +128,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         content_runtime.start_content(app)
+        webhooks_runtime.start_background(app)
         yield
+        webhooks_runtime.stop_background(app)
         content_runtime.stop_content(app)
         checker = getattr(app.state, "health_connection", None)
         if checker is not None:
@@ -150,11 +156,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _install_error_handlers(app)
     app.router.routes.append(health_route())
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
+    mount_api(app)
     app.include_router(accounts_routes.router)
     app.include_router(content_routes.router)
     app.include_router(reflections_routes.router)
     app.include_router(reflections_staff_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(token_routes.router)
+    app.include_router(webhooks_routes.router)
     app.include_router(learning_routes.router)
     app.include_router(surveys_routes.router)
     app.include_router(certificates_routes.router)

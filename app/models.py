@@ -1,9 +1,12 @@
 """Imports every domain's tables so that SQLModel.metadata (and Alembic) sees them all."""
 
 from app.accounts import models as accounts  # noqa: F401
+from app.api import models as api  # noqa: F401
 from app.certificates import models as certificates  # noqa: F401
 from app.content import models as content  # noqa: F401
+from app.events import models as events  # noqa: F401
 from app.exercises import models as exercises  # noqa: F401
 from app.learning import models as learning  # noqa: F401
 from app.reflections import models as reflections  # noqa: F401
 from app.surveys import models as surveys  # noqa: F401
+from app.webhooks import models as webhooks  # noqa: F401

@@ -19,6 +19,8 @@ from sqlmodel import Session
 
 os.environ.setdefault("GROUNDWORK_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("GROUNDWORK_ENVIRONMENT", "development")
+# Tests deliver webhooks themselves (deliver_due), not from a background thread.
+os.environ.setdefault("GROUNDWORK_WEBHOOK_DELIVERY", "worker")
 
 from app import activities, models  # noqa: E402,F401
 from app.config import get_settings  # noqa: E402

@@ -21,10 +21,12 @@ LAYERS: list[set[str]] = [
     {"security"},
     {"accounts"},
     {"content"},
+    {"events"},
     {"datasets", "exercises", "reflections"},
     {"learning"},
     {"surveys", "certificates"},
     {"reports"},
+    {"webhooks"},
     {"api"},
     {"deps", "health", "activities", "models", "main", "cli", "asgi"},
 ]

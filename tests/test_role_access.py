@@ -70,6 +70,18 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/reflections/1", set()),
     ("POST", "/staff/reflections/1/feedback", set()),
     ("GET", "/certificates/AAAA-BBBB-CCCC/pdf", set()),
+    # API tokens (the JSON API itself is covered by tests/api/test_api_routes.py).
+    ("GET", "/account/tokens", STAFF),
+    ("POST", "/account/tokens", STAFF),
+    ("POST", "/account/tokens/999/revoke", set()),
+    ("GET", "/admin/users/1/tokens", ADMINS),
+    ("POST", "/admin/users/1/tokens", ADMINS),
+    # Webhooks (ids that do not exist: 404 for everyone).
+    ("GET", "/admin/webhooks", ADMINS),
+    ("POST", "/admin/webhooks", ADMINS),
+    ("POST", "/admin/webhooks/999/active", set()),
+    ("GET", "/admin/webhooks/deliveries", ADMINS),
+    ("POST", "/admin/webhooks/deliveries/999/replay", set()),
 ]
 
 ROLES = ["learner", "author", "staff", "admin"]

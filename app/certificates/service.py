@@ -6,6 +6,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
@@ -13,6 +14,7 @@ from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.content.course import Course
 from app.db import utcnow
+from app.events import service as events
 from app.learning.models import Enrollment
 from app.learning.progress import course_progress
 
@@ -115,7 +117,14 @@ def issue(
             completed_at=enrollment.completed_at,
         )
         session.add(certificate)
+        enrollment.updated_at = utcnow()  # the API's updated_since shows the new code
         try:
+            events.record(
+                session,
+                kind=events.EventKind.certificate_issued,
+                enrollment=enrollment,
+                data={"certificate_code": certificate.code, "hours": certificate.hours},
+            )
             session.commit()
             return certificate
         except IntegrityError:
@@ -171,6 +180,20 @@ def revoke(session: Session, *, admin: User, code: str, reason: str) -> Certific
     certificate.revoked_reason = reason
     certificate.revoked_by_id = admin.id
     session.add(certificate)
+    session.execute(  # the API's updated_since shows the code gone
+        update(Enrollment)
+        .where(col(Enrollment.id) == certificate.enrollment_id)
+        .values(updated_at=utcnow())
+    )
+    subject = events.EnrollmentRef(
+        certificate.enrollment_id, certificate.user_id, certificate.course_id
+    )
+    events.record(
+        session,
+        kind=events.EventKind.certificate_revoked,
+        enrollment=subject,
+        data={"certificate_code": certificate.code},
+    )
     session.commit()
     return certificate
 

@@ -25,6 +25,9 @@ class Enrollment(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_module_id: str | None = Field(default=None, max_length=100)
     last_activity_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=utc_column(index=True, touch=True)
+    )
 
 
 class ModuleProgress(SQLModel, table=True):

@@ -25,6 +25,7 @@ from app.content.course import Course, Module
 from app.content.kinds import Enrolled, register_content_listener, register_progress_keeper
 from app.content.models import CourseRecord
 from app.db import id_of, utcnow
+from app.events import service as events
 from app.learning.models import Enrollment, ModuleProgress
 
 ModuleState = Literal["not_started", "in_progress", "complete"]
@@ -279,11 +280,23 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
             row = ModuleProgress(enrollment_id=id_of(enrollment), module_id=mid)
         row.completed_at = now
         session.add(row)
+        events.record(
+            session,
+            kind=events.EventKind.module_completed,
+            enrollment=enrollment,
+            data={"module_id": mid, "percent": progress.percent},
+        )
     changed = bool(newly_complete) or enrollment.percent != progress.percent
     enrollment.percent = progress.percent
     if progress.complete and enrollment.completed_at is None:
         enrollment.completed_at = now
         changed = True
+        events.record(
+            session,
+            kind=events.EventKind.course_completed,
+            enrollment=enrollment,
+            data={"percent": progress.percent},
+        )
     session.add(enrollment)
     return changed
 

@@ -19,6 +19,7 @@ from app.content.blocks import module_states
 from app.content.course import Course, Module
 from app.content.models import CourseRecord
 from app.db import id_of, utcnow
+from app.events import service as events
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import (
     CourseProgress,
@@ -95,6 +96,7 @@ def enroll(
         session.add(enrollment)
         try:
             session.flush()
+            events.record(session, kind=events.EventKind.enrollment_created, enrollment=enrollment)
         except IntegrityError:  # a double click won the race: use the row it made
             session.rollback()
             enrollment = _any_enrollment(session, user_id=user.id, course_id=record.id)

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from app.config import ROOT, Settings, get_settings
 from app.content.registry import build_registry
 from app.exercises.spec import ExerciseSpec
+from tests.api.support import make_token
 from tests.factories import make_user
 from tests.helpers import login, post_form
 from tests.security.routes import app_routes
@@ -178,9 +179,17 @@ def test_no_answer_key_reaches_a_learner(client: TestClient, session, root: Path
         "/no-such-page",
     ):
         _check(client.get(url).text, specs, url)
+    # The JSON API, with a token of the learner (and none): every GET route, each course.
+    auth = {"Authorization": f"Bearer {make_token(session, learner, 'read:me')}"}
+    slugs = sorted({slug for slug, _, _ in exercises})
     for route in app_routes(client.app):  # type: ignore[arg-type]
-        if route.path.startswith("/api/") and not route.params and "GET" in route.methods:
-            _check(client.get(route.path).text, specs, route.path)
+        if not route.path.startswith("/api/") or "GET" not in route.methods:
+            continue
+        for slug in slugs:
+            url = route.fill(slug=slug, code="AAAA-BBBB-CCCC", name="exercises")
+            for headers in (auth, {}):
+                _check(client.get(url, headers=headers).text, specs, url)
+                checked += 1
     if specs and any(registry.get(s) and registry.get(s).is_published for s, _, _ in exercises):
         assert checked > 0
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PARAM = re.compile(r"{([a-z_]+)(?::[a-z]+)?}")
@@ -29,13 +30,17 @@ class RouteInfo:
         return PARAM.sub(lambda m: values[m.group(1)], self.path)
 
 
-def app_routes(app: FastAPI) -> list[RouteInfo]:
-    """Every HTTP route, including those of included routers (FastAPI >= 0.16x nests them)."""
+def app_routes(app: FastAPI, prefix: str = "") -> list[RouteInfo]:
+    """Every HTTP route, including those of included routers (FastAPI >= 0.16x nests them)
+    and of mounted FastAPI applications (the JSON API at /api/v1), with their full paths."""
     found = []
+    for route in app.routes:
+        if isinstance(route, Mount) and isinstance(route.app, FastAPI):
+            found += app_routes(route.app, prefix + route.path)
     for ctx in iter_route_contexts(app.routes):
         methods = ctx.methods
         path = ctx.path
-        if not methods or not path:  # mounts (/static)
+        if not methods or not path:  # mounts (/static, /api/v1: walked above)
             continue
-        found.append(RouteInfo(frozenset(methods) - {"HEAD"}, path, ctx.name or ""))
+        found.append(RouteInfo(frozenset(methods) - {"HEAD"}, prefix + path, ctx.name or ""))
     return found

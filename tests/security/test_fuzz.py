@@ -69,6 +69,9 @@ QUERY_NAMES = [
     "group_by2",
     "compare",
     "reference",
+    "updated_since",
+    "cursor",
+    "limit",
 ]
 
 
@@ -107,6 +110,9 @@ def _valid(world: World, route: RouteInfo) -> dict[str, str]:
         "token": "not-a-real-token",
         "name": "overview",
         "path": "picture.png",
+        "token_id": "1",
+        "endpoint_id": "1",
+        "delivery_id": "1",
     }
 
 

@@ -1,0 +1,215 @@
+"""Personal access tokens: create, list, revoke, and authenticate an API request.
+
+A token never grants more than its owner's role allows *now*: the scopes a request may use
+are the token's scopes that the owner's current role still permits, and the organization
+scope is read from the owner's account on every request. Failed and excessive use is
+counted in the database (as failed logins are), so every worker throttles alike.
+Functions that write commit at their end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from app.accounts.models import LoginFailure, Role, User
+from app.api.models import ApiToken
+from app.config import get_settings
+from app.db import utcnow
+
+TOKEN_PREFIX = "gw_"  # noqa: S105  (the format marker, not a secret)
+NAME_MAX = 100
+MAX_EXPIRY_DAYS = 3650
+# scope -> (what it reads, the roles that may hold it)
+SCOPES: dict[str, tuple[str, frozenset[str]]] = {
+    "read:me": ("your own enrollments and progress", frozenset(r.value for r in Role)),
+    "read:enrollments": (
+        "enrollments of the learners in your organization scope",
+        frozenset({Role.staff.value, Role.admin.value}),
+    ),
+    "read:reports": (
+        "staff reports for your organization scope",
+        frozenset({Role.staff.value, Role.admin.value}),
+    ),
+    "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin.value})),
+}
+
+
+class TokenError(Exception):
+    """A token that cannot be made or changed: ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class ApiAuthError(Exception):
+    """An API request that is not let in: 401 (no valid token) or 429 (throttled)."""
+
+    def __init__(self, status: int, detail: str, retry_after: int | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class ApiPrincipal:
+    """Who an API request acts for, and the scopes it may use right now."""
+
+    user: User
+    token_id: int
+    scopes: frozenset[str]
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def allowed_scopes(role: str) -> list[str]:
+    """The scopes an account with ``role`` may hold, in display order."""
+    return [name for name, (_, roles) in SCOPES.items() if role in roles]
+
+
+def create_token(
+    session: Session,
+    *,
+    owner: User,
+    name: str,
+    scopes: list[str],
+    expires_days: int | None,
+    created_by: User,
+) -> tuple[ApiToken, str]:
+    """Make a token for ``owner``: (row, the token itself, shown once and never again)."""
+    errors: dict[str, str] = {}
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        errors["name"] = "Give the token a name that says where it is used."
+    elif len(clean_name) > NAME_MAX:
+        errors["name"] = f"Use at most {NAME_MAX} characters for the name."
+    wanted = sorted(set(scopes))
+    unknown = [s for s in wanted if s not in SCOPES]
+    if not wanted:
+        errors["scopes"] = "Choose at least one scope."
+    elif unknown:
+        errors["scopes"] = f"Unknown scope {unknown[0]!r}; choose from {', '.join(SCOPES)}."
+    else:
+        beyond = [s for s in wanted if owner.role not in SCOPES[s][1]]
+        if beyond:
+            errors["scopes"] = (
+                f"A {owner.role} account cannot hold {', '.join(beyond)}; "
+                f"it may hold {', '.join(allowed_scopes(owner.role))}."
+            )
+    if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
+        errors["expires_days"] = f"The expiry is a number of days from 1 to {MAX_EXPIRY_DAYS}."
+    if created_by.id != owner.id and created_by.role != Role.admin.value:
+        errors["owner"] = "Only admins make tokens for other accounts."
+    if errors:
+        raise TokenError(errors)
+    assert owner.id is not None
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=owner.id,
+        name=clean_name,
+        token_hash=hash_token(raw),
+        prefix=raw[:10],
+        scopes=" ".join(wanted),
+        created_by_id=created_by.id,
+        expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(token)
+    session.commit()
+    return token, raw
+
+
+def tokens_of(session: Session, *, user_id: int) -> list[ApiToken]:
+    """An account's tokens, newest first (revoked ones included, marked)."""
+    return list(
+        session.exec(
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id)
+            .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+        )
+    )
+
+
+def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken | None:
+    """Revoke a token of ``actor`` (or any token, for an admin); None when there is none."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.id and actor.role != Role.admin.value):
+        return None
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        session.commit()
+    return token
+
+
+def _failure_key(client_ip: str) -> str:
+    return f"api-ip:{client_ip}"[:400]
+
+
+def _throttled_for(session: Session, key: str, now: datetime) -> int | None:
+    """Seconds until ``key`` may try again, or None when it is not throttled."""
+    settings = get_settings()
+    window = timedelta(minutes=settings.login_window_minutes)
+    count, oldest = session.exec(
+        select(func.count(), func.min(LoginFailure.created_at)).where(
+            LoginFailure.key == key, col(LoginFailure.created_at) >= now - window
+        )
+    ).one()
+    if count < settings.login_max_failures or oldest is None:
+        return None
+    if oldest.tzinfo is None:  # func.min bypasses the column type on SQLite
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    return max(1, math.ceil((oldest + window - now).total_seconds()))
+
+
+def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
+    """The principal behind ``raw`` (a bearer token), counting its use; raises ApiAuthError.
+
+    Run it in its own short write transaction: it commits the use or the failure.
+    """
+    now = utcnow()
+    key = _failure_key(client_ip)
+    wait = _throttled_for(session, key, now)
+    if wait is not None:
+        raise ApiAuthError(429, "Too many requests with invalid tokens from here.", wait)
+    found = None
+    if raw.startswith(TOKEN_PREFIX) and len(raw) < 200:
+        found = session.exec(
+            select(ApiToken, User)
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .where(ApiToken.token_hash == hash_token(raw))
+        ).first()
+    if found is None or found[0].revoked_at is not None or _expired(found[0], now):
+        if raw:  # a token was presented and is wrong: count it (a missing one guesses nothing)
+            session.add(LoginFailure(key=key, created_at=now))
+            session.commit()
+        raise ApiAuthError(401, "The access token is missing, unknown, expired or revoked.")
+    token, user = found
+    limit = get_settings().api_requests_per_minute
+    started = token.window_started_at
+    if started is None or now - started >= timedelta(minutes=1):
+        token.window_started_at, token.window_count = now, 1
+    else:
+        token.window_count += 1
+        if token.window_count > limit:
+            session.rollback()
+            wait = max(1, math.ceil((started + timedelta(minutes=1) - now).total_seconds()))
+            raise ApiAuthError(429, f"This token is limited to {limit} requests a minute.", wait)
+    token.last_used_at = now
+    session.add(token)
+    session.commit()
+    assert token.id is not None
+    usable = frozenset(s for s in token.scope_list if s in allowed_scopes(user.role))
+    return ApiPrincipal(user=user, token_id=token.id, scopes=usable)
+
+
+def _expired(token: ApiToken, now: datetime) -> bool:
+    return token.expires_at is not None and token.expires_at <= now

@@ -1,0 +1,1 @@
+"""Signed webhooks: endpoints admins register, and deliveries made from domain events."""

@@ -1,0 +1,78 @@
+"""`groundwork webhooks …` and `groundwork worker`."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import typer
+
+from app.db import get_engine, write_session
+from app.webhooks import service
+from app.webhooks.delivery import deliver_due
+from app.webhooks.runtime import INTERVAL_SECONDS, run_worker
+
+webhooks_app = typer.Typer(help="Signed webhooks to partner systems.", no_args_is_help=True)
+
+
+@webhooks_app.command("add")
+def webhooks_add(
+    url: str = typer.Option(..., help="The receiver's https:// URL."),
+    events: str = typer.Option(
+        ..., help=f"Comma-separated events: {', '.join(service.EVENT_KINDS)}."
+    ),
+    organization: str = typer.Option(
+        "", help="Only this organization's learners (its name); default: all organizations."
+    ),
+) -> None:
+    """Register an endpoint and print its signing secret."""
+    with write_session() as session:
+        org_id = None
+        if organization:
+            org = service.organization_by_name(session, name=organization)
+            if org is None:
+                typer.echo(f"There is no organization called {organization!r}.", err=True)
+                raise typer.Exit(1)
+            org_id = org.id
+        try:
+            endpoint = service.add_endpoint(
+                session,
+                url=url,
+                events=events.split(","),
+                organization_id=org_id,
+                created_by=None,
+            )
+        except service.WebhookError as exc:
+            typer.echo("; ".join(exc.errors.values()), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Endpoint {endpoint.id}: {endpoint.url} ({endpoint.events}).")
+    typer.echo(f"Signing secret: {endpoint.secret}")
+
+
+@webhooks_app.command("list")
+def webhooks_list() -> None:
+    """Show every endpoint."""
+    with write_session() as session:
+        rows = service.endpoints(session)
+    for endpoint, org in rows:
+        state = "active" if endpoint.active else "paused"
+        scope = org or "all organizations"
+        typer.echo(f"{endpoint.id}\t{state}\t{scope}\t{endpoint.events}\t{endpoint.url}")
+
+
+def worker(
+    once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
+    interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
+) -> None:
+    """Deliver webhooks from the outbox until stopped (Ctrl-C or SIGTERM)."""
+    engine = get_engine()
+    if once:
+        typer.echo(f"Sent {deliver_due(engine)} deliveries.")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo("Delivering webhooks; Ctrl-C stops.")
+    try:
+        run_worker(engine, stop, interval)
+    except KeyboardInterrupt:
+        stop.set()
