@@ -13,7 +13,7 @@ from sqlmodel import Session, col, or_, select
 from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.content.course import Course
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.events import service as events
 from app.learning.models import Enrollment
 from app.learning.progress import course_progress
@@ -108,7 +108,7 @@ def issue(
     for _ in range(5):
         certificate = Certificate(
             code=new_code(),
-            enrollment_id=enrollment.id or 0,
+            enrollment_id=id_of(enrollment),
             user_id=user.id,
             course_id=enrollment.course_id,
             name=printed,
