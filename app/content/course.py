@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from app.content.kinds import DirectiveBlock, is_activity
 
@@ -21,6 +21,8 @@ class MarkdownBlock:
     html: str
     kind: Literal["markdown"] = "markdown"
 
+
+B = TypeVar("B")
 
 # A directive block of any registered kind; activities are the ones learners answer.
 ActivityBlock = DirectiveBlock
@@ -129,6 +131,14 @@ class Course:
         if found is None or not is_activity(found[1]):
             return None
         return found
+
+    def block_of(self, block_id: str, kind: type[B]) -> tuple[Module, B] | None:
+        """The (module, block) with this id if it is of type ``kind``, or None: the one way
+        to find an exercise, a reflection or an explorer by id."""
+        found = self._blocks_by_id.get(block_id)
+        if found is None or not isinstance(found[1], kind):
+            return None
+        return found[0], found[1]
 
     def block(self, block_id: str) -> tuple[Module, DirectiveBlock] | None:
         """The (module, block) of any directive block (explore too) with this id, or None."""

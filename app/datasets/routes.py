@@ -29,10 +29,10 @@ def _explore_context(
         and learning.find_enrollment(session, user=user, course_slug=course.slug) is None
     ):
         raise HTTPException(status_code=404)
-    found = course.block(explore_id)
-    if found is None or getattr(found[1], "kind", None) != "explore":
+    found = course.block_of(explore_id, ExploreSpec)
+    if found is None:
         raise HTTPException(status_code=404)
-    explore: ExploreSpec = found[1]  # type: ignore[assignment]
+    explore = found[1]
     dataset = course.datasets.get(explore.dataset)
     if dataset is None:
         raise HTTPException(status_code=404)
@@ -53,7 +53,7 @@ async def explore_page(
     )
     query, errors = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query, errors)
-    module = course.block(explore_id)[0]  # type: ignore[index]
+    module = course.block_of(explore_id, ExploreSpec)[0]  # type: ignore[index]
     context = {
         "block": explore,
         "state": view,

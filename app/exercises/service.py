@@ -61,10 +61,10 @@ class SubmitOutcome:
 
 def exercise_block(course: Course, activity_id: str) -> tuple[Module, ExerciseSpec]:
     """The module and spec of an exercise; ExerciseNotFound otherwise."""
-    found = course.activity(activity_id)
-    if found is None or getattr(found[1], "kind", None) != "exercise":
+    found = course.block_of(activity_id, ExerciseSpec)
+    if found is None:
         raise ExerciseNotFound(activity_id)
-    return found[0], found[1]  # type: ignore[return-value]
+    return found
 
 
 def _attempts(session: Session, *, enrollment_id: int, activity_pk: int) -> list[ExerciseAttempt]:

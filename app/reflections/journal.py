@@ -87,8 +87,8 @@ class _Where:
 
 def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Where:
     # ``stable_id`` is the activity row's current id (renames update it; the snapshot lags).
-    found = course.activity(stable_id) if course else None
-    if found is None or not isinstance(found[1], ReflectionBlock):
+    found = course.block_of(stable_id, ReflectionBlock) if course else None
+    if found is None:
         return _Where(
             ref.activity_stable_id,
             ref.module_stable_id,
@@ -99,7 +99,6 @@ def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Wh
             10_000_000,
         )
     module, block = found
-    assert isinstance(block, ReflectionBlock)
     place = module.position * 1000 + module.blocks.index(block)
     return _Where(
         block.id, module.id, module.title, module.position, block.prompt_html, False, place

@@ -163,8 +163,8 @@ def _prompt(
     courses: Mapping[str, Course], slug: str, stable_id: str, ref: LearnerReflection
 ) -> tuple[str, bool]:
     course = courses.get(slug)
-    found = course.activity(stable_id) if course else None
-    if found is None or not isinstance(found[1], ReflectionBlock):
+    found = course.block_of(stable_id, ReflectionBlock) if course else None
+    if found is None:
         return ref.prompt_html, True
     return found[1].prompt_html, False
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts.models import User
 from app.accounts.sessions import SESSION_COOKIE
 from app.content.access import can_see
-from app.content.course import Course
+from app.content.course import Course, Module
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, id_of, run_db, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
@@ -19,6 +19,7 @@ from app.reflections import journal as journals
 from app.reflections import parking
 from app.reflections import service as reflections
 from app.reflections.activity import load_course_states
+from app.reflections.spec import Reflection
 from app.reflections.text import clean_text
 from app.security.cookies import delete_cookie, set_cookie
 from app.templating import flash, render
@@ -42,9 +43,9 @@ def _course(registry: RegistryDep, slug: str, user: User | None) -> Course:
     return course
 
 
-def _block(course: Course, activity_id: str):  # type: ignore[no-untyped-def]
-    found = course.activity(activity_id)
-    if found is None or found[1].kind != "reflection":
+def _block(course: Course, activity_id: str) -> tuple[Module, Reflection]:
+    found = course.block_of(activity_id, Reflection)
+    if found is None:
         raise HTTPException(status_code=404)
     return found
 

@@ -123,12 +123,10 @@ class Restored:
 
 
 def _reflection_block(course: Course, activity_id: str) -> tuple[Module, ReflectionBlock]:
-    found = course.activity(activity_id)
-    if found is None or found[1].kind != "reflection":
+    found = course.block_of(activity_id, ReflectionBlock)
+    if found is None:
         raise ReflectionNotFound(activity_id)
-    module, block = found
-    assert isinstance(block, ReflectionBlock)
-    return module, block
+    return found
 
 
 def _activity_record(session: Session, *, course_slug: str, activity_id: str) -> ActivityRecord:
