@@ -26,7 +26,7 @@ from app.accounts.models import (
 from app.config import get_settings
 from app.db import utcnow
 from app.security import sessions
-from app.security.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from app.security.passwords import hash_password, password_problem, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOGIN_FAILED = "That email and password do not match an account. Check both and try again."
@@ -167,7 +167,7 @@ def log_in(session: Session, *, email: str, password: str, client_ip: str) -> tu
     if _recent_failures(session, keys) >= settings.login_max_failures:
         raise LoginThrottled(settings.login_window_minutes)
     user = _user_by_email(session, email)
-    ok, new_hash = verify_password(password, user.password_hash if user else DUMMY_HASH)
+    ok, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not ok:
         for key in keys:
             session.add(LoginFailure(key=key))
