@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 
 import typer
 
+from app import backup as backups
 from app.accounts import service as accounts
 from app.accounts.models import Role
-from app.config import ROOT
+from app.config import ROOT, get_settings
 from app.content.cli import content_app
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
@@ -22,8 +24,6 @@ app.add_typer(content_app, name="content")
 
 def _alembic_config():  # type: ignore[no-untyped-def]
     from alembic.config import Config
-
-    from app.config import get_settings
 
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
@@ -46,6 +46,44 @@ def db_current() -> None:
     from alembic import command
 
     command.current(_alembic_config())
+
+
+@db_app.command("backup")
+def db_backup(
+    path: Path = typer.Argument(..., help="New file to write the backup to."),
+) -> None:
+    """Back up the database to PATH (safe while the server runs) and check the copy."""
+    try:
+        report = backups.backup(get_settings().database_url, path)
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Backed up to {report.path} ({report.size_bytes:,} bytes), migration revision "
+        f"{report.revision or 'none'}. Integrity check of the copy: {report.integrity}."
+    )
+    if report.integrity != "ok":
+        raise typer.Exit(2)
+
+
+@db_app.command("restore")
+def db_restore(
+    path: Path = typer.Argument(..., help="A file written by `groundwork db backup`."),
+    force: bool = typer.Option(False, "--force", help="Replace a database that holds data."),
+) -> None:
+    """Replace the database with the backup at PATH (checks its integrity and revision)."""
+    try:
+        report = backups.restore(get_settings().database_url, path, force=force)
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Restored {path}: migration revision {report.revision}, integrity {report.integrity}."
+    )
+    if report.upgrade_needed:
+        typer.echo("The backup predates this version: run `groundwork db upgrade` next.")
+    if report.integrity != "ok":
+        raise typer.Exit(2)
 
 
 @users_app.command("create")
