@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from app import backup as backups
+from app.accounts import mail
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.config import ROOT, get_settings
@@ -17,8 +18,10 @@ from app.content.cli import content_app
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
+mail_app = typer.Typer(help="Outgoing email.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(mail_app, name="mail")
 app.add_typer(content_app, name="content")
 
 
@@ -133,6 +136,23 @@ def users_set_role(
             typer.echo("; ".join(exc.errors.values()), err=True)
             raise typer.Exit(1) from None
     typer.echo(f"{user.email} now has role {user.role}.")
+
+
+@mail_app.command("retry")
+def mail_retry() -> None:
+    """Send the outbox's messages that SMTP could not take before (run it from a timer)."""
+    from app.db import open_session
+
+    with open_session() as session:
+        try:
+            report = mail.deliver_pending(session)
+        except mail.MailError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Sent {report.sent} email(s); {report.still_pending} still waiting.")
+    if report.error:
+        typer.echo(f"SMTP failed: {report.error}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("serve")
