@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import typer.main
 
 from app.cli import app as cli_app
@@ -31,6 +33,18 @@ def test_every_cli_command_is_documented():
     assert "groundwork users create" in commands
     missing = [c for c in commands if f"`{c}" not in README]
     assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_operations_guide_names_only_real_commands_and_settings():
+    """docs/operations.md: every `groundwork …` command and GROUNDWORK_ setting it names exists."""
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    commands = set(_commands(cli_app))
+    named = set(re.findall(r"groundwork (?:(?:db|users|content|mail) [a-z-]+|serve)", guide))
+    assert {"groundwork db backup", "groundwork db restore", "groundwork mail retry"} <= named
+    assert named <= commands, named - commands
+    settings = {f"GROUNDWORK_{name.upper()}" for name in Settings.model_fields}
+    mentioned = set(re.findall(r"GROUNDWORK_[A-Z0-9_]*[A-Z0-9]", guide))
+    assert mentioned <= settings, mentioned - settings
 
 
 def test_readme_gives_the_two_commands():
