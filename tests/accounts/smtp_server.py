@@ -98,7 +98,8 @@ class MailServer:
         )
         if not ok:
             self.refused_logins += 1
-        return AuthResult(success=ok, auth_data=data if ok else None)
+        # handled=False: aiosmtpd answers 535 itself (True would leave the client waiting).
+        return AuthResult(success=ok, auth_data=data if ok else None, handled=False)
 
 
 def start(server: MailServer, key: Path) -> Controller:

@@ -144,7 +144,8 @@ def test_a_refusing_smtp_server_keeps_the_email(  # type: ignore[no-untyped-def]
     text = _ask_for_reset(client, "kept@example.org")
     assert "Check your email" in text
     assert mail_server.received == []
-    assert mail_server.refused_logins == (1 if problem == "wrong password" else 0)
+    # smtplib tries each mechanism the server offers; an untrusted server never sees a login.
+    assert (mail_server.refused_logins > 0) == (problem == "wrong password")
     session.expire_all()
     kept = session.exec(select(OutboxEmail)).one()
     assert kept.sent_at is None and "/password/reset/" in kept.body
