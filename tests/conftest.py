@@ -31,9 +31,10 @@ from app.config import get_settings  # noqa: E402
 from app.db import make_engine, metadata, open_session  # noqa: E402
 from tests.factories import make_user  # noqa: E402,F401
 from tests.helpers import login, post_form  # noqa: E402,F401
+from tests.pg_databases import DatabasePool  # noqa: E402
 from tests.pg_server import PostgresServer, PostgresUnavailable  # noqa: E402
 
-_db_counter = itertools.count()
+_empty_names = itertools.count()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -81,6 +82,15 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture(scope="session")
+def pg_databases(postgres: PostgresServer | None) -> Iterator[DatabasePool]:
+    """Empty databases on this process's PostgreSQL server, reused between tests."""
+    assert postgres is not None
+    pool = DatabasePool(postgres)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
 def empty_sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with every table and no rows, made once per test process."""
     path = tmp_path_factory.mktemp("template") / "empty.db"
@@ -92,9 +102,13 @@ def empty_sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def engine(
-    tmp_path: Path, postgres: PostgresServer | None, empty_sqlite_database: Path
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres: PostgresServer | None,
+    empty_sqlite_database: Path,
 ) -> Iterator[Engine]:
-    """A fresh, empty database with every table, for this test only."""
+    """An empty database with every table, for this test only (on PostgreSQL, an earlier
+    test's database emptied again: see tests/pg_databases.py)."""
     if postgres is None:
         # A copy of an empty database: the same as create_all, without its 10-40 ms per test.
         path = tmp_path / "test.db"
@@ -103,14 +117,28 @@ def engine(
         yield eng
         eng.dispose()
         return
-    name = f"t_{os.getpid()}_{next(_db_counter)}"
+    pg_databases: DatabasePool = request.getfixturevalue("pg_databases")
+    name = pg_databases.take()
+    eng = make_engine(postgres.url(name))
+    yield eng
+    eng.dispose()
+    pg_databases.give_back(name)
+
+
+@pytest.fixture
+def empty_database_url(
+    engine: Engine, tmp_path: Path, postgres: PostgresServer | None
+) -> Iterator[str]:
+    """A second database with no tables at all, for tests that migrate or restore into one:
+    a new SQLite file, or a new PostgreSQL database (the test's ``engine`` stays as it is)."""
+    if postgres is None:
+        yield f"sqlite:///{tmp_path / 'second.db'}"
+        return
+    name = f"e_{os.getpid()}_{next(_empty_names)}"
     admin = make_engine(postgres.url("postgres")).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    eng = make_engine(postgres.url(name))
-    metadata.create_all(eng)
-    yield eng
-    eng.dispose()
+    yield postgres.url(name)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()

@@ -11,14 +11,13 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -27,9 +26,6 @@ from app.accounts.models import LoginFailure
 from app.cli import app as cli_app
 from app.config import ROOT, get_settings
 from app.db import make_engine, open_session, write_session
-from tests.pg_server import PostgresServer
-
-_names = itertools.count()
 
 
 def _url(engine: Engine) -> str:
@@ -58,24 +54,6 @@ def migrated(engine: Engine) -> Engine:
     return engine
 
 
-@pytest.fixture
-def new_database_url(
-    engine: Engine, tmp_path: Path, postgres: PostgresServer | None
-) -> Iterator[str]:
-    """An empty database to restore into: a new file, or a new PostgreSQL database."""
-    if postgres is None:
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"restore_{next(_names)}_{int(time.time() * 1000) % 10**8}"
-    admin = make_engine(postgres.url("postgres")).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield postgres.url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _keys(url: str) -> set[str]:
     engine = make_engine(url)
     try:
@@ -85,7 +63,7 @@ def _keys(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_restore_drill(migrated: Engine, new_database_url: str, tmp_path: Path) -> None:
+def test_restore_drill(migrated: Engine, empty_database_url: str, tmp_path: Path) -> None:
     """Four threads write; a backup is taken meanwhile and restored into a new database:
     integrity holds, the revision matches and every write acknowledged before the backup
     began is there."""
@@ -130,16 +108,16 @@ def test_restore_drill(migrated: Engine, new_database_url: str, tmp_path: Path) 
     assert report.integrity == "ok" and report.revision == _head()
     assert report.size_bytes == (tmp_path / "drill.backup").stat().st_size > 0
 
-    restored = backups.restore(new_database_url, tmp_path / "drill.backup")
+    restored = backups.restore(empty_database_url, tmp_path / "drill.backup")
     assert (restored.integrity, restored.revision, restored.upgrade_needed) == (
         "ok",
         _head(),
         False,
     )
-    keys = _keys(new_database_url)
+    keys = _keys(empty_database_url)
     assert before <= keys, f"{len(before - keys)} acknowledged writes missing"
     assert keys <= {key for _, key in acknowledged} | _in_flight(acknowledged)
-    command.check(_alembic(new_database_url))  # the restored schema is the models'
+    command.check(_alembic(empty_database_url))  # the restored schema is the models'
 
 
 def _in_flight(acknowledged: list[tuple[float, str]]) -> set[str]:
@@ -225,7 +203,7 @@ def test_postgres_without_pg_dump_says_so(monkeypatch, tmp_path: Path) -> None: 
     assert not (tmp_path / "x.dump.partial").exists()
 
 
-def test_cli_backup_and_restore(migrated: Engine, new_database_url: str, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def test_cli_backup_and_restore(migrated: Engine, empty_database_url: str, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     with write_session(migrated) as session:
         session.add(LoginFailure(key="through the command line"))
         session.commit()
@@ -239,7 +217,7 @@ def test_cli_backup_and_restore(migrated: Engine, new_database_url: str, tmp_pat
         assert "Integrity check of the copy: ok." in done.output
         again = runner.invoke(cli_app, ["db", "backup", str(tmp_path / "cli.backup")])
         assert again.exit_code == 1 and "already exists" in again.output
-        monkeypatch.setenv("GROUNDWORK_DATABASE_URL", new_database_url)
+        monkeypatch.setenv("GROUNDWORK_DATABASE_URL", empty_database_url)
         get_settings.cache_clear()
         restored = runner.invoke(cli_app, ["db", "restore", str(tmp_path / "cli.backup")])
         assert restored.exit_code == 0, restored.output
@@ -248,4 +226,4 @@ def test_cli_backup_and_restore(migrated: Engine, new_database_url: str, tmp_pat
         assert refused.exit_code == 1 and "--force" in refused.output
     finally:
         get_settings.cache_clear()
-    assert _keys(new_database_url) == {"through the command line"}
+    assert _keys(empty_database_url) == {"through the command line"}
