@@ -79,11 +79,17 @@ def find_or_create_organization(session: Session, *, name: str) -> Organization 
     if not clean:
         return None
     key = _org_key(clean)
-    org = session.exec(select(Organization).where(Organization.name_key == key)).first()
+    found = select(Organization).where(Organization.name_key == key[:200])
+    org = session.exec(found).first()
     if org is None:
-        org = Organization(name=clean[:200], name_key=key[:200])
-        session.add(org)
-        session.flush()
+        # Two people of a new school signing up at once (PostgreSQL runs them side by side):
+        # the second insert loses the race on the unique key and uses the first one's row.
+        try:
+            with session.begin_nested():
+                org = Organization(name=clean[:200], name_key=key[:200])
+                session.add(org)
+        except IntegrityError:
+            org = session.exec(found).one()
     return org
 
 
