@@ -113,6 +113,18 @@ def _validate_signup(form: SignUp) -> dict[str, str]:
     return errors
 
 
+def _release_write_lock(session: Session) -> None:
+    """End the (read-only so far) transaction before hashing a password.
+
+    A POST's session takes SQLite's write lock at its first statement (BEGIN IMMEDIATE).
+    argon2 costs about 50 ms of CPU, and every writer in every worker would queue behind
+    it: under a burst of sign-ups the queue outgrew the busy timeout ("database is
+    locked"). Nothing has been added yet, so this commits nothing; the writes that follow
+    start a new transaction.
+    """
+    session.commit()
+
+
 def sign_up(session: Session, *, form: SignUp) -> User:
     """Create a learner account; raises AccountError with per-field messages."""
     errors = _validate_signup(form)
@@ -123,11 +135,13 @@ def sign_up(session: Session, *, form: SignUp) -> User:
         )
     if errors:
         raise AccountError(errors)
+    _release_write_lock(session)
+    password_hash = hash_password(form.password)
     org = find_or_create_organization(session, name=form.organization)
     user = User(
         email=email,
         display_name=" ".join(form.display_name.split()),
-        password_hash=hash_password(form.password),
+        password_hash=password_hash,
         job_role=JobRole(form.job_role).value,
         organization_id=org.id if org else None,
     )
@@ -173,6 +187,7 @@ def log_in(session: Session, *, email: str, password: str, client_ip: str) -> tu
     if _recent_failures(session, keys) >= settings.login_max_failures:
         raise LoginThrottled(settings.login_window_minutes)
     user = _user_by_email(session, email)
+    _release_write_lock(session)
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not ok:
         for key in keys:
@@ -250,16 +265,20 @@ def reset_token_is_valid(session: Session, *, token: str) -> bool:
 
 def reset_password(session: Session, *, token: str, password: str) -> User:
     """Set a new password from a reset link; ends every session of the user."""
+    # Hashed before the link is looked up, so the write lock is not held while hashing;
+    # checking the link and using it stay one transaction (a link works once, even when
+    # the form is sent twice at the same moment).
+    problem = password_problem(password)
+    password_hash = hash_password(password) if problem is None else ""
     found = _valid_reset(session, token)
     if found is None:
         raise AccountError({"form": "This reset link has expired or was already used."})
-    problem = password_problem(password)
-    if problem:
+    if problem is not None:
         raise AccountError({"password": problem})
     reset, user = found
     now = utcnow()
     reset.used_at = now
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.password_changed_at = now
     session.add_all([reset, user])
     sessions.end_other_sessions(session, user_id=user.id or 0, keep_token=None)
@@ -271,15 +290,17 @@ def change_password(
     session: Session, *, user: User, current: str, new: str, keep_token: str
 ) -> None:
     """Change the password after checking the current one; ends the user's other sessions."""
+    _release_write_lock(session)
     ok, _ = verify_password(current, user.password_hash)
     if not ok:
         raise AccountError({"current_password": "Your current password is not correct."})
     problem = password_problem(new)
     if problem:
         raise AccountError({"new_password": problem})
+    password_hash = hash_password(new)
     db_user = session.get(User, user.id)
     assert db_user is not None
-    db_user.password_hash = hash_password(new)
+    db_user.password_hash = password_hash
     db_user.password_changed_at = utcnow()
     session.add(db_user)
     sessions.end_other_sessions(session, user_id=db_user.id or 0, keep_token=keep_token)
