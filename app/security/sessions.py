@@ -57,9 +57,19 @@ def resolve_session(session: Session, *, token: str) -> tuple[UserSession, User]
 
 
 def _touch(session: Session, session_id: int) -> None:
-    # A separate short write transaction: the request's own may be a read-only snapshot.
     days = get_settings().session_days
     engine = session.get_bind()
+    if engine.get_execution_options().get("sqlite_immediate"):
+        # A write request's session already holds SQLite's write lock: a second write
+        # session would wait for it until "database is locked". Renew in this one; the
+        # request's commit saves it.
+        login = session.get(UserSession, session_id)
+        if login is not None:
+            login.last_seen_at = utcnow()
+            login.expires_at = login.last_seen_at + timedelta(days=days)
+            session.add(login)
+        return
+    # A separate short write transaction: a read request's own is a read-only snapshot.
     with write_session(engine=engine) as db:  # type: ignore[arg-type]
         login = db.get(UserSession, session_id)
         if login is not None:

@@ -238,3 +238,26 @@ def test_login_rehashes_a_password_stored_with_weaker_parameters(client, session
     session.expire_all()
     stored = session.exec(select(User).where(User.id == user.id)).one().password_hash
     assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+def test_a_post_after_an_hour_idle_renews_the_login_without_waiting(client, session):
+    """The sliding expiry is renewed inside a write request's own transaction: a second
+    write session used to wait for the request's SQLite lock, then fail with a 500."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from app.accounts.models import UserSession
+    from app.db import utcnow
+
+    user = make_user(session)
+    login(client, user)
+    stale = utcnow() - timedelta(hours=2)
+    row = session.exec(select(UserSession)).one()
+    row.last_seen_at = stale
+    session.add(row)
+    session.commit()
+    response = post_form(client, "/courses/data-for-liberation/enroll", {})
+    assert response.status_code == 303, response.text
+    session.expire_all()
+    assert session.exec(select(UserSession)).one().last_seen_at > stale
