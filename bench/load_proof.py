@@ -189,9 +189,10 @@ async def _learner(base: str, n: int, journey: Journey, tally: Tally, deadline: 
             page = BeautifulSoup(
                 (await _send(client, tally, "GET", journey.exercise_page)).text, "html.parser"
             )
-            key = _form(page, re.escape(journey.attempt_action) + "$").find(
-                "input", attrs={"name": "submission_key"}
-            )["value"]
+            form = _form(page, re.escape(journey.attempt_action) + "$")
+            if form is None:
+                raise RuntimeError(f"no exercise form on {journey.exercise_page}")
+            key = form.find("input", attrs={"name": "submission_key"})["value"]
             answer = {"csrf_token": token, "answer": journey.answer, "submission_key": key}
             both = await asyncio.gather(
                 *(_send(client, tally, "POST", journey.attempt_action, data=answer) for _ in "12")
