@@ -334,7 +334,11 @@ def main() -> int:
         )
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # requests still queued: stop waiting for them
+            server.kill()
+            server.wait(timeout=30)
     server_log = log.read_text(errors="replace")
     db_url = make_url(url)
     if db_url.drivername == "postgresql":
