@@ -17,7 +17,7 @@ COURSES = [
     TESTS / "learning" / "fixtures" / "courses" / "journey-course",  # a module to mark done
     TESTS / "exercises" / "fixtures" / "courses" / "data-course",
 ]
-LEARNERS = 24
+LEARNERS = 16
 
 
 def test_learners_under_load_lose_nothing(engine, empty_database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
