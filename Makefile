@@ -5,6 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# pytest-xdist workers: one per core by default.
+TEST_WORKERS ?= auto
+MAKE_STARTED := $(shell date +%s)
+
+# $(call timed,NAME,COMMAND): run COMMAND, print how long it took, keep its exit status.
+timed = @start=$$(date +%s); $(2); status=$$?; \
+	echo "=== $(1): $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
 .PHONY: run test lint install check-content bench bench-http clean
 
@@ -30,9 +37,15 @@ lint: $(STAMP)
 check-content: $(STAMP)
 	$(BIN)/groundwork content check course_content
 
-test: lint check-content
-	$(BIN)/pytest
-	$(BIN)/pytest --postgres
+# The PostgreSQL pass runs the database tests (those using the `engine` fixture) again; the
+# browser tests exercise the pages, not the database, and run on SQLite only.
+test:
+	$(call timed,install,$(MAKE) --no-print-directory install)
+	$(call timed,lint,$(MAKE) --no-print-directory lint)
+	$(call timed,content check,$(MAKE) --no-print-directory check-content)
+	$(call timed,pytest on SQLite,$(BIN)/pytest -n $(TEST_WORKERS))
+	$(call timed,pytest on PostgreSQL,$(BIN)/pytest -n $(TEST_WORKERS) --postgres -m "not e2e")
+	@echo "=== make test: $$(( $$(date +%s) - $(MAKE_STARTED) )) s in all"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_content_load.py

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 
 import typer
 from alembic.config import Config
 
 from app import activities  # noqa: F401  (activity kinds register with content)
+from app import backup as backups
+from app.accounts import mail
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.api.cli import tokens_app
@@ -20,8 +23,10 @@ from app.webhooks.cli import webhooks_app, worker
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
+mail_app = typer.Typer(help="Outgoing email.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(mail_app, name="mail")
 app.add_typer(content_app, name="content")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
@@ -50,6 +55,44 @@ def db_current() -> None:
     from alembic import command
 
     command.current(_alembic_config())
+
+
+@db_app.command("backup")
+def db_backup(
+    path: Path = typer.Argument(..., help="New file to write the backup to."),
+) -> None:
+    """Back up the database to PATH (safe while the server runs) and check the copy."""
+    try:
+        report = backups.backup(get_settings().database_url, path)
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Backed up to {report.path} ({report.size_bytes:,} bytes), migration revision "
+        f"{report.revision or 'none'}. Integrity check of the copy: {report.integrity}."
+    )
+    if report.integrity != "ok":
+        raise typer.Exit(2)
+
+
+@db_app.command("restore")
+def db_restore(
+    path: Path = typer.Argument(..., help="A file written by `groundwork db backup`."),
+    force: bool = typer.Option(False, "--force", help="Replace a database that holds data."),
+) -> None:
+    """Replace the database with the backup at PATH (checks its integrity and revision)."""
+    try:
+        report = backups.restore(get_settings().database_url, path, force=force)
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Restored {path}: migration revision {report.revision}, integrity {report.integrity}."
+    )
+    if report.upgrade_needed:
+        typer.echo("The backup predates this version: run `groundwork db upgrade` next.")
+    if report.integrity != "ok":
+        raise typer.Exit(2)
 
 
 @users_app.command("create")
@@ -95,6 +138,23 @@ def users_set_role(
             typer.echo("; ".join(exc.errors.values()), err=True)
             raise typer.Exit(1) from None
     typer.echo(f"{user.email} now has role {user.role}.")
+
+
+@mail_app.command("retry")
+def mail_retry() -> None:
+    """Send the outbox's messages that SMTP could not take before (run it from a timer)."""
+    from app.db import open_session
+
+    with open_session() as session:
+        try:
+            report = mail.deliver_pending(session)
+        except mail.MailError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Sent {report.sent} email(s); {report.still_pending} still waiting.")
+    if report.error:
+        typer.echo(f"SMTP failed: {report.error}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("serve")

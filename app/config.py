@@ -7,10 +7,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
+# OWASP's argon2id minimum: the default, and the floor in production.
+OWASP_ARGON2_MEMORY_KIB = 19456
+OWASP_ARGON2_ROUNDS = 2
 
 
 class Settings(BaseSettings):
@@ -37,6 +41,10 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = 6
     webhook_retry_base_seconds: float = 30.0
     webhook_timeout_seconds: float = 10.0
+    # argon2id cost; production refuses less than the default. The test suite lowers them so
+    # that hashing does not dominate its run time.
+    argon2_memory_kib: int = Field(default=OWASP_ARGON2_MEMORY_KIB, ge=8)
+    argon2_rounds: int = Field(default=OWASP_ARGON2_ROUNDS, ge=1)
 
     @property
     def secure_cookies(self) -> bool:
@@ -47,7 +55,22 @@ class SettingsError(RuntimeError):
     """Raised when the settings cannot run safely."""
 
 
+def _check_production(settings: Settings) -> None:
+    if settings.environment != "production":
+        return
+    if settings.argon2_memory_kib < OWASP_ARGON2_MEMORY_KIB:
+        raise SettingsError(
+            "GROUNDWORK_ARGON2_MEMORY_KIB may not go below "
+            f"{OWASP_ARGON2_MEMORY_KIB} in production."
+        )
+    if settings.argon2_rounds < OWASP_ARGON2_ROUNDS:
+        raise SettingsError(
+            f"GROUNDWORK_ARGON2_ROUNDS may not go below {OWASP_ARGON2_ROUNDS} in production."
+        )
+
+
 def _resolve_secret(settings: Settings) -> Settings:
+    _check_production(settings)
     if settings.secret_key:
         return settings
     if settings.environment == "production":

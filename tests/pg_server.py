@@ -37,6 +37,11 @@ def _free_port() -> int:
 class PostgresServer:
     """Start with ``start()``; ``url`` is a superuser URL; ``stop()`` removes everything."""
 
+    @staticmethod
+    def check_installed() -> None:
+        """Raise PostgresUnavailable when the server programs are missing."""
+        _bin_dir()
+
     def __init__(self) -> None:
         self.bin = _bin_dir()
         self.dir = Path(tempfile.mkdtemp(prefix="groundwork-pg-"))

@@ -35,6 +35,18 @@ def test_every_cli_command_is_documented():
     assert not missing, f"commands missing from README.md: {missing}"
 
 
+def test_operations_guide_names_only_real_commands_and_settings():
+    """docs/operations.md: every `groundwork …` command and GROUNDWORK_ setting it names exists."""
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    commands = set(_commands(cli_app))
+    named = set(re.findall(r"groundwork (?:(?:db|users|content|mail) [a-z-]+|serve)", guide))
+    assert {"groundwork db backup", "groundwork db restore", "groundwork mail retry"} <= named
+    assert named <= commands, named - commands
+    settings = {f"GROUNDWORK_{name.upper()}" for name in Settings.model_fields}
+    mentioned = set(re.findall(r"GROUNDWORK_[A-Z0-9_]*[A-Z0-9]", guide))
+    assert mentioned <= settings, mentioned - settings
+
+
 def test_readme_gives_the_two_commands():
     assert "make run" in README and "make test" in README
     makefile = (ROOT / "Makefile").read_text()

@@ -1,19 +1,45 @@
-"""Sending email: through SMTP when configured, and always recorded in the outbox table."""
+"""Sending email: through SMTP when configured, and always recorded in the outbox table.
+
+A message that SMTP could not take (server down, refused login, TLS failure) stays in the
+outbox unsent, whole, and ``deliver_pending`` (``groundwork mail retry``, run from a timer)
+sends it later; the person who asked for it sees the same page either way.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
+import ssl
+from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.accounts.models import OutboxEmail
 from app.config import get_settings
 from app.db import utcnow
 
 log = logging.getLogger("groundwork.mail")
+
+SMTP_TIMEOUT_SECONDS = 10
+NOT_STORED = "[sent by email, not stored]"
+# Password-reset links are credentials: once delivered they are not kept in the outbox.
+_RESET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
+
+
+class MailError(RuntimeError):
+    """SMTP did not take the message; the reason is safe to log (no body, no password)."""
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one pass over the outbox did."""
+
+    sent: int
+    still_pending: int
+    error: str | None  # the last SMTP failure, if any
 
 
 def send_email(
@@ -22,15 +48,24 @@ def send_email(
     """Record the message in the outbox and send it when SMTP is configured (not committed).
 
     ``secret`` (e.g. a reset token) is blanked in the stored copy once SMTP has delivered
-    the message; without SMTP the outbox is the only way to the message, so it stays.
+    the message; without SMTP, or while SMTP fails, the outbox is the only copy, so it stays.
     """
     settings = get_settings()
     message = OutboxEmail(to_address=to, subject=subject, body=body)
     if settings.smtp_url:
-        _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
-        message.sent_at = utcnow()
-        if secret:
-            message.body = body.replace(secret, "[sent by email, not stored]")
+        try:
+            _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
+        except MailError as exc:
+            log.warning(
+                "Email to %s not sent, kept in the outbox for `groundwork mail retry`: %s (%s)",
+                to,
+                subject,
+                exc,
+            )
+        else:
+            message.sent_at = utcnow()
+            if secret:
+                message.body = body.replace(secret, NOT_STORED)
     elif settings.environment == "development":
         log.info("Email (no SMTP configured) to %s: %s\n%s", to, subject, body)
     else:  # the body may hold a reset link, a credential: keep it out of production logs
@@ -41,16 +76,62 @@ def send_email(
     return message
 
 
+def deliver_pending(session: Session, *, limit: int = 200) -> DeliveryReport:
+    """Send the outbox's unsent messages, oldest first; stop at the first SMTP failure."""
+    settings = get_settings()
+    if not settings.smtp_url:
+        raise MailError("GROUNDWORK_SMTP_URL is not set: there is no server to send through.")
+    pending = session.exec(
+        select(OutboxEmail)
+        .where(col(OutboxEmail.sent_at).is_(None))
+        .order_by(col(OutboxEmail.id))
+        .limit(limit)
+    ).all()
+    session.commit()  # no transaction stays open while SMTP talks; each send commits alone
+    sent, error = 0, None
+    for message in pending:
+        try:
+            _send_smtp(
+                settings.smtp_url,
+                settings.mail_from,
+                message.to_address,
+                message.subject,
+                message.body,
+            )
+        except MailError as exc:
+            error = str(exc)
+            break
+        message.sent_at = utcnow()
+        message.body = _RESET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
+        session.add(message)
+        session.commit()  # one by one: a later failure never un-marks a sent message
+        sent += 1
+    return DeliveryReport(sent=sent, still_pending=len(pending) - sent, error=error)
+
+
 def _send_smtp(url: str, sender: str, to: str, subject: str, body: str) -> None:
-    parsed = urlparse(url)  # smtp://user:pass@host:port or smtps://...
+    """Hand one message to the SMTP server at ``url``; MailError when it cannot."""
+    parsed = urlparse(url)  # smtp://user:pass@host:port, smtp+starttls://… or smtps://…
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = sender, to, subject
     email.set_content(body)
-    port = parsed.port or (465 if parsed.scheme == "smtps" else 25)
-    smtp_cls = smtplib.SMTP_SSL if parsed.scheme == "smtps" else smtplib.SMTP
-    with smtp_cls(parsed.hostname or "localhost", port, timeout=10) as smtp:
-        if parsed.scheme == "smtp+starttls":
-            smtp.starttls()
-        if parsed.username:
-            smtp.login(unquote(parsed.username), unquote(parsed.password or ""))
-        smtp.send_message(email)
+    host = parsed.hostname or "localhost"
+    try:
+        # Certificates are verified against the system's trust store (SSL_CERT_FILE too).
+        if parsed.scheme == "smtps":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                host,
+                parsed.port or 465,
+                timeout=SMTP_TIMEOUT_SECONDS,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(host, parsed.port or 25, timeout=SMTP_TIMEOUT_SECONDS)
+        with smtp:
+            if parsed.scheme == "smtp+starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if parsed.username:
+                smtp.login(unquote(parsed.username), unquote(parsed.password or ""))
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
+        raise MailError(f"{type(exc).__name__}: {exc}".splitlines()[0][:300]) from exc

@@ -25,8 +25,8 @@ from app.accounts.models import (
     User,
 )
 from app.config import get_settings
-from app.db import utcnow
-from app.security.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from app.db import id_of, utcnow
+from app.security.passwords import hash_password, password_problem, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOGIN_FAILED = "That email and password do not match an account. Check both and try again."
@@ -79,11 +79,17 @@ def find_or_create_organization(session: Session, *, name: str) -> Organization 
     if not clean:
         return None
     key = _org_key(clean)
-    org = session.exec(select(Organization).where(Organization.name_key == key)).first()
+    found = select(Organization).where(Organization.name_key == key[:200])
+    org = session.exec(found).first()
     if org is None:
-        org = Organization(name=clean[:200], name_key=key[:200])
-        session.add(org)
-        session.flush()
+        # Two people of a new school signing up at once (PostgreSQL runs them side by side):
+        # the second insert loses the race on the unique key and uses the first one's row.
+        try:
+            with session.begin_nested():
+                org = Organization(name=clean[:200], name_key=key[:200])
+                session.add(org)
+        except IntegrityError:
+            org = session.exec(found).one()
     return org
 
 
@@ -107,6 +113,18 @@ def _validate_signup(form: SignUp) -> dict[str, str]:
     return errors
 
 
+def _release_write_lock(session: Session) -> None:
+    """End the (read-only so far) transaction before hashing a password.
+
+    A POST's session takes SQLite's write lock at its first statement (BEGIN IMMEDIATE).
+    argon2 costs about 50 ms of CPU, and every writer in every worker would queue behind
+    it: under a burst of sign-ups the queue outgrew the busy timeout ("database is
+    locked"). Nothing has been added yet, so this commits nothing; the writes that follow
+    start a new transaction.
+    """
+    session.commit()
+
+
 def sign_up(session: Session, *, form: SignUp) -> User:
     """Create a learner account; raises AccountError with per-field messages."""
     errors = _validate_signup(form)
@@ -117,11 +135,13 @@ def sign_up(session: Session, *, form: SignUp) -> User:
         )
     if errors:
         raise AccountError(errors)
+    _release_write_lock(session)
+    password_hash = hash_password(form.password)
     org = find_or_create_organization(session, name=form.organization)
     user = User(
         email=email,
         display_name=" ".join(form.display_name.split()),
-        password_hash=hash_password(form.password),
+        password_hash=password_hash,
         job_role=JobRole(form.job_role).value,
         organization_id=org.id if org else None,
     )
@@ -167,7 +187,8 @@ def log_in(session: Session, *, email: str, password: str, client_ip: str) -> tu
     if _recent_failures(session, keys) >= settings.login_max_failures:
         raise LoginThrottled(settings.login_window_minutes)
     user = _user_by_email(session, email)
-    ok, new_hash = verify_password(password, user.password_hash if user else DUMMY_HASH)
+    _release_write_lock(session)
+    ok, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not ok:
         for key in keys:
             session.add(LoginFailure(key=key))
@@ -202,7 +223,7 @@ def request_password_reset(session: Session, *, email: str, reset_url_base: str)
     session.add(
         PasswordResetToken(
             token_hash=_reset_hash(token),
-            user_id=user.id or 0,
+            user_id=id_of(user),
             expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
@@ -244,19 +265,23 @@ def reset_token_is_valid(session: Session, *, token: str) -> bool:
 
 def reset_password(session: Session, *, token: str, password: str) -> User:
     """Set a new password from a reset link; ends every session of the user."""
+    # Hashed before the link is looked up, so the write lock is not held while hashing;
+    # checking the link and using it stay one transaction (a link works once, even when
+    # the form is sent twice at the same moment).
+    problem = password_problem(password)
+    password_hash = hash_password(password) if problem is None else ""
     found = _valid_reset(session, token)
     if found is None:
         raise AccountError({"form": "This reset link has expired or was already used."})
-    problem = password_problem(password)
-    if problem:
+    if problem is not None:
         raise AccountError({"password": problem})
     reset, user = found
     now = utcnow()
     reset.used_at = now
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.password_changed_at = now
     session.add_all([reset, user])
-    sessions.end_other_sessions(session, user_id=user.id or 0, keep_token=None)
+    sessions.end_other_sessions(session, user_id=id_of(user), keep_token=None)
     session.commit()
     return user
 
@@ -265,18 +290,20 @@ def change_password(
     session: Session, *, user: User, current: str, new: str, keep_token: str
 ) -> None:
     """Change the password after checking the current one; ends the user's other sessions."""
+    _release_write_lock(session)
     ok, _ = verify_password(current, user.password_hash)
     if not ok:
         raise AccountError({"current_password": "Your current password is not correct."})
     problem = password_problem(new)
     if problem:
         raise AccountError({"new_password": problem})
+    password_hash = hash_password(new)
     db_user = session.get(User, user.id)
     assert db_user is not None
-    db_user.password_hash = hash_password(new)
+    db_user.password_hash = password_hash
     db_user.password_changed_at = utcnow()
     session.add(db_user)
-    sessions.end_other_sessions(session, user_id=db_user.id or 0, keep_token=keep_token)
+    sessions.end_other_sessions(session, user_id=id_of(db_user), keep_token=keep_token)
     session.commit()
 
 

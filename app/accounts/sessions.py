@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User, UserSession
 from app.config import get_settings
-from app.db import utcnow, write_session
+from app.db import id_of, utcnow, write_session
+
+log = logging.getLogger("groundwork.accounts")
 
 SESSION_COOKIE = "gw_session"
 # Sliding expiry is renewed at most this often, so reading a page rarely writes.
@@ -30,7 +34,7 @@ def start_session(session: Session, *, user: User) -> str:
     session.add(
         UserSession(
             token_hash=hash_token(token),
-            user_id=user.id or 0,
+            user_id=id_of(user),
             created_at=now,
             last_seen_at=now,
             expires_at=now + timedelta(days=days),
@@ -57,21 +61,43 @@ def resolve_session(session: Session, *, token: str) -> tuple[UserSession, User]
     if login.expires_at <= now:
         return None
     if now - login.last_seen_at > _TOUCH_EVERY:
-        _touch(session, login.id or 0)
+        _touch(session, id_of(login))
     return login, user
 
 
 def _touch(session: Session, session_id: int) -> None:
-    # A separate short write transaction: the request's own may be a read-only snapshot.
     days = get_settings().session_days
     engine = session.get_bind()
-    with write_session(engine=engine) as db:  # type: ignore[arg-type]
-        login = db.get(UserSession, session_id)
+    if engine.get_execution_options().get("sqlite_immediate"):
+        # A write request's session already holds SQLite's write lock: a second write
+        # session would wait for it until "database is locked". Renew in this one; the
+        # request's commit saves it.
+        login = session.get(UserSession, session_id)
         if login is not None:
             login.last_seen_at = utcnow()
             login.expires_at = login.last_seen_at + timedelta(days=days)
-            db.add(login)
-            db.commit()
+            session.add(login)
+        return
+    # A separate short write transaction, off the request's path: a read request's session
+    # is a snapshot, and a SQLite read runs on the event loop, which must never wait for the
+    # write lock. Renewal is best effort: the next request an hour on tries again.
+    _renewals.submit(_renew, engine, session_id, days)  # type: ignore[arg-type]
+
+
+_renewals = ThreadPoolExecutor(max_workers=1, thread_name_prefix="groundwork-session-renewal")
+
+
+def _renew(engine: Engine, session_id: int, days: int) -> None:
+    try:
+        with write_session(engine=engine) as db:
+            login = db.get(UserSession, session_id)
+            if login is not None:
+                login.last_seen_at = utcnow()
+                login.expires_at = login.last_seen_at + timedelta(days=days)
+                db.add(login)
+                db.commit()
+    except Exception:  # noqa: BLE001 - a missed renewal is retried by a later request
+        log.warning("Could not renew login session %s", session_id, exc_info=True)
 
 
 def end_session(session: Session, *, token: str) -> None:

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from passlib.context import CryptContext
+
+from app.config import get_settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
 
-# OWASP's argon2id minimum: 19 MiB, two passes, one lane. Raising these makes
-# needs_rehash() true for older hashes, which are upgraded at the next login.
-_context = CryptContext(
-    schemes=["argon2"],
-    argon2__type="ID",
-    argon2__memory_cost=19456,
-    argon2__rounds=2,
-    argon2__parallelism=1,
-)
+
+@lru_cache(maxsize=4)
+def _context(memory_kib: int, rounds: int) -> CryptContext:
+    # Raising the cost makes needs_rehash() true for older hashes, which are upgraded at
+    # the next login.
+    return CryptContext(
+        schemes=["argon2"],
+        argon2__type="ID",
+        argon2__memory_cost=memory_kib,
+        argon2__rounds=rounds,
+        argon2__parallelism=1,
+    )
+
+
+def _current() -> CryptContext:
+    """The context for the configured cost (GROUNDWORK_ARGON2_MEMORY_KIB and _ROUNDS)."""
+    settings = get_settings()
+    return _context(settings.argon2_memory_kib, settings.argon2_rounds)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(context: CryptContext) -> str:
+    return context.hash("no account has this password: 7f3a0c2e")
 
 
 def password_problem(password: str) -> str | None:
@@ -31,16 +49,19 @@ def password_problem(password: str) -> str | None:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
-    return _context.hash(password)
+    return _current().hash(password)
 
 
-def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
-    """(matches, new hash when the stored one uses outdated parameters)."""
+def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """(matches, new hash when the stored one uses outdated parameters).
+
+    ``None`` stands for an account that does not exist: a hash of a random password is
+    checked instead, so an unknown email costs the same time as a wrong password.
+    """
+    context = _current()
     if len(password) > MAX_LENGTH:
         return False, None
-    return _context.verify_and_update(password, password_hash)
-
-
-# A hash of a random password to verify against when the account does not exist, so an
-# unknown email costs the same time as a wrong password.
-DUMMY_HASH = hash_password("no account has this password: 7f3a0c2e")
+    if password_hash is None:
+        context.verify(password, _dummy_hash(context))
+        return False, None
+    return context.verify_and_update(password, password_hash)

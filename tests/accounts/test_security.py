@@ -218,15 +218,46 @@ def test_friendly_404(client):
     assert "could not find that page" in response.text
 
 
-def test_login_rehashes_a_password_stored_with_weaker_parameters(client, session):
+def test_login_rehashes_a_password_stored_with_weaker_parameters(client, session, monkeypatch):
+    """At production cost (the suite runs cheaper), a weaker stored hash is upgraded."""
     from passlib.hash import argon2
     from sqlmodel import select
 
     from app.accounts.models import User
+    from app.config import get_settings
 
+    monkeypatch.delenv("GROUNDWORK_ARGON2_MEMORY_KIB")
+    monkeypatch.delenv("GROUNDWORK_ARGON2_ROUNDS")
+    get_settings.cache_clear()
     weak = argon2.using(type="ID", memory_cost=8192, rounds=1, parallelism=1).hash(DEFAULT_PASSWORD)
     user = make_user(session, password_hash=weak)
-    login(client, user)
+    try:
+        login(client, user)
+    finally:
+        get_settings.cache_clear()
     session.expire_all()
     stored = session.exec(select(User).where(User.id == user.id)).one().password_hash
     assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+def test_a_post_after_an_hour_idle_renews_the_login_without_waiting(client, session):
+    """The sliding expiry is renewed inside a write request's own transaction: a second
+    write session used to wait for the request's SQLite lock, then fail with a 500."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from app.accounts.models import UserSession
+    from app.db import utcnow
+
+    user = make_user(session)
+    login(client, user)
+    stale = utcnow() - timedelta(hours=2)
+    row = session.exec(select(UserSession)).one()
+    row.last_seen_at = stale
+    session.add(row)
+    session.commit()
+    response = post_form(client, "/courses/data-for-liberation/enroll", {})
+    assert response.status_code == 303, response.text
+    session.expire_all()
+    assert session.exec(select(UserSession)).one().last_seen_at > stale

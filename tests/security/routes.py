@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
+from tests.security.conftest import DATA, World
+
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PARAM = re.compile(r"{([a-z_]+)(?::[a-z]+)?}")
 
@@ -44,3 +46,32 @@ def app_routes(app: FastAPI, prefix: str = "") -> list[RouteInfo]:
             continue
         found.append(RouteInfo(frozenset(methods) - {"HEAD"}, prefix + path, ctx.name or ""))
     return found
+
+
+def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
+    """Path parameter values that reach each route's real work."""
+    data = "/exercises/" in route.path or "/explore/" in route.path
+    return {
+        "slug": DATA if data else "journey-course",
+        "module_id": "gaps" if data else "welcome",
+        "activity_id": "el-gap" if data else "what-i-notice",
+        "explore_id": "absence-explorer",
+        "reflection_id": str(world.reflection_id),
+        "user_id": str(world.learner_b.id),
+        "code": world.certificate_code,
+        "token": "not-a-real-token",
+        "name": "overview",
+        "path": "picture.png",
+        "token_id": "1",
+        "endpoint_id": "1",
+        "delivery_id": "1",
+    }
+
+
+def role_for(route: RouteInfo) -> str:
+    """The world's user who may use ``route`` (a World field name)."""
+    if route.path.startswith(("/admin", "/author")):
+        return "admin"
+    if route.path.startswith("/staff"):
+        return "staff_a"
+    return "learner_a"

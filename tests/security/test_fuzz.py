@@ -14,15 +14,19 @@ from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.accounts.sessions import SESSION_COOKIE
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
 from app.security.csrf import CSRF_COOKIE
 from app.templating import FLASH_COOKIE
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import csrf, login, post_form, soup
-from tests.security.conftest import DATA, World
-from tests.security.routes import RouteInfo, app_routes
+from tests.security.conftest import World
+from tests.security.routes import RouteInfo, app_routes, role_for, valid_values
 
 RAW_VALUES = [
     "",
@@ -96,34 +100,6 @@ GOOD = {
 }
 
 
-def _valid(world: World, route: RouteInfo) -> dict[str, str]:
-    """Values that reach each route's real work."""
-    data = "/exercises/" in route.path or "/explore/" in route.path
-    return {
-        "slug": DATA if data else "journey-course",
-        "module_id": "gaps" if data else "welcome",
-        "activity_id": "el-gap" if data else "what-i-notice",
-        "explore_id": "absence-explorer",
-        "reflection_id": str(world.reflection_id),
-        "user_id": str(world.learner_b.id),
-        "code": world.certificate_code,
-        "token": "not-a-real-token",
-        "name": "overview",
-        "path": "picture.png",
-        "token_id": "1",
-        "endpoint_id": "1",
-        "delivery_id": "1",
-    }
-
-
-def _who(route: RouteInfo) -> str:
-    if route.path.startswith(("/admin", "/author")):
-        return "admin"
-    if route.path.startswith("/staff"):
-        return "staff_a"
-    return "learner_a"
-
-
 def _post_raw(client: TestClient, url: str, fields: list[tuple[str, str]]) -> int:
     """POST an urlencoded body built from raw (already encoded) names and values."""
     body = "&".join(f"{quote(k)}={v}" for k, v in [("csrf_token", csrf(client)), *fields])
@@ -156,6 +132,7 @@ def _forms(html: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return found
 
 
+FoundForm = tuple[str, str, list[tuple[str, str]]]  # (who, action, [(name, value)])
 LOGIN = "(sent to log in)"
 PDF = "(a PDF: reads no query parameters, and is slow to make)"
 
@@ -186,55 +163,56 @@ class Fuzzer:
         self.check(_post_raw(client, url, fields), f"POST {url[:120]} [{shown}] as {who}")
 
 
-def _run(world: World) -> Fuzzer:
-    fuzz = Fuzzer()
-    routes = [r for r in app_routes(world.app) if r.name not in ("logout", "openapi")]  # type: ignore[arg-type]
-    # Leaving a course or the fuzzed forms changing roles would hide later routes: last.
-    routes.sort(key=lambda r: r.name in ("unenroll", "admin_user_update"))
-    forms: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
-    for route in routes:
-        valid = _valid(world, route)
-        for who in (_who(route), "anonymous"):
-            client = world.client_for(who)
-            # 1. The route as intended: collect its forms.
-            url = route.fill(**valid)
-            if "GET" in route.methods:
-                page = fuzz.get(client, url, who)
-                if page == LOGIN:
-                    continue  # not for visitors: the login redirect comes before any input
-                for method, action, fields in _forms(page):
-                    # One form per route: the admin's per-user forms differ only in the id.
-                    pattern = re.sub(r"/\d+", "/{id}", action or url)
-                    forms.setdefault(f"{who} {method} {pattern}", (who, action or url, fields))
-            else:
-                fuzz.post(client, url, [], who)
-            # 2. Each path parameter replaced by each hostile value.
-            for param in route.params:
-                for raw in RAW_VALUES:
-                    if not raw or (param == "path" and raw.startswith("..")):
-                        continue
-                    bad = route.fill(**{**valid, param: raw})
-                    if "GET" in route.methods:
-                        fuzz.get(client, bad, who)
-                    else:
-                        fuzz.post(client, bad, [], who)
-            if "GET" not in route.methods or page == PDF:
-                continue
-            # 3. Every known query parameter at once with each value, and repeated.
+def _fuzz_route(fuzz: Fuzzer, world: World, route: RouteInfo) -> dict[str, FoundForm]:
+    """Steps 1-4 for one route, as its user and as a visitor; the forms its pages hold."""
+    forms: dict[str, FoundForm] = {}
+    valid = valid_values(world, route)
+    for who in (role_for(route), "anonymous"):
+        client = world.client_for(who)
+        # 1. The route as intended: collect its forms.
+        url = route.fill(**valid)
+        if "GET" in route.methods:
+            page = fuzz.get(client, url, who)
+            if page == LOGIN:
+                continue  # not for visitors: the login redirect comes before any input
+            for method, action, fields in _forms(page):
+                if "/logout" in action:
+                    continue
+                # One form per route: the admin's per-user forms differ only in the id.
+                pattern = re.sub(r"/\d+", "/{id}", action or url)
+                forms.setdefault(f"{who} {method} {pattern}", (who, action or url, fields))
+        else:
+            fuzz.post(client, url, [], who)
+        # 2. Each path parameter replaced by each hostile value.
+        for param in route.params:
             for raw in RAW_VALUES:
-                query = "&".join(f"{n}={raw}" for n in QUERY_NAMES)
-                fuzz.get(client, f"{url}?{query}", who)
-            repeated = "&".join(f"{n}=1&{n}=x&{n}=" for n in QUERY_NAMES)
-            fuzz.get(client, f"{url}?{repeated}", who)
-            # 4. One parameter at a time, with the nastiest values.
-            for name in QUERY_NAMES:
-                for raw in ("%00", "%ff", "%C2%B2", "99999999999999999999999"):
-                    fuzz.get(client, f"{url}?{name}={raw}", who)
-    # 5. Every form found on a page: each field in turn gets each hostile value.
+                if not raw or (param == "path" and raw.startswith("..")):
+                    continue
+                bad = route.fill(**{**valid, param: raw})
+                if "GET" in route.methods:
+                    fuzz.get(client, bad, who)
+                else:
+                    fuzz.post(client, bad, [], who)
+        if "GET" not in route.methods or page == PDF:
+            continue
+        # 3. Every known query parameter at once with each value, and repeated.
+        for raw in RAW_VALUES:
+            query = "&".join(f"{n}={raw}" for n in QUERY_NAMES)
+            fuzz.get(client, f"{url}?{query}", who)
+        repeated = "&".join(f"{n}=1&{n}=x&{n}=" for n in QUERY_NAMES)
+        fuzz.get(client, f"{url}?{repeated}", who)
+        # 4. One parameter at a time, with the nastiest values.
+        for name in QUERY_NAMES:
+            for raw in ("%00", "%ff", "%C2%B2", "99999999999999999999999"):
+                fuzz.get(client, f"{url}?{name}={raw}", who)
+    return forms
+
+
+def _fuzz_forms(fuzz: Fuzzer, world: World, forms: dict[str, FoundForm]) -> None:
+    """5. Every form found on the route's pages: each field in turn gets each hostile value."""
+    # Leaving the course would change what the other forms reach: last.
     for key, (who, action, fields) in sorted(forms.items(), key=lambda kv: "unenroll" in kv[0]):
         method = key.split(" ")[1]
-        if "/logout" in action:
-            continue
         client = world.client_for(who)
         names = sorted({n for n, _ in fields}) + ["unexpected_field"]
         for name in names:
@@ -250,11 +228,27 @@ def _run(world: World) -> Fuzzer:
             if method == "POST":  # the field sent twice, and missing
                 fuzz.post(client, action, [*fields, (name, "x")], who)
                 fuzz.post(client, action, [(n, v) for n, v in fields if n != name], who)
-    return fuzz
 
 
-def test_no_route_answers_500_to_hostile_input(world: World, caplog) -> None:  # type: ignore[no-untyped-def]
-    """Walk every route, parameter and form field; nothing may answer 500 or log a crash."""
+def _fuzzed_routes(app: FastAPI) -> list[RouteInfo]:
+    return [r for r in app_routes(app) if r.name not in ("logout", "openapi")]
+
+
+# The route table, read once at collection: one test per route, so that the walk (the
+# slowest part of the suite when it was one test) spreads over the test workers.
+ROUTES = _fuzzed_routes(create_app(Settings(), make_engine("sqlite:///unused.db")))
+
+
+def test_the_fuzzed_routes_are_the_apps_routes(app) -> None:  # type: ignore[no-untyped-def]
+    assert len(ROUTES) > 40
+    assert set(ROUTES) == set(_fuzzed_routes(app))
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{'|'.join(sorted(r.methods))} {r.path}")
+def test_no_route_answers_500_to_hostile_input(world: World, route: RouteInfo, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Each route, its parameters and the fields of its forms; nothing may answer 500 or log
+    a crash. (Each route gets a fresh world: what one route's fuzzing changes, such as
+    leaving a course or a role, cannot hide another route.)"""
     for client in world.clients.values():
         client.__exit__(None, None, None)
     world.clients.clear()
@@ -264,9 +258,11 @@ def test_no_route_answers_500_to_hostile_input(world: World, caplog) -> None:  #
         if who != "anonymous":
             login(client, getattr(world, who))
         world.clients[who] = client
+    fuzz = Fuzzer()
     with caplog.at_level(logging.ERROR, logger="groundwork"):
-        fuzz = _run(world)
-    assert fuzz.sent > 1000
+        forms = _fuzz_route(fuzz, world, route)
+        _fuzz_forms(fuzz, world, forms)
+    assert fuzz.sent >= 2
     crashes = [r.getMessage() for r in caplog.records if "Unhandled" in r.getMessage()]
     assert not fuzz.failures, f"{len(fuzz.failures)} answers >= 500:\n" + "\n".join(
         fuzz.failures[:60]

@@ -1,0 +1,54 @@
+"""HEAD answers wherever GET does (uptime monitors and link checkers use it): the same status
+and headers, and no body. Walks the route table, so a new GET route is covered by itself."""
+
+from __future__ import annotations
+
+from fastapi.routing import iter_route_contexts
+
+from tests.security.conftest import World
+from tests.security.routes import app_routes, role_for, valid_values
+
+
+def test_every_get_route_also_accepts_head(app) -> None:  # type: ignore[no-untyped-def]
+    routes = [c for c in iter_route_contexts(app.routes) if c.methods and "GET" in c.methods]
+    assert len(routes) > 30
+    assert [c.path for c in routes if "HEAD" not in c.methods] == []
+
+
+# GET routes that answer something other than 200 to the values used here, and why.
+NOT_200 = {
+    "/password/reset/{token}": "the token is not a real one: 400",
+    "/courses/{slug}/assets/{path:path}": "the fixture course has no such picture: 404",
+    "/reflections/restore": "nothing parked to restore: 303 back",
+}
+
+
+def test_head_answers_as_get_does_on_every_get_route(world: World) -> None:
+    """For each GET route, as its user and as a visitor: HEAD's status and headers are GET's."""
+    mismatched, not_ok = [], []
+    for route in app_routes(world.app):  # type: ignore[arg-type]
+        if "GET" not in route.methods:
+            continue
+        url = route.fill(**valid_values(world, route))
+        statuses = set()
+        for who in (role_for(route), "anonymous"):
+            client = world.client_for(who)
+            got = client.get(url)
+            head = client.head(url)
+            statuses.add(got.status_code)
+            if head.status_code != got.status_code or head.content:
+                mismatched.append(f"{url} as {who}: GET {got.status_code}, HEAD {head.status_code}")
+            for name in ("content-type", "location", "content-security-policy"):
+                if head.headers.get(name) != got.headers.get(name):
+                    mismatched.append(f"{url} as {who}: {name} differs")
+        if 200 not in statuses and route.path not in NOT_200:
+            not_ok.append(f"{url}: {sorted(statuses)}")
+    assert not mismatched, "\n".join(mismatched)
+    assert not not_ok, "GET routes that no user reached (fix the values):\n" + "\n".join(not_ok)
+
+
+def test_head_on_a_static_file_and_an_unknown_page(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.head("/static/css/app.css").status_code == 200
+    assert client.head("/courses").status_code == 200
+    assert client.head("/no/such/page").status_code == 404
+    assert client.head("/healthz").content == b""
