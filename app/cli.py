@@ -17,7 +17,7 @@ from app.accounts.models import Role
 from app.api.cli import tokens_app
 from app.config import ROOT, get_settings
 from app.content.cli import content_app
-from app.db import write_session
+from app.db import open_session, write_session
 from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
@@ -143,8 +143,6 @@ def users_set_role(
 @mail_app.command("retry")
 def mail_retry() -> None:
     """Send the outbox's messages that SMTP could not take before (run it from a timer)."""
-    from app.db import open_session
-
     with open_session() as session:
         try:
             report = mail.deliver_pending(session)

@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"reports"},
     {"webhooks"},
     {"api"},
-    {"deps", "health", "activities", "models", "main", "cli", "asgi"},
+    {"deps", "health", "head_requests", "backup", "activities", "models", "main", "cli", "asgi"},
 ]
 ENTRY_POINTS = {"main", "cli", "asgi", "activities", "models"}
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
