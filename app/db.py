@@ -144,24 +144,27 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     that cannot wait (SQLite reads).
     """
     write = request.method not in SAFE_METHODS
-    inline = not write and reads_inline(request)
     session = open_session(write=write, engine=request.app.state.engine)
     try:
-        if inline:
+        if not write and reads_inline(request):
             _run_hooks(request, session)
         else:  # BEGIN IMMEDIATE waits for SQLite's write lock; PostgreSQL for the network
             await run_in_threadpool(_run_hooks, request, session)
         yield session
     finally:
-        if inline:
-            session.close()
-        else:
-            await run_in_threadpool(session.close)
+        # On the loop, always: closing only rolls back (it never waits for a lock), and a
+        # close that had to queue for a worker thread could wait behind threads that wait
+        # for the connection it holds.
+        session.close()
 
 
 def _run_hooks(request: Request, session: Session) -> None:
     for hook in _on_open:
         hook(request, session)
+    # End the transaction at once: the login lookup (and a renewal of the login it saved)
+    # must not hold SQLite's write lock, or a pooled connection, while the request waits
+    # for a worker thread. The route's first statement begins its own transaction.
+    session.commit()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

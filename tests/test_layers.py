@@ -17,7 +17,7 @@ APP = ROOT / "app"
 
 # Lowest first; a package may import its own layer's peers only where listed as allowed.
 LAYERS: list[set[str]] = [
-    {"config", "db", "templating", "fonts", "spreadsheets", "signing"},
+    {"config", "db", "templating", "fonts", "spreadsheets", "signing", "head_requests"},
     {"security"},
     {"accounts"},
     {"content"},
@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"reports"},
     {"webhooks"},
     {"api"},
-    {"deps", "health", "head_requests", "backup", "activities", "models", "main", "cli", "asgi"},
+    {"deps", "health", "backup", "activities", "models", "main", "cli", "asgi"},
 ]
 ENTRY_POINTS = {"main", "cli", "asgi", "activities", "models"}
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -34,6 +34,7 @@ from app.api.schemas import (
 from app.certificates import service as certificates
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
+from app.head_requests import answer_head_on_get_routes
 from app.learning import service as learning
 from app.webhooks import service as webhooks
 
@@ -69,6 +70,7 @@ def create_api(state: State) -> FastAPI:
     api.state = state
     install_problem_handlers(api)
     _routes(api)
+    answer_head_on_get_routes(api)
     return api
 
 

@@ -70,7 +70,7 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
 
 def role_for(route: RouteInfo) -> str:
     """The world's user who may use ``route`` (a World field name)."""
-    if route.path.startswith(("/admin", "/author")):
+    if route.path.startswith(("/admin", "/author", "/account/tokens")):
         return "admin"
     if route.path.startswith("/staff"):
         return "staff_a"
