@@ -8,10 +8,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+
+from app.config import get_settings
+from app.db import make_engine, metadata, open_session
+from tests.e2e.audit_data import AuditData, fill
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,9 +54,8 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The app served on a free loopback port; yields its base URL."""
+@contextmanager
+def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -64,6 +68,28 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app served on a free loopback port; yields its base URL."""
+    with _serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, AuditData]]:
+    """One server for the whole browser audit, its database filled so that every page shows
+    its full state (tests/e2e/audit_data.py); shared by the audit and the keyboard flows,
+    which use their own fresh accounts."""
+    from app.main import create_app
+
+    get_settings.cache_clear()
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.db'}")
+    metadata.create_all(engine)
+    with _serve(create_app(get_settings(), engine)) as url, open_session(engine=engine) as s:
+        yield url, fill(s, url)
+    engine.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,97 @@
+"""Browser-audit helpers: axe-core with every rule, sideways-scroll and live-region checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+
+# Every rule axe ships, experimental and best-practice ones included.
+_RUN_ALL_RULES = """async () => {
+  const rules = {};
+  for (const rule of axe.getRules()) { rules[rule.ruleId] = {enabled: true}; }
+  const result = await axe.run(document, {rules: rules, resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ") + " :: " + n.failureSummary
+      .replace(/\\s+/g, " ").slice(0, 220)),
+  }));
+}"""
+
+_CHARTS_SETTLED = """() => Array.from(document.querySelectorAll("[data-chart-spec]"))
+  .every(el => el.getAttribute("data-chart-ready") === "true"
+            || el.getAttribute("data-chart-ready") === "failed")"""
+
+_OVERFLOW = """() => {
+  const root = document.documentElement;
+  const wide = [];
+  if (root.scrollWidth > root.clientWidth) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const box = el.getBoundingClientRect();
+      if (box.right > root.clientWidth + 1 && box.width > 0) {
+        let inside = false;  // inside a box that scrolls or clips on its own: fine
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+          const s = getComputedStyle(p);
+          if (s.overflowX !== "visible" || s.position === "fixed") { inside = true; break; }
+        }
+        if (!inside) { wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+          + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "")
+          + " right=" + Math.round(box.right)); }
+      }
+      if (wide.length > 5) { break; }
+    }
+  }
+  return {scroll: root.scrollWidth, client: root.clientWidth, wide: wide};
+}"""
+
+
+def settle(page: Page) -> None:
+    """Wait until every chart on the page has been drawn (or has given up)."""
+    page.wait_for_function(_CHARTS_SETTLED, timeout=30_000)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Every axe violation on the page, of any impact, one line each."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE)
+    found: list[dict[str, Any]] = page.evaluate(_RUN_ALL_RULES)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in found]
+
+
+def sideways_overflow(page: Page) -> dict[str, Any] | None:
+    """None when the page is no wider than the window; otherwise the widths and culprits."""
+    found: dict[str, Any] = page.evaluate(_OVERFLOW)
+    return found if found["scroll"] > found["client"] else None
+
+
+def mark_live_regions(page: Page) -> None:
+    """Tag every live region now in the page, so a later check can tell it survived."""
+    page.evaluate(
+        """() => document.querySelectorAll('[aria-live], [role=status], [role=alert], [role=log]')
+          .forEach(el => { el.dataset.auditBefore = "1"; })"""
+    )
+
+
+def in_surviving_live_region(page: Page, selector: str) -> bool:
+    """Whether the element matching ``selector`` sits inside a polite or assertive live
+    region that was already in the page when ``mark_live_regions`` ran."""
+    return bool(
+        page.evaluate(
+            """(selector) => {
+              const el = document.querySelector(selector);
+              if (!el) { return false; }
+              for (let p = el; p; p = p.parentElement) {
+                const live = p.getAttribute("aria-live");
+                const role = p.getAttribute("role");
+                const isLive = (live && live !== "off") || role === "status" || role === "alert"
+                  || role === "log";
+                if (isLive) { return p.dataset.auditBefore === "1"; }
+              }
+              return false;
+            }""",
+            selector,
+        )
+    )
