@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -37,6 +38,15 @@ class AuditData:
     emails: dict[str, str]  # role -> email (role "finisher": a learner who completed)
     reflection_id: int
     certificate_code: str
+
+
+@dataclass(frozen=True)
+class AuditSite:
+    """The running server, what ``fill`` made, and its database (for fresh accounts)."""
+
+    url: str
+    data: AuditData
+    engine: Engine
 
 
 class _Browser:

@@ -16,7 +16,7 @@ import uvicorn
 
 from app.config import get_settings
 from app.db import make_engine, metadata, open_session
-from tests.e2e.audit_data import AuditData, fill
+from tests.e2e.audit_data import AuditSite, fill
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -78,7 +78,7 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, AuditData]]:
+def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditSite]:
     """One server for the whole browser audit, its database filled so that every page shows
     its full state (tests/e2e/audit_data.py); shared by the audit and the keyboard flows,
     which use their own fresh accounts."""
@@ -88,7 +88,7 @@ def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.db'}")
     metadata.create_all(engine)
     with _serve(create_app(get_settings(), engine)) as url, open_session(engine=engine) as s:
-        yield url, fill(s, url)
+        yield AuditSite(url, fill(s, url), engine)
     engine.dispose()
 
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.audit import axe_violations, settle, sideways_overflow
-from tests.e2e.audit_data import COURSE, OTHER_COURSE, AuditData
+from tests.e2e.audit_data import COURSE, OTHER_COURSE, AuditSite
 from tests.factories import DEFAULT_PASSWORD
 
 C = f"/courses/{COURSE}"
@@ -77,9 +77,9 @@ PAGES: list[tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def pages(browser: Browser, audit_site: tuple[str, AuditData]) -> Iterator[dict[str, Page]]:
+def pages(browser: Browser, audit_site: AuditSite) -> Iterator[dict[str, Page]]:
     """One page per role, logged in once and reused by every test of that role."""
-    base_url, data = audit_site
+    base_url, data = audit_site.url, audit_site.data
     opened: dict[str, Page] = {}
     contexts = []
     for who in ("visitor", *data.emails):
@@ -104,9 +104,9 @@ def pages(browser: Browser, audit_site: tuple[str, AuditData]) -> Iterator[dict[
 
 @pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w} {p}" for w, p in PAGES])
 def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
-    pages: dict[str, Page], audit_site: tuple[str, AuditData], who: str, path: str
+    pages: dict[str, Page], audit_site: AuditSite, who: str, path: str
 ) -> None:
-    data = audit_site[1]
+    data = audit_site.data
     url = path.format(reflection=data.reflection_id, code=data.certificate_code)
     page = pages[who]
     page.console_errors.clear()  # type: ignore[attr-defined]
