@@ -56,20 +56,18 @@
     var config = spec.config || {};
     config.background = null;
     config.aria = false;
-    config.view = { stroke: null };
+    config.view = { stroke: null, discreteHeight: { step: narrow ? 24 : 26 } };
     config.font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-    config.title = { color: t.text, fontSize: 14, fontWeight: 600 };
+    config.title = { color: t.text, fontSize: 15, fontWeight: 600, offset: 10 };
     config.axis = { labelColor: t.muted, titleColor: t.text, gridColor: t.grid, domainColor: t.muted,
-                    tickColor: t.muted, labelFontSize: 12, titleFontSize: 12, titleFontWeight: 600 };
-    // On a phone the group names share the width with the bars: shorter labels, no y title
-    // (the chart title already says "by ...").
-    config.axisY = { labelLimit: narrow ? 96 : 220 };
-    if (narrow) {
-      (spec.layer || [spec]).forEach(function (layer) {
-        if (layer.encoding && layer.encoding.y) { layer.encoding.y.title = null; }
-      });
-    }
-    config.axisX = { titleLimit: narrow ? 240 : 600, labelOverlap: true };
+                    tickColor: t.muted, labelFontSize: 13, titleFontSize: 13, titleFontWeight: 600 };
+    // The group names share the width with the bars (shorter on a phone); no y-axis title,
+    // since the chart title already says "by ...".
+    config.axisY = { labelLimit: narrow ? 96 : 260 };
+    (spec.layer || [spec]).forEach(function (layer) {
+      if (layer.encoding && layer.encoding.y) { layer.encoding.y.title = null; }
+    });
+    config.axisX = { titleLimit: narrow ? 240 : 600, labelOverlap: true, tickCount: narrow ? 4 : 10 };
     config.legend = Object.assign({}, config.legend, { labelColor: t.muted, titleColor: t.text,
                                                        labelFontSize: 12, titleFontSize: 12 });
     config.bar = { color: t.bar };
