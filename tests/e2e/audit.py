@@ -37,9 +37,12 @@ _OVERFLOW = """() => {
           const s = getComputedStyle(p);
           if (s.overflowX !== "visible" || s.position === "fixed") { inside = true; break; }
         }
-        if (!inside) { wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-          + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "")
-          + " right=" + Math.round(box.right)); }
+        if (!inside) {
+          const cls = typeof el.className === "string" && el.className
+            ? "." + el.className.split(" ")[0] : "";
+          wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + cls
+            + " right=" + Math.round(box.right));
+        }
       }
       if (wide.length > 5) { break; }
     }
@@ -95,3 +98,23 @@ def in_surviving_live_region(page: Page, selector: str) -> bool:
             selector,
         )
     )
+
+
+def problems_in_both_schemes(page: Page, url: str | None = None) -> list[str]:
+    """axe (every rule) in the light scheme at 1280 px and the dark one at 390 px, plus the
+    sideways-scroll check at 390 px. With ``url`` each scheme loads the page afresh; without,
+    the page already shown (a form's answer) is switched in place."""
+    problems: list[str] = []
+    for scheme, width in (("light", 1280), ("dark", 390)):
+        page.emulate_media(color_scheme=scheme)
+        page.set_viewport_size({"width": width, "height": 900})
+        if url is not None:
+            response = page.goto(url)
+            assert response is not None and response.status < 500, url
+        else:
+            page.wait_for_timeout(500)  # let colour transitions finish after the switch
+        settle(page)
+        problems += [f"axe, {scheme} scheme: {line}" for line in axe_violations(page)]
+        if width == 390 and (overflow := sideways_overflow(page)):
+            problems.append(f"sideways scroll at 390 px: {overflow}")
+    return problems

@@ -87,9 +87,7 @@ def fill(session: Session, base_url: str) -> AuditData:
         select(Certificate.user_id).where(col(Certificate.revoked_at).is_(None))
     ).first()
     finisher = session.get(User, finisher_id)
-    code = session.exec(
-        select(Certificate.code).where(Certificate.user_id == finisher_id)
-    ).one()
+    code = session.exec(select(Certificate.code).where(Certificate.user_id == finisher_id)).one()
     assert finisher is not None
 
     browser = _Browser(base_url)

@@ -17,6 +17,7 @@ import uvicorn
 from app.config import get_settings
 from app.db import make_engine, metadata, open_session
 from tests.e2e.audit_data import AuditSite, fill
+from tests.factories import DEFAULT_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -102,6 +103,32 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page.console_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def pages(browser, audit_site: AuditSite) -> Iterator[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """One page per role, logged in once and reused by every test of that role."""
+    base_url, data = audit_site.url, audit_site.data
+    opened: dict[str, object] = {}
+    contexts = []
+    for who in ("visitor", *data.emails):
+        context = browser.new_context(base_url=base_url)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+        page.console_errors = errors  # type: ignore[attr-defined]
+        if who != "visitor":
+            page.goto("/login")
+            page.get_by_label("Email").fill(data.emails[who])
+            page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(lambda url: "/login" not in url)
+        opened[who] = page
+    yield opened
+    for context in contexts:
+        context.close()
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

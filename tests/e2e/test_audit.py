@@ -2,20 +2,18 @@
 with data filled in (tests/e2e/audit_data.py): axe-core with every rule finds nothing in the
 light and the dark colour scheme, and at 390 px the page never scrolls sideways.
 
-One server and one browser serve the whole run; each role keeps one logged-in page. The light
+One server and one browser serve the whole run; each role keeps one logged-in page (the
+``pages`` fixture in conftest.py). The light
 scheme is checked at 1280 px and the dark one at 390 px, so each page loads twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from tests.e2e.audit import axe_violations, settle, sideways_overflow
+from tests.e2e.audit import problems_in_both_schemes
 from tests.e2e.audit_data import COURSE, OTHER_COURSE, AuditSite
-from tests.factories import DEFAULT_PASSWORD
 
 C = f"/courses/{COURSE}"
 MODULES = [
@@ -76,32 +74,6 @@ PAGES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pages(browser: Browser, audit_site: AuditSite) -> Iterator[dict[str, Page]]:
-    """One page per role, logged in once and reused by every test of that role."""
-    base_url, data = audit_site.url, audit_site.data
-    opened: dict[str, Page] = {}
-    contexts = []
-    for who in ("visitor", *data.emails):
-        context = browser.new_context(base_url=base_url)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-        page.console_errors = errors  # type: ignore[attr-defined]
-        if who != "visitor":
-            page.goto("/login")
-            page.get_by_label("Email").fill(data.emails[who])
-            page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(lambda url: "/login" not in url)
-        opened[who] = page
-    yield opened
-    for context in contexts:
-        context.close()
-
-
 @pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w} {p}" for w, p in PAGES])
 def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
     pages: dict[str, Page], audit_site: AuditSite, who: str, path: str
@@ -110,17 +82,7 @@ def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
     url = path.format(reflection=data.reflection_id, code=data.certificate_code)
     page = pages[who]
     page.console_errors.clear()  # type: ignore[attr-defined]
-    problems: list[str] = []
-    for scheme, width in (("light", 1280), ("dark", 390)):
-        page.emulate_media(color_scheme=scheme)
-        page.set_viewport_size({"width": width, "height": 900})
-        response = page.goto(url)
-        assert response is not None and response.status < 500, url
-        settle(page)
-        found = axe_violations(page)
-        problems += [f"axe, {scheme} scheme: {line}" for line in found]
-        if width == 390 and (overflow := sideways_overflow(page)):
-            problems.append(f"sideways scroll at 390 px: {overflow}")
+    problems = problems_in_both_schemes(page, url)
     # A 4xx page logs its own status; anything else in the console is a fault.
     errors = [e for e in page.console_errors if "the server responded with a status of 4" not in e]  # type: ignore[attr-defined]
     problems += [f"console: {e}" for e in errors]
