@@ -8,6 +8,8 @@ from typing import Any
 from playwright.sync_api import Page
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+# The header may take at most this much of a phone's first screen (an admin's has eight links).
+HEADER_MAX_PX = 160
 
 # Every rule axe ships, experimental and best-practice ones included.
 _RUN_ALL_RULES = """async () => {
@@ -117,4 +119,14 @@ def problems_in_both_schemes(page: Page, url: str | None = None) -> list[str]:
         problems += [f"axe, {scheme} scheme: {line}" for line in axe_violations(page)]
         if width == 390 and (overflow := sideways_overflow(page)):
             problems.append(f"sideways scroll at 390 px: {overflow}")
+        if (
+            width == 390
+            and (
+                height := page.locator("header.site-header").evaluate(
+                    "el => el.getBoundingClientRect().height"
+                )
+            )
+            > HEADER_MAX_PX
+        ):
+            problems.append(f"the site header is {height:.0f} px tall at 390 px")
     return problems

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.certificates.models import Certificate
+from app.learning.models import Enrollment
 from app.reflections.models import LearnerReflection
 from app.security.csrf import CSRF_COOKIE, token_for
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -35,7 +36,8 @@ REFLECTION_TEXT = (
 class AuditData:
     """Who can log in, and the ids that some page addresses need."""
 
-    emails: dict[str, str]  # role -> email (role "finisher": a learner who completed)
+    # role -> email; "finisher" completed and has a certificate, "completer" completed without
+    emails: dict[str, str]
     reflection_id: int
     certificate_code: str
 
@@ -89,6 +91,14 @@ def fill(session: Session, base_url: str) -> AuditData:
     finisher = session.get(User, finisher_id)
     code = session.exec(select(Certificate.code).where(Certificate.user_id == finisher_id)).one()
     assert finisher is not None
+    # Completed the course, no certificate yet: the certificate page shows its form.
+    completer = session.exec(
+        select(User)
+        .join(Enrollment, col(Enrollment.user_id) == col(User.id))
+        .outerjoin(Certificate, col(Certificate.enrollment_id) == col(Enrollment.id))
+        .where(col(Enrollment.completed_at).is_not(None), col(Certificate.id).is_(None))
+    ).first()
+    assert completer is not None
 
     browser = _Browser(base_url)
     browser.log_in(learner.email)
@@ -125,6 +135,7 @@ def fill(session: Session, base_url: str) -> AuditData:
         emails={
             "learner": learner.email,
             "finisher": finisher.email,
+            "completer": completer.email,
             "author": author.email,
             "staff": staff.email,
             "admin": admin.email,

@@ -56,6 +56,7 @@ PAGES: list[tuple[str, str]] = [
     ("finisher", C),
     ("finisher", f"{C}/certificate"),
     ("finisher", "/me"),
+    ("completer", f"{C}/certificate"),
     ("author", "/author/content"),
     ("author", f"/author/preview/{COURSE}"),
     ("author", f"/author/preview/{COURSE}/look-beneath-the-average"),

@@ -5,6 +5,7 @@ switched to the dark scheme and a phone's width in place (a POST answer cannot b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -72,6 +73,15 @@ def _exercise_without_javascript(page: Page, site: AuditSite) -> None:
     expect(page.locator("#absence-iep-rate .exercise-result")).to_contain_text("number")
 
 
+def _certificate_refused(page: Page, site: AuditSite) -> None:
+    """The name box emptied and the confirmation left unticked."""
+    page.goto(f"{C}/certificate")
+    page.get_by_label("Your name on the certificate").fill("")
+    _no_browser_validation(page, "form:has(#name)")
+    page.get_by_role("button", name=re.compile("certificate", re.I)).click()
+    expect(page.locator(".error-summary")).to_be_focused()
+
+
 def _feedback_refused(page: Page, site: AuditSite) -> None:
     page.goto(f"/staff/reflections/{site.data.reflection_id}")
     _no_browser_validation(page, "form:has(#feedback-body)")
@@ -95,6 +105,7 @@ CASES: list[tuple[str, Callable[[Page, AuditSite], None]]] = [
     ("learner", _reflection_refused),
     ("learner", _survey_refused),
     ("learner", _exercise_without_javascript),
+    ("completer", _certificate_refused),
     ("staff", _feedback_refused),
     ("admin", _revoke_refused),
 ]

@@ -230,3 +230,24 @@ def test_survey_by_keyboard(page: Page, audit_site: AuditSite) -> None:
     message = page.locator(".flashes")
     expect(message).to_be_focused()
     expect(message).to_contain_text("Thank you")
+
+
+def test_exercise_and_hint_work_without_javascript(browser: Browser, audit_site: AuditSite) -> None:
+    """The forms post and the server redirects back to the exercise: the hint button (which
+    belongs to its own form) and the answer both work with scripts off."""
+    context = browser.new_context(base_url=audit_site.url, java_script_enabled=False)
+    page = context.new_page()
+    _log_in(page, _new_learner(audit_site))
+    _enroll(page, COURSE)
+    page.goto(MODULE_1)
+    box = page.locator("#mirror-not-verdict")
+    with page.expect_navigation():
+        box.get_by_role("button", name=re.compile("Show a hint")).click()
+    expect(box.locator("#ex-mirror-not-verdict-hint-1")).to_contain_text("adults or structures")
+    box.get_by_role("radio").nth(1).check()
+    with page.expect_navigation():
+        box.get_by_role("button", name="Check my answer").click()
+    assert page.url.endswith("#mirror-not-verdict")
+    expect(page.locator(".flashes")).to_contain_text("Correct")
+    expect(box).to_contain_text("Done: answered correctly")
+    context.close()
