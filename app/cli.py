@@ -6,12 +6,14 @@ import getpass
 import os
 
 import typer
+from alembic.config import Config
 
 from app import activities  # noqa: F401  (activity kinds register with content)
 from app.accounts import service as accounts
 from app.accounts.models import Role
-from app.config import ROOT
+from app.config import ROOT, get_settings
 from app.content.cli import content_app
+from app.db import write_session
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -21,11 +23,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(content_app, name="content")
 
 
-def _alembic_config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
-    from app.config import get_settings
-
+def _alembic_config() -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = get_settings().database_url
@@ -60,8 +58,6 @@ def users_create(
     ),
 ) -> None:
     """Create an account, e.g. the first admin."""
-    from app.db import write_session
-
     secret = password or os.environ.get("GROUNDWORK_NEW_PASSWORD", "")
     if not secret:
         secret = getpass.getpass("Password: ")
@@ -87,8 +83,6 @@ def users_set_role(
     role: Role = typer.Option(..., help="learner, author, staff or admin."),
 ) -> None:
     """Change an account's role."""
-    from app.db import write_session
-
     with write_session() as session:
         try:
             user = accounts.set_role(session, email=email, role=role)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
@@ -24,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Column, DateTime, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine
 
 from app.config import get_settings
 
@@ -42,6 +42,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Row ids are INTEGER on PostgreSQL: a larger id in a URL names no row (and would make the
 # driver raise), so such URLs answer 404 like any other unknown id.
 MAX_ROW_ID = 2**31 - 1
+T = TypeVar("T")
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
 
 
@@ -120,19 +121,42 @@ def on_request_session(hook: Callable[[Request, Session], object]) -> None:
         _on_open.append(hook)
 
 
+def reads_inline(request: Request) -> bool:
+    """True where a database read may run on the event loop: SQLite, whose reads never
+    wait for a lock (WAL) and cost microseconds. PostgreSQL reads wait for the network, so
+    they run in the threadpool, where waits overlap."""
+    return request.app.state.engine.dialect.name == "sqlite"  # type: ignore[no-any-return]
+
+
+async def run_db(request: Request, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run read-only database work from an ``async def`` route: inline on SQLite, in the
+    threadpool on PostgreSQL (see ``reads_inline``). Writes always go to the threadpool."""
+    if reads_inline(request):
+        return work(*args, **kwargs)
+    return await run_in_threadpool(work, *args, **kwargs)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Request-scoped session: unsafe methods take the write lock up front.
 
-    Opened and closed on the event loop (no threadpool trip); ``def`` routes then use it in
-    a worker thread, ``async def`` routes on the loop, one after the other, never at once.
+    ``def`` routes use it in a worker thread and ``async def`` routes through ``run_db``,
+    one after the other, never at once. It opens and closes without a threadpool trip where
+    that cannot wait (SQLite reads).
     """
     write = request.method not in SAFE_METHODS
-    with open_session(write=write, engine=request.app.state.engine) as session:
-        if write:  # BEGIN IMMEDIATE may wait for SQLite's write lock: never on the loop
-            await run_in_threadpool(_run_hooks, request, session)
-        else:  # a read never waits for a lock (WAL)
+    inline = not write and reads_inline(request)
+    session = open_session(write=write, engine=request.app.state.engine)
+    try:
+        if inline:
             _run_hooks(request, session)
+        else:  # BEGIN IMMEDIATE waits for SQLite's write lock; PostgreSQL for the network
+            await run_in_threadpool(_run_hooks, request, session)
         yield session
+    finally:
+        if inline:
+            session.close()
+        else:
+            await run_in_threadpool(session.close)
 
 
 def _run_hooks(request: Request, session: Session) -> None:
@@ -141,6 +165,17 @@ def _run_hooks(request: Request, session: Session) -> None:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+class HasId(Protocol):
+    id: int | None
+
+
+def id_of(row: HasId) -> int:
+    """The id of a row that has been inserted (flushed); an error, never a made-up 0, if not."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
 
 
 def utcnow() -> datetime:
@@ -170,3 +205,18 @@ class UtcDateTime(TypeDecorator[datetime]):
 def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     """A ``sa_column`` argument for a timezone-aware UTC timestamp field."""
     return Column(UtcDateTime(), nullable=nullable, index=index)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def within_days(column: Any, first: date | None, last: date | None) -> list[Any]:
+    """WHERE conditions keeping a UTC timestamp ``column`` from day ``first`` to ``last``."""
+    conditions = []
+    if first is not None:
+        conditions.append(col(column) >= day_start(first))
+    if last is not None:
+        conditions.append(col(column) < day_start(last) + timedelta(days=1))
+    return conditions

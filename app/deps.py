@@ -9,11 +9,11 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
+from app.accounts.sessions import SESSION_COOKIE, resolve_session
 from app.content.access import PREVIEW_ROLES, can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
 from app.db import SessionDep, on_request_session
-from app.security.sessions import SESSION_COOKIE, resolve_session
 from app.templating import flash
 
 

@@ -144,7 +144,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     # The body limit sits inside the http middleware so its 413 reaches the error handler.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
-    app.add_middleware(BrowserStateMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(
+        BrowserStateMiddleware, secure=settings.secure_cookies, secret=settings.secret_key
+    )
     _install_error_handlers(app)
     app.router.routes.append(health_route())
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -15,7 +13,8 @@ from markupsafe import Markup, escape
 from starlette.datastructures import URL
 from starlette.responses import Response
 
-from app.config import ROOT, get_settings
+from app.config import ROOT
+from app.signing import sign, unsign
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 env = templates.env
@@ -26,33 +25,15 @@ FLASH_COOKIE = "gw_flash"
 FLASH_CATEGORIES = ("success", "error", "info")
 
 
-def _sign(payload: bytes) -> str:
-    key = get_settings().secret_key.encode()
-    mac = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
-    return base64.urlsafe_b64encode(payload).decode() + "." + mac
-
-
-def _unsign(value: str) -> bytes | None:
-    data, _, mac = value.partition(".")
-    try:
-        payload = base64.urlsafe_b64decode(data.encode())
-    except (ValueError, TypeError):
-        return None
-    key = get_settings().secret_key.encode()
-    expected = hmac.new(key, payload, hashlib.sha256).hexdigest()[:32]
-    # Bytes: compare_digest raises TypeError on a non-ASCII str (a tampered cookie).
-    return payload if hmac.compare_digest(expected.encode(), mac.encode()) else None
-
-
 def flash(request: Request, message: str, category: str = "info") -> None:
     """Show ``message`` on the next page this browser renders."""
     request.state.flash_out = [*getattr(request.state, "flash_out", []), [category, message]]
 
 
-def pending_flash_cookie_of(state: dict[str, Any]) -> str | None:
+def pending_flash_cookie_of(state: dict[str, Any], *, secret: str) -> str | None:
     """The signed cookie value carrying a request's new flash messages (from its ASGI state)."""
     messages = state.get("flash_out")
-    return _sign(json.dumps(messages).encode()) if messages else None
+    return sign(secret, json.dumps(messages).encode()) if messages else None
 
 
 def read_flashes(request: Request) -> list[tuple[str, str]]:
@@ -61,7 +42,7 @@ def read_flashes(request: Request) -> list[tuple[str, str]]:
     if not raw:
         return []
     request.state.flash_consumed = True
-    payload = _unsign(raw)
+    payload = unsign(request.app.state.settings.secret_key, raw)
     if payload is None:
         return []
     try:
@@ -109,10 +90,25 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
     return url
 
 
+def format_date(value: date | datetime | None) -> str:
+    """``2 December 2026``: the one date format on pages."""
+    return value.strftime("%-d %B %Y") if value is not None else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    """``2 Dec 2026, 14:05`` (UTC): when something happened, on pages."""
+    return value.strftime("%-d %b %Y, %H:%M") if value is not None else ""
+
+
+def format_number(value: int | float | None) -> str:
+    """``12,345``: thousands separated."""
+    return f"{value:,}" if value is not None else ""
+
+
+env.filters.update(date=format_date, datetime=format_datetime, number=format_number)
 env.globals.update(
     csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user, url_for=url_for
 )
-env.globals["read_flashes"] = read_flashes
 
 
 def render(
@@ -123,9 +119,17 @@ def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render ``templates/<name>`` with ``request`` in the context."""
+    """Render ``templates/<name>`` with ``request`` in the context.
+
+    A whole page (any template not named ``_*.html``) shows the flash messages of the
+    previous request: they are read here, before rendering, so a template never changes
+    request state; fragments for htmx leave them for the next whole page.
+    """
+    context = dict(context or {})
+    if not name.rsplit("/", 1)[-1].startswith("_"):
+        context["flashes"] = read_flashes(request)
     return templates.TemplateResponse(
-        request, name, context or {}, status_code=status_code, headers=headers
+        request, name, context, status_code=status_code, headers=headers
     )
 
 

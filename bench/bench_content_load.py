@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import activities  # noqa: E402,F401  (activity kinds register with content)
 from app.content.loader import load_all, load_course  # noqa: E402
 
 SCHOOLS = ["Alder ES", "Brookside ES", "Cedar ES", "Delta MS", "Eastside MS", "Riverside HS"]

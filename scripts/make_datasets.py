@@ -107,6 +107,13 @@ ADVANCED_AUTOMATIC = 0.86
 
 ROUTE_CUT = (1.0, 1.8, 2.2)
 
+# Same proficiency rate, different distance below the cut: at Cedar the ELA scores of students
+# below the cut sit closer to it (their distance is scaled by this factor), so Brookside and
+# Cedar share an ELA proficiency rate while their students below the cut are in different
+# places. No random draw depends on it, so every other column is unchanged.
+NEAR_CUT_SCHOOL = CEDAR
+NEAR_CUT_SHRINK = 0.5
+
 SCHOOL_SCORE_EFFECT: dict[str, float] = {
     ALDER: 0.20,
     BROOKSIDE: -0.10,
@@ -323,6 +330,8 @@ def build_students(seed: int = SEED) -> pl.DataFrame:
             absent = min(enrolled, other_absence + suspension_days)
             tested = student.grade >= 3
             ela = _score(rng_scores, student, school, "ela") if tested else None
+            if ela is not None and school == NEAR_CUT_SCHOOL and ela < CUT_SCORE:
+                ela = CUT_SCORE - 1 - round((CUT_SCORE - 1 - ela) * NEAR_CUT_SHRINK)
             math_score = _score(rng_scores, student, school, "math") if tested else None
             math_prof = math_score is not None and math_score >= CUT_SCORE
             advanced = (

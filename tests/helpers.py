@@ -17,7 +17,7 @@ def csrf(client: TestClient) -> str:
     """The CSRF token that goes with this client's cookie (fetching a page first if needed)."""
     if CSRF_COOKIE not in client.cookies:
         client.get("/login")
-    return token_for(client.cookies[CSRF_COOKIE])
+    return token_for(client.cookies[CSRF_COOKIE], secret=client.app.state.settings.secret_key)
 
 
 def post_form(

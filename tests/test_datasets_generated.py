@@ -163,6 +163,23 @@ def test_district_average_hides_brookside(students: pl.DataFrame) -> None:
         assert last < first, school
 
 
+def test_same_ela_rate_different_distance_below_the_cut(students: pl.DataFrame) -> None:
+    """Brookside ES and Cedar ES share an ELA proficiency rate; Cedar's students below the
+    cut are much closer to it."""
+    latest = students.filter(pl.col("school_year") == gen.YEARS[2])
+    brookside = latest.filter(pl.col("school") == gen.BROOKSIDE)
+    cedar = latest.filter(pl.col("school") == gen.CEDAR)
+    assert abs(_rate(brookside, "ela_proficient") - _rate(cedar, "ela_proficient")) < 0.01
+
+    def below(frame: pl.DataFrame) -> float:
+        value = frame.filter(~pl.col("ela_proficient"))["ela_score"].mean()
+        assert isinstance(value, float)
+        return value
+
+    assert below(cedar) - below(brookside) > 10
+    assert cedar.filter(~pl.col("ela_proficient"))["ela_score"].max() == gen.CUT_SCORE - 1
+
+
 def test_chronic_absence_gaps_by_group(students: pl.DataFrame) -> None:
     """Students with an IEP and meal-eligible students are chronically absent more often."""
     latest = students.filter(pl.col("school_year") == gen.YEARS[2])

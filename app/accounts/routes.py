@@ -9,12 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import service as accounts
 from app.accounts.models import JOB_ROLE_LABELS
+from app.accounts.sessions import SESSION_COOKIE
 from app.config import get_settings
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser
 from app.security.cookies import delete_cookie, set_cookie
 from app.security.redirects import safe_next
-from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
 
 router = APIRouter()

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
+from app.accounts import sessions
 from app.accounts.mail import send_email
 from app.accounts.models import (
     JobRole,
@@ -25,7 +26,6 @@ from app.accounts.models import (
 )
 from app.config import get_settings
 from app.db import utcnow
-from app.security import sessions
 from app.security.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

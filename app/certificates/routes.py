@@ -20,8 +20,8 @@ FormStr = Annotated[str, Form()]
 
 
 def _verify_url(request: Request, code: str) -> str:
-    base = request.app.state.settings.base_url.rstrip("/")
-    return base + request.app.url_path_for("verify_certificate", code=code)
+    base: str = request.app.state.settings.base_url.rstrip("/")
+    return base + str(request.app.url_path_for("verify_certificate", code=code))
 
 
 @router.get("/courses/{slug}/certificate", name="certificate_page")

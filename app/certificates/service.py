@@ -134,6 +134,16 @@ def find(session: Session, *, code: str) -> Certificate | None:
     return session.exec(select(Certificate).where(Certificate.code == cleaned)).first()
 
 
+def valid_codes(session: Session, *, user: User) -> dict[int, str]:
+    """Enrollment id -> code of each of the user's certificates that is not revoked."""
+    rows = session.exec(
+        select(Certificate.enrollment_id, Certificate.code).where(
+            Certificate.user_id == user.id, col(Certificate.revoked_at).is_(None)
+        )
+    )
+    return dict(rows.all())
+
+
 def of_user(session: Session, *, user: User) -> list[Certificate]:
     """The user's certificates, newest first."""
     return list(

@@ -56,6 +56,8 @@ class Module:
     file: str  # relative to the content root, e.g. "data-for-liberation/modules/01-why.md"
     position: int  # 1-based place in the course's module order
     content_hash: str
+    # Activity ids removed on purpose; their learner data stays, retired (not a lost rename).
+    retired_ids: tuple[str, ...] = ()
 
     @property
     def activities(self) -> tuple[ActivityBlock, ...]:

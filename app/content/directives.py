@@ -75,7 +75,7 @@ def build_directive(
     prefix = f"{{{name}}} {block_id}"
 
     def markdown(text: str) -> str:
-        return render_markdown(text, ctx, out, offset=directive.body_line - 1)
+        return render_markdown(text, ctx, out, offset=directive.body_line - 1, datasets=datasets)
 
     build = BuildContext(
         block_id=block_id,

@@ -197,3 +197,48 @@ def register_content_listener(name: str, listener: ContentListener) -> None:
 def content_listeners() -> tuple[ContentListener, ...]:
     """Every registered content listener."""
     return tuple(_listeners.values())
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+class Enrolled(Protocol):
+    """What an activity kind needs of a learner's enrollment (learning's ``Enrollment``)."""
+
+    id: int | None
+    user_id: int
+
+
+class ProgressKeeper(Protocol):
+    """The layer that owns enrollments and progress (learning), as activity kinds see it."""
+
+    def enrollment_of(self, session: Session, *, user_id: int, course_slug: str) -> Enrolled | None:
+        """The learner's active enrollment in the course, or None."""
+        ...
+
+    def module_locked(
+        self, session: Session, *, enrollment: Enrolled, course: Course, module_id: str
+    ) -> bool:
+        """True while the course's sequencing keeps the learner out of the module."""
+        ...
+
+    def activity_changed(
+        self, session: Session, *, enrollment: Enrolled, course: Course, module_id: str
+    ) -> None:
+        """Re-measure progress after an activity changed, in the caller's transaction."""
+        ...
+
+
+_keeper: list[ProgressKeeper] = []
+
+
+def register_progress_keeper(keeper: ProgressKeeper) -> None:
+    """Install the keeper of enrollments and progress (learning registers itself)."""
+    _keeper[:] = [keeper]
+
+
+def progress_keeper() -> ProgressKeeper:
+    """The installed keeper; activities cannot record anything without one."""
+    if not _keeper:
+        raise RuntimeError("no progress keeper is registered (import app.activities)")
+    return _keeper[0]

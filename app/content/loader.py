@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from app.content.claims import check_claim
 from app.content.course import Block, Course, MarkdownBlock, Module, Survey, SurveyItem
 from app.content.datafiles import load_course_datasets, read_yaml_file
 from app.content.directives import build_directive
@@ -30,6 +31,7 @@ from app.content.markdown import (
 )
 from app.content.problems import Problem
 from app.content.schema import CourseSchema, FrontMatterSchema, schema_messages
+from app.content.time_estimate import hours_problem, minutes_warning
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
 
 log = logging.getLogger("groundwork.content")
@@ -115,6 +117,7 @@ class _ModuleSource:
     body_offset: int
     position: int
     id_line: int
+    doc: YamlDoc
 
 
 def _read_module(path: Path, name: str, position: int, out: _Collector) -> _ModuleSource | None:
@@ -147,7 +150,7 @@ def _read_module(path: Path, name: str, position: int, out: _Collector) -> _Modu
         for line, message in sorted(schema_messages(exc, FrontMatterSchema, doc)):
             out.add(path, line, f"front matter: {message}")
         return None
-    return _ModuleSource(name, path, text, front, body, offset, position, doc.line_of("id"))
+    return _ModuleSource(name, path, text, front, body, offset, position, doc.line_of("id"), doc)
 
 
 def _check_module_files(
@@ -212,7 +215,10 @@ def _build_module(
 ) -> Module:
     rendered = Rendered()
     blocks: list[Block] = []
-    for segment in split_module_body(source.body, ctx, rendered, offset=source.body_offset):
+    segments = split_module_body(
+        source.body, ctx, rendered, offset=source.body_offset, datasets=datasets
+    )
+    for segment in segments:
         if not isinstance(segment, Directive):
             blocks.append(MarkdownBlock(html=segment))
             continue
@@ -232,8 +238,9 @@ def _build_module(
             previous[block.id] = previous_ids
         blocks.append(block)
     out.add_rendered(source.path, rendered)
+    _check_claims(source, datasets, out)
     front = source.front
-    return Module(
+    module = Module(
         id=front.id,
         title=front.title,
         minutes=front.minutes,
@@ -243,7 +250,21 @@ def _build_module(
         file=out.rel(source.path),
         position=source.position,
         content_hash=hashlib.sha256(source.text.encode()).hexdigest(),
+        retired_ids=tuple(front.retired_ids),
     )
+    warning = minutes_warning(module)
+    if warning:
+        out.add(source.path, source.doc.line_of("minutes"), warning, "warning")
+    return module
+
+
+def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: _Collector) -> None:
+    """Evaluate the front matter's claims; each failure at the claim's line."""
+    for index, claim in enumerate(source.front.claims):
+        for problem in check_claim(claim, datasets):
+            key = f"claims.{index}" + (f".{problem.key}" if problem.key else "")
+            line = source.doc.line_of(key)
+            out.add(source.path, line, f"claims: {problem.message}")
 
 
 def _check_previous_ids(
@@ -259,6 +280,14 @@ def _check_previous_ids(
                     f"previous_ids: '{old}' is still the id of a module in this course",
                 )
     activity_ids = {b.id for m in modules for b in m.blocks if not isinstance(b, MarkdownBlock)}
+    for module in modules:
+        for retired in module.retired_ids:
+            if retired in activity_ids:
+                out.add(
+                    out.course_dir / module.file.split("/", 1)[1],
+                    0,
+                    f"retired_ids: '{retired}' is still the id of a directive in this course",
+                )
     for block_id, olds in previous.items():
         for old in olds:
             if old in activity_ids:
@@ -348,7 +377,9 @@ def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | Non
     # Problems inside summary/description are reported at the key's line.
     summary_out, description_out = Rendered(), Rendered()
     summary_html = render_inline(schema.summary, root_ctx, summary_out)
-    description_html = render_markdown(schema.description, root_ctx, description_out)
+    description_html = render_markdown(
+        schema.description, root_ctx, description_out, datasets=datasets
+    )
     for key, rendered in (("summary", summary_out), ("description", description_out)):
         for _line, message, severity in rendered.issues:
             out.add(course_yaml, doc.line_of(key), f"{key}: {message}", severity)
@@ -367,6 +398,10 @@ def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | Non
         _build_module(source, ctx, datasets, seen_ids, out, hashes, previous) for source in sources
     ]
     _check_previous_ids(modules, previous, out)
+    # Only a course whose modules all loaded has a total worth comparing.
+    too_many_hours = None if out.has_errors else hours_problem(schema.hours, modules)
+    if too_many_hours:
+        out.add(course_yaml, doc.line_of("hours"), too_many_hours)
     if out.has_errors:
         return None
     files = [course_yaml] + [s.path for s in sources]

@@ -24,6 +24,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from app.content.files import is_inside
+from app.content.inline_roles import apply_inline_roles
 
 DIRECTIVE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -231,13 +232,23 @@ def _check_raw_html(html: str, line: int, out: Rendered) -> None:
         )
 
 
-def render_markdown(text: str, ctx: LinkContext, out: Rendered, *, offset: int = 0) -> str:
+def render_markdown(
+    text: str,
+    ctx: LinkContext,
+    out: Rendered,
+    *,
+    offset: int = 0,
+    datasets: Mapping[str, object] | None = None,
+) -> str:
     """Render a Markdown fragment (a prompt, a description) to sanitised HTML.
 
-    ``offset`` is the number of lines before ``text`` in its file, for problem lines.
+    ``offset`` is the number of lines before ``text`` in its file, for problem lines;
+    with ``datasets``, inline roles such as ``{data}`...` `` are resolved.
     """
     env: dict[str, object] = {}
     tokens = _MD.parse(text, env)
+    if datasets is not None:
+        apply_inline_roles(tokens, datasets, out.add, offset)
     for token in tokens:
         if token.type == "fence" and DIRECTIVE_INFO.match(token.info.strip()):
             out.add(
@@ -256,13 +267,23 @@ def render_inline(text: str, ctx: LinkContext, out: Rendered, *, offset: int = 0
     return html
 
 
-def split_module_body(text: str, ctx: LinkContext, out: Rendered, *, offset: int) -> list[Segment]:
+def split_module_body(
+    text: str,
+    ctx: LinkContext,
+    out: Rendered,
+    *,
+    offset: int,
+    datasets: Mapping[str, object] | None = None,
+) -> list[Segment]:
     """Render a module body into HTML segments separated by the directives found in it.
 
     The whole body is parsed once, so heading anchors and footnotes are unique per page.
+    With ``datasets``, inline roles such as ``{data}`...` `` are resolved.
     """
     env: dict[str, object] = {}
     tokens = _MD.parse(text, env)
+    if datasets is not None:
+        apply_inline_roles(tokens, datasets, out.add, offset)
     _rewrite(tokens, ctx, out, offset)
     segments: list[Segment] = []
     start = 0

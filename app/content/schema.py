@@ -68,6 +68,10 @@ class FrontMatterSchema(StrictSchema):
     minutes: int = Field(gt=0, le=10_000)
     objectives: list[Text] = Field(default_factory=list)
     previous_ids: list[StableId] = Field(default_factory=list)
+    # Activity ids removed from this module on purpose (not renamed): learners' data is kept.
+    retired_ids: list[StableId] = Field(default_factory=list)
+    # Comparisons the prose makes, checked against the data (app.content.claims).
+    claims: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def _unwrap(annotation: Any) -> list[Any]:

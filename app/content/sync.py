@@ -300,9 +300,11 @@ def orphaned_learner_data(session: Session, *, course: Course) -> list[Problem]:
                 _vanished("module", row.stable_id, count, course_file, [m.id for m in new_modules])
             )
     activity_ids = {a.id for m in course.modules for a in m.activities}
-    known_activities = activity_ids | {
-        p for olds in course.activity_previous_ids.values() for p in olds
-    }
+    known_activities = (
+        activity_ids
+        | {p for olds in course.activity_previous_ids.values() for p in olds}
+        | {r for m in course.modules for r in m.retired_ids}  # removed on purpose
+    )
     activity_rows = session.exec(
         select(ActivityRecord).where(ActivityRecord.course_id == record.id)
     ).all()

@@ -18,6 +18,7 @@ from app.content.kinds import (
     register_dataset_loader,
     register_kind,
 )
+from app.datasets import claims, inline  # noqa: F401  (register {data} and the claim checker)
 from app.datasets.explore import EXPLORE_KEYS, ExploreSpec, build_explore, build_view
 from app.datasets.loader import load_dataset
 from app.templating import render_fragment

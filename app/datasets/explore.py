@@ -238,7 +238,7 @@ def parse_form(
         measure=measure,
         group_by=tuple(group_by),
         filters=tuple(sorted(filters.items())),
-        compare=compare,  # type: ignore[arg-type]
+        compare=compare,
         reference=reference,
     )
     try:

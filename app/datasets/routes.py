@@ -10,10 +10,10 @@ from app.content.access import may_preview
 from app.content.course import Course
 from app.datasets.explore import ExploreSpec, build_view, parse_form, result_csv
 from app.datasets.loader import Dataset
-from app.db import SessionDep
+from app.db import SessionDep, run_db
 from app.deps import CurrentUser, VisibleCourse
 from app.learning import service as learning
-from app.reports.csv import csv_response
+from app.spreadsheets import csv_response
 from app.templating import render
 
 router = APIRouter()
@@ -48,7 +48,9 @@ async def explore_page(
     course: VisibleCourse,
 ) -> Response:
     """The explorer as a page; with HX-Request only the result region."""
-    explore, dataset, preview = _explore_context(session, course, explore_id, user)
+    explore, dataset, preview = await run_db(
+        request, _explore_context, session, course, explore_id, user
+    )
     query, errors = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query, errors)
     module = course.block(explore_id)[0]  # type: ignore[index]

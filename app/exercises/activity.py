@@ -20,9 +20,11 @@ from app.content.kinds import (
     register_kind,
 )
 from app.content.models import ActivityRecord, CourseRecord
+from app.db import id_of
 from app.exercises.body import ExerciseBody
 from app.exercises.check import self_check
 from app.exercises.models import ExerciseAttempt, ExerciseState
+from app.exercises.near_miss import near_miss_problems
 from app.exercises.spec import ExerciseSpec, build_exercise
 from app.exercises.state import build_state, preview_state, variant_of
 from app.templating import render_fragment
@@ -114,6 +116,9 @@ class ExerciseKind:
         # Grade the key and a planted wrong answer now, so a broken key never ships.
         for message in self_check(spec):
             ctx.out.add(ctx.line, f"{ctx.prefix}: {message}")
+        # Near misses: a neighbouring row the grader would accept (docs/authoring.md).
+        for message, severity in near_miss_problems(spec, ctx.body, ctx.datasets):
+            ctx.out.add(ctx.line, f"{ctx.prefix}: {message}", severity)
         _check_feedback_openings(ctx)
         return spec
 
@@ -137,7 +142,7 @@ class ExerciseKind:
             row = rows.get(spec.id)
             states[spec.id] = build_state(
                 spec,
-                variant=variant_of(spec, user.id or 0, row),
+                variant=variant_of(spec, id_of(user), row),
                 attempts=attempts.get(spec.id, []),
                 hints_revealed=row.hints_revealed if row else 0,
             )

@@ -205,6 +205,8 @@ def _derived(
                 raise SpecError(
                     f"answer.group: the {of} of {row.label!r} is not shown", key="answer.group"
                 )
+            if answer.minus is not None:
+                return _difference(result, query, answer, row, number, of)
             return AnswerKey(number, frozenset(), _display(result, row, of))
         if not rows:
             raise SpecError("answer.query: no group has a shown value", key="answer.query")
@@ -254,8 +256,32 @@ def _derived(
     return AnswerKey(None, frozenset(ids), "; ".join(r.labels[0] for r in winners))
 
 
+def _difference(
+    result: QueryResult,
+    query: QuerySpec,
+    answer: DerivedAnswerBody,
+    row: Any,
+    number: float,
+    of: str,
+) -> AnswerKey:
+    """``answer.group`` minus ``answer.minus`` as shown (each rounded to the measure's decimals)."""
+    other = _pick_row(result, answer.minus, query, key="answer.minus")
+    subtract = _column(other, of)
+    if subtract is None:
+        raise SpecError(
+            f"answer.minus: the {of} of {other.label!r} is not shown", key="answer.minus"
+        )
+    decimals = 0 if result.measure.agg == "count" else result.measure.decimals
+    # The difference of the two numbers as the explorer shows them, so a learner who
+    # subtracts what is on screen gets exactly the key.
+    difference = round(number, decimals) - round(subtract, decimals)
+    unit = " pp" if result.measure.agg == "rate" else ""
+    return AnswerKey(difference, frozenset(), f"{difference:.{decimals}f}{unit}")
+
+
 def _column(row: Any, of: str) -> float | None:
-    return row.value if of == "value" else row.comparison
+    value: float | None = row.value if of == "value" else row.comparison
+    return value
 
 
 def _threshold_rows(rows: list[Any], answer: DerivedAnswerBody, of: str) -> list[Any]:
@@ -265,12 +291,16 @@ def _threshold_rows(rows: list[Any], answer: DerivedAnswerBody, of: str) -> list
     return [r for r in rows if (_column(r, of) or 0.0) < threshold]
 
 
-def _pick_row(result: QueryResult, group: str | list[str] | None, query: QuerySpec) -> Any:
+def _pick_row(
+    result: QueryResult,
+    group: str | list[str] | None,
+    query: QuerySpec,
+    *,
+    key: str = "answer.group",
+) -> Any:
     if group is None:
         if query.group_by:
-            raise SpecError(
-                "answer.group: say which group (the query has group_by)", key="answer.group"
-            )
+            raise SpecError(f"{key}: say which group (the query has group_by)", key=key)
         row = result.overall
     else:
         labels = (group,) if isinstance(group, str) else tuple(group)
@@ -282,21 +312,19 @@ def _pick_row(result: QueryResult, group: str | list[str] | None, query: QuerySp
                 if named is not None
                 else ""
             )
-            raise SpecError(
-                f"answer.group: no group {group!r} in the result{hint}", key="answer.group"
-            )
+            raise SpecError(f"{key}: no group {group!r} in the result{hint}", key=key)
         row = found
     if not row.visible:
         raise SpecError(
-            f"answer.group: {row.label!r} is hidden ({row.display}); learners cannot see it",
-            key="answer.group",
+            f"{key}: {row.label!r} is hidden ({row.display}); learners cannot see it",
+            key=key,
         )
     return row
 
 
 def _display(result: QueryResult, row: Any, of: str) -> str:
     if of == "comparison":
-        return row.comparison_display
+        return str(row.comparison_display)
     return format_value(result.measure, row.value)
 
 
@@ -316,7 +344,7 @@ def default_tolerance(spec: ExerciseBody, dataset: Dataset | None) -> float:
     if of == "comparison" and answer.query.get("compare") == "risk_ratio":
         return 0.005
     decimals = 0 if measure.agg == "count" else measure.decimals
-    return 0.5 * 10**-decimals
+    return 0.5 * 10.0**-decimals
 
 
 def default_unit(spec: ExerciseBody, dataset: Dataset | None) -> str:

@@ -30,6 +30,9 @@ class DerivedAnswerBody(_Strict):
     group: str | list[str] | None = None
     threshold: float | None = None
     of: Literal["value", "comparison"] | None = None
+    # With pick: value, the number is the group's value minus this group's (an effect
+    # against a comparison group, a change between two years).
+    minus: str | list[str] | None = None
 
     @model_validator(mode="after")
     def _needs(self) -> DerivedAnswerBody:
@@ -37,6 +40,8 @@ class DerivedAnswerBody(_Strict):
             raise ValueError(f"pick: {self.pick} needs a threshold")
         if self.pick != "value" and self.group is not None:
             raise ValueError("group is only used with pick: value")
+        if self.minus is not None and (self.pick != "value" or self.group is None):
+            raise ValueError("minus is only used with pick: value and a group")
         return self
 
 

@@ -12,6 +12,7 @@ from app.content.course import Course
 from app.db import SessionDep
 from app.deps import CurrentUser, VisibleCourse
 from app.exercises import service as exercises
+from app.exercises.state import ExerciseBlockState
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.templating import flash, render
@@ -38,7 +39,7 @@ def _fragment(
     request: Request,
     course: Course,
     activity_id: str,
-    state: exercises.ExerciseBlockState,
+    state: ExerciseBlockState,
     swap: str,
 ) -> Response:
     """The parts of the exercise that changed, for htmx to swap into the page (see the

@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.content.course import Course, Module
+from app.content.kinds import Enrolled, progress_keeper
 from app.content.sync import activity_record_id
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.exercises.grading import Result, grade
 from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.spec import (
@@ -27,8 +28,6 @@ from app.exercises.spec import (
     variant_for,
 )
 from app.exercises.state import ExerciseBlockState, build_state, variant_of
-from app.learning import progress
-from app.learning.models import Enrollment
 
 MAX_RAW_CHARS = 500
 Status = Literal["open", "correct", "closed"]
@@ -42,16 +41,12 @@ class ExerciseLocked(Exception):
     """The exercise is in a module the course's sequencing has not opened yet."""
 
 
-def _check_open(
-    session: Session, *, enrollment: Enrollment, course: Course, module: Module
-) -> None:
+def _check_open(session: Session, *, enrollment: Enrolled, course: Course, module: Module) -> None:
     """Refuse answers in a module that sequential courses keep locked."""
     if course.sequencing != "sequential":
         return
-    status = progress.course_progress(session, enrollment=enrollment, course=course).status(
-        module.id
-    )
-    if status is not None and status.locked:
+    keeper = progress_keeper()
+    if keeper.module_locked(session, enrollment=enrollment, course=course, module_id=module.id):
         raise ExerciseLocked(module.id)
 
 
@@ -94,32 +89,32 @@ def _state_row(session: Session, *, enrollment_id: int, activity_pk: int) -> Exe
 
 
 def learner_state(
-    session: Session, *, user: User, enrollment: Enrollment, course: Course, spec: ExerciseSpec
+    session: Session, *, user: User, enrollment: Enrolled, course: Course, spec: ExerciseSpec
 ) -> ExerciseBlockState:
     """One exercise's state for an enrolled learner."""
     try:
         pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
     except LookupError:
         return build_state(
-            spec, variant=variant_for(spec, user.id or 0), attempts=(), hints_revealed=0
+            spec, variant=variant_for(spec, id_of(user)), attempts=(), hints_revealed=0
         )
-    row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
-    attempts = _attempts(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
+    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+    attempts = _attempts(session, enrollment_id=id_of(enrollment), activity_pk=pk)
     return build_state(
         spec,
-        variant=variant_of(spec, user.id or 0, row),
+        variant=variant_of(spec, id_of(user), row),
         attempts=attempts,
         hints_revealed=row.hints_revealed if row else 0,
     )
 
 
 def _ensure_state_row(
-    session: Session, *, enrollment: Enrollment, activity_pk: int, variant: str
+    session: Session, *, enrollment: Enrolled, activity_pk: int, variant: str
 ) -> ExerciseState:
-    row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=activity_pk)
+    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=activity_pk)
     if row is None:
         row = ExerciseState(
-            enrollment_id=enrollment.id or 0, activity_id=activity_pk, variant=variant
+            enrollment_id=id_of(enrollment), activity_id=activity_pk, variant=variant
         )
     elif row.variant != variant:
         row.variant = variant  # the old variant no longer exists in the content
@@ -135,7 +130,7 @@ def submit_attempt(
     session: Session,
     *,
     user: User,
-    enrollment: Enrollment,
+    enrollment: Enrolled,
     course: Course,
     activity_id: str,
     answer: str | Sequence[str],
@@ -151,9 +146,9 @@ def submit_attempt(
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
     key = (submission_key or "").strip()[:64] or secrets.token_urlsafe(16)
     for _ in range(2):  # a concurrent double submit loses the race once, then sees the winner
-        row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
-        variant = variant_of(spec, user.id or 0, row)
-        attempts = _attempts(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
+        row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+        variant = variant_of(spec, id_of(user), row)
+        attempts = _attempts(session, enrollment_id=id_of(enrollment), activity_pk=pk)
         hints = row.hints_revealed if row else 0
         previous = next((a for a in attempts if a.submission_key == key), None)
         if previous is not None:
@@ -177,7 +172,7 @@ def submit_attempt(
             return SubmitOutcome(result, False, state)
         number = len(attempts) + 1
         attempt = ExerciseAttempt(
-            enrollment_id=enrollment.id or 0,
+            enrollment_id=id_of(enrollment),
             activity_id=pk,
             content_hash=spec.content_hash,
             variant=variant,
@@ -198,7 +193,7 @@ def submit_attempt(
         session.add(attempt)
         try:
             session.flush()
-            progress.refresh_progress(
+            progress_keeper().activity_changed(
                 session, enrollment=enrollment, course=course, module_id=module.id
             )
             session.commit()
@@ -217,14 +212,14 @@ def submit_attempt(
 
 
 def reveal_hint(
-    session: Session, *, user: User, enrollment: Enrollment, course: Course, activity_id: str
+    session: Session, *, user: User, enrollment: Enrolled, course: Course, activity_id: str
 ) -> ExerciseBlockState:
     """Open the next hint (one at a time); commit."""
     module, spec = exercise_block(course, activity_id)
     _check_open(session, enrollment=enrollment, course=course, module=module)
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
-    row = _state_row(session, enrollment_id=enrollment.id or 0, activity_pk=pk)
-    variant = variant_of(spec, user.id or 0, row)
+    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+    variant = variant_of(spec, id_of(user), row)
     row = _ensure_state_row(session, enrollment=enrollment, activity_pk=pk, variant=variant)
     if row.hints_revealed < len(spec.hints_html):
         row.hints_revealed += 1

@@ -13,6 +13,7 @@ from typing import Literal
 from app.accounts.models import User
 from app.content.access import may_preview
 from app.content.plaintext import html_to_text
+from app.db import id_of
 from app.exercises.grading import Result
 from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.spec import ExerciseSpec, PublicExercise, public_view, variant_for
@@ -112,9 +113,7 @@ def _shown_answer(spec: ExerciseSpec, attempt: ExerciseAttempt) -> str:
 
 def preview_state(spec: ExerciseSpec, *, user: User) -> ExerciseBlockState:
     """Author preview: no attempts; answer keys of every variant for authors and admins."""
-    state = build_state(
-        spec, variant=variant_for(spec, user.id or 0), attempts=(), hints_revealed=0
-    )
+    state = build_state(spec, variant=variant_for(spec, id_of(user)), attempts=(), hints_revealed=0)
     if not may_preview(user):
         return state
     keys = tuple((v.label if v.key else "", v.answer.display) for v in spec.variants)

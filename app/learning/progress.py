@@ -12,19 +12,20 @@ Which activities a learner has done comes from the activity kinds registered wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
-from sqlalchemy import bindparam, exists, func
+from sqlalchemy import bindparam, false, func
 from sqlmodel import Session, col, select
 
 from app.content import blocks
 from app.content.course import Course, Module
-from app.content.kinds import register_content_listener
+from app.content.kinds import Enrolled, register_content_listener, register_progress_keeper
 from app.content.models import CourseRecord
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.learning.models import Enrollment, ModuleProgress
-from app.surveys.models import SurveyResponse
 
 ModuleState = Literal["not_started", "in_progress", "complete"]
 STATE_LABELS: dict[str, str] = {
@@ -93,39 +94,40 @@ class Standing:
     surveyed: bool
 
 
-def _submitted_survey() -> object:
-    return (
-        exists()
-        .where(
-            col(SurveyResponse.enrollment_id) == col(Enrollment.id),
-            col(SurveyResponse.submitted_at).is_not(None),
-        )
-        .correlate(Enrollment)
-    )
+# Whether the feedback survey is in is the surveys package's to say (it sits above
+# learning): it registers a SQL condition correlated to ``Enrollment``.
+_survey_condition: list[Callable[[], Any]] = []
 
 
-def _standing_query() -> object:
-    return select(Enrollment, ModuleProgress, _submitted_survey()).outerjoin(  # type: ignore[call-overload]
+def register_survey_condition(condition: Callable[[], Any]) -> None:
+    """Install ``condition()``: true for an enrollment whose survey is submitted."""
+    _survey_condition[:] = [condition]
+    _standing_statements.cache_clear()
+
+
+def _submitted_survey() -> Any:
+    return _survey_condition[0]() if _survey_condition else false()
+
+
+@cache
+def _standing_statements() -> tuple[Any, Any]:
+    """(by course and user, by enrollment id); built once: composing costs more than running."""
+    base = select(Enrollment, ModuleProgress, _submitted_survey()).outerjoin(
         ModuleProgress, col(ModuleProgress.enrollment_id) == col(Enrollment.id)
     )
-
-
-_STANDING_BY_COURSE = (
-    _standing_query()
-    .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))  # type: ignore[attr-defined]
-    .where(
+    by_course = base.join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id)).where(
         CourseRecord.slug == bindparam("course_slug"),
         Enrollment.user_id == bindparam("user_id"),
         col(Enrollment.active).is_(True),
     )
-)
-_STANDING_BY_ID = _standing_query().where(col(Enrollment.id) == bindparam("enrollment_id"))  # type: ignore[attr-defined]
+    by_id = base.where(col(Enrollment.id) == bindparam("enrollment_id"))
+    return by_course, by_id
 
 
 def load_standing(session: Session, *, user_id: int, course_slug: str) -> Standing | None:
     """The active enrollment, its module rows and whether the survey is in: one query."""
     found = session.exec(
-        _STANDING_BY_COURSE, params={"course_slug": course_slug, "user_id": user_id}
+        _standing_statements()[0], params={"course_slug": course_slug, "user_id": user_id}
     ).all()
     if not found:
         return None
@@ -167,11 +169,8 @@ def survey_submitted(session: Session, *, enrollment: Enrollment) -> bool:
     """True when this enrollment's feedback survey has been submitted."""
     if enrollment.id is None:
         return False
-    statement = select(SurveyResponse.id).where(
-        SurveyResponse.enrollment_id == enrollment.id,
-        SurveyResponse.submitted_at.is_not(None),  # type: ignore[union-attr]
-    )
-    return session.exec(statement).first() is not None
+    statement = select(_submitted_survey()).where(col(Enrollment.id) == enrollment.id)
+    return bool(session.exec(statement).first())
 
 
 def _evaluate(
@@ -236,7 +235,7 @@ def _evaluate(
 def course_progress(session: Session, *, enrollment: Enrollment, course: Course) -> CourseProgress:
     """Read-only: where this enrollment stands now (writes nothing). One query for the
     progress rows and survey flag, and one per activity kind."""
-    found = session.exec(_STANDING_BY_ID, params={"enrollment_id": enrollment.id}).all()
+    found = session.exec(_standing_statements()[1], params={"enrollment_id": enrollment.id}).all()
     rows = {row.module_id: row for _, row, _ in found if row is not None}
     surveyed = bool(found[0][2]) if found else False
     done = done_activity_ids(session, enrollment=enrollment, course=course)
@@ -277,7 +276,7 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
         module = course.module(mid)
         row = row_for(rows, module) if module is not None else None
         if row is None:
-            row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=mid)
+            row = ModuleProgress(enrollment_id=id_of(enrollment), module_id=mid)
         row.completed_at = now
         session.add(row)
     changed = bool(newly_complete) or enrollment.percent != progress.percent
@@ -300,7 +299,34 @@ def recompute_course(session: Session, *, course: Course, course_id: int) -> int
 
 
 class _ProgressListener:
-    """Content calls this after a course changed (content imports nothing of learning)."""
+    """Content calls this after a course changed, and activity kinds when a learner did
+    something (neither imports learning: they call the hooks in ``app.content.kinds``)."""
+
+    def enrollment_of(
+        self, session: Session, *, user_id: int, course_slug: str
+    ) -> Enrollment | None:
+        return session.exec(
+            select(Enrollment)
+            .join(CourseRecord, col(CourseRecord.id) == col(Enrollment.course_id))
+            .where(
+                CourseRecord.slug == course_slug,
+                Enrollment.user_id == user_id,
+                col(Enrollment.active).is_(True),
+            )
+        ).first()
+
+    def module_locked(
+        self, session: Session, *, enrollment: Enrolled, course: Course, module_id: str
+    ) -> bool:
+        status = course_progress(session, enrollment=_own(enrollment), course=course).status(
+            module_id
+        )
+        return status is not None and status.locked
+
+    def activity_changed(
+        self, session: Session, *, enrollment: Enrolled, course: Course, module_id: str
+    ) -> None:
+        refresh_progress(session, enrollment=_own(enrollment), course=course, module_id=module_id)
 
     def course_changed(self, session: Session, *, course: Course, course_id: int) -> int:
         return recompute_course(session, course=course, course_id=course_id)
@@ -316,4 +342,12 @@ class _ProgressListener:
         )
 
 
-register_content_listener("learning", _ProgressListener())
+def _own(enrollment: Enrolled) -> Enrollment:
+    if not isinstance(enrollment, Enrollment):
+        raise TypeError("activities hand back the Enrollment that learning gave them")
+    return enrollment
+
+
+_listener = _ProgressListener()
+register_content_listener("learning", _listener)
+register_progress_keeper(_listener)

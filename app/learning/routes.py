@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -12,14 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from app.certificates import service as certificates
-from app.config import get_settings
 from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.db import SessionDep
+from app.db import SessionDep, id_of, run_db
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.learning.progress import STATE_LABELS
+from app.security.csrf import CSRF_COOKIE
+from app.signing import mac, matches
 from app.templating import flash, render
 
 router = APIRouter()
@@ -28,10 +28,9 @@ FormStr = Annotated[str, Form()]
 
 def _enroll_token(request: Request, slug: str) -> str:
     """Ties a post-login enrollment link to this browser (its CSRF cookie) and course."""
-    nonce = request.cookies.get("gw_csrf", "")
-    key = get_settings().secret_key.encode()
+    nonce = request.cookies.get(CSRF_COOKIE, "")
     message = f"enroll:{slug}:{nonce}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return mac(request.app.state.settings.secret_key, message)[:32]
 
 
 # The learner pages people load most are ``async def``: they only read, inline on the event
@@ -54,7 +53,15 @@ async def course_page(
     request: Request, session: SessionDep, user: OptionalUser, course: VisibleCourse
 ) -> Response:
     """The public course page: what you will learn and do, the modules, and Enroll."""
-    page = learning.course_page(session, user=user, course=course)
+
+    def load() -> learning.CoursePage:
+        page = learning.course_page(session, user=user, course=course)
+        if user is None or page.enrollment is None:
+            return page
+        codes = certificates.valid_codes(session, user=user)
+        return replace(page, certificate_code=codes.get(id_of(page.enrollment)))
+
+    page = await run_db(request, load)
     cohort = learning.clean_cohort(request.query_params.get("cohort"))
     return render(
         request,
@@ -119,7 +126,7 @@ def enroll_return(
     """Where sign-up or login sends a visitor who clicked Enroll: enroll them and go on."""
     cohort = request.query_params.get("cohort", "")
     sent = request.query_params.get("confirm", "")
-    if sent and hmac.compare_digest(sent.encode(), _enroll_token(request, slug).encode()):
+    if sent and matches(sent, _enroll_token(request, slug)):
         return _enroll_and_redirect(request, session, course, user, cohort)
     # A link from elsewhere: ask, with a real form, rather than enroll on a GET.
     return render(
@@ -161,7 +168,9 @@ async def module_page(
         url = request.url_for("module_page", slug=slug, module_id=module.id)
         return RedirectResponse(url, 301)
     try:
-        view = learning.open_module(session, user=user, course=course, module=module)
+        view = await run_db(
+            request, learning.open_module, session, user=user, course=course, module=module
+        )
     except learning.NotEnrolled as exc:
         flash(request, exc.message, "info")
         return RedirectResponse(request.url_for("course_page", slug=slug), 303)
@@ -238,18 +247,26 @@ def mark_done(
     return RedirectResponse(url, 303)
 
 
+def _with_certificates(
+    cards: list[learning.EnrollmentCard], codes: dict[int, str]
+) -> list[learning.EnrollmentCard]:
+    return [replace(c, certificate_code=codes.get(id_of(c.enrollment))) for c in cards]
+
+
 @router.get("/me", name="my_learning")
 async def my_learning(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """The learner's dashboard: courses with progress, Continue, certificates, notices."""
-    cards = learning.my_learning(session, user=user, courses=registry.courses)
-    return render(
-        request,
-        "learning/my_learning.html",
-        {
-            "cards": cards,
+
+    def dashboard() -> dict[str, object]:
+        return {
+            "cards": _with_certificates(
+                learning.my_learning(session, user=user, courses=registry.courses),
+                certificates.valid_codes(session, user=user),
+            ),
             "notices": learning.notices_for(session, user=user),
             "certificates": certificates.of_user(session, user=user),
-        },
-    )
+        }
+
+    return render(request, "learning/my_learning.html", await run_db(request, dashboard))

@@ -5,7 +5,6 @@ Services commit at the end of each use case; ``refresh_progress`` never commits.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,7 @@ from app.content.access import can_see
 from app.content.blocks import module_states
 from app.content.course import Course, Module
 from app.content.models import CourseRecord
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import (
     CourseProgress,
@@ -30,6 +29,7 @@ from app.learning.progress import (
     refresh_progress,
     row_for,
 )
+from app.reflections import service as reflections
 
 log = logging.getLogger("groundwork.learning")
 
@@ -152,7 +152,7 @@ def record_visit(
         return
     row = row_for(rows, module)
     if row is None:
-        row = ModuleProgress(enrollment_id=enrollment.id or 0, module_id=module.id)
+        row = ModuleProgress(enrollment_id=id_of(enrollment), module_id=module.id)
     if row.first_viewed_at is None:
         row.first_viewed_at = now
     row.last_viewed_at = now
@@ -186,7 +186,7 @@ def mark_done(session: Session, *, enrollment: Enrollment, course: Course, modul
         raise LearningError("This module is locked until you complete the one before it.")
     rows = {r.module_id: r for r in _rows(session, enrollment)}
     row = row_for(rows, module) or ModuleProgress(
-        enrollment_id=enrollment.id or 0, module_id=module.id
+        enrollment_id=id_of(enrollment), module_id=module.id
     )
     now = utcnow()
     if row.first_viewed_at is None:
@@ -224,30 +224,16 @@ class Notice:
     url: str | None = None
 
 
-# Domains with dashboard notices offer ``notices_for(session, *, user)`` returning objects
-# with ``message`` and ``url`` attributes.
-NOTICE_SERVICES = ("app.reflections.service",)
-
-
 def notices_for(session: Session, *, user: User) -> list[Notice]:
-    """Every notice the other domains have for this user, for "My learning"."""
-    found: list[Notice] = []
-    for name in NOTICE_SERVICES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        source = getattr(module, "notices_for", None)
-        if source is None:
-            continue
-        try:
-            for item in source(session, user=user):
-                found.append(Notice(message=str(item.message), url=getattr(item, "url", None)))
-        except Exception:  # one domain's broken notice never takes the dashboard down
-            log.exception("Notices from %s failed", name)
-    return found
+    """Every notice the activity domains have for this user, for "My learning"."""
+    try:
+        return [
+            Notice(message=item.message, url=item.url)
+            for item in reflections.notices_for(session, user=user)
+        ]
+    except Exception:  # a broken notice never takes the dashboard down
+        log.exception("Reflection notices failed")
+        return []
 
 
 @dataclass(frozen=True)
@@ -265,23 +251,15 @@ class EnrollmentCard:
 def my_learning(
     session: Session, *, user: User, courses: dict[str, Course]
 ) -> list[EnrollmentCard]:
-    """The user's active enrollments with live progress, most recently active first."""
-    from app.certificates.models import Certificate
+    """The user's active enrollments with live progress, most recently active first.
 
+    ``certificate_code`` is left empty: certificates sit above learning, the caller adds it."""
     statement = (
         select(Enrollment, CourseRecord.slug)
         .join(CourseRecord, col(CourseRecord.id) == Enrollment.course_id)
         .where(Enrollment.user_id == user.id, col(Enrollment.active).is_(True))
     )
     found = list(session.exec(statement))
-    codes = {
-        c.enrollment_id: c.code
-        for c in session.exec(
-            select(Certificate).where(
-                Certificate.user_id == user.id, col(Certificate.revoked_at).is_(None)
-            )
-        )
-    }
     cards: list[EnrollmentCard] = []
     for enrollment, slug in found:
         course = courses.get(slug)
@@ -294,7 +272,6 @@ def my_learning(
                 enrollment=enrollment,
                 progress=progress,
                 resume=resume_module(course, progress, enrollment.last_module_id),
-                certificate_code=codes.get(enrollment.id or 0),
             )
         )
     epoch = utcnow() - timedelta(days=365 * 100)
@@ -398,9 +375,8 @@ class CoursePage:
 
 
 def course_page(session: Session, *, user: User | None, course: Course) -> CoursePage:
-    """What the course page shows to this visitor."""
-    from app.certificates.models import Certificate
-
+    """What the course page shows to this visitor (``certificate_code`` is the caller's to
+    add: certificates sit above learning)."""
     standing = (
         load_standing(session, user_id=user.id, course_slug=course.slug)
         if user is not None and user.id is not None
@@ -411,15 +387,10 @@ def course_page(session: Session, *, user: User | None, course: Course) -> Cours
     enrollment = standing.enrollment
     done = done_activity_ids(session, enrollment=enrollment, course=course)
     progress = evaluate(course, rows=standing.rows, done=done, surveyed=standing.surveyed)
-    code = session.exec(
-        select(Certificate.code).where(
-            Certificate.enrollment_id == enrollment.id, col(Certificate.revoked_at).is_(None)
-        )
-    ).first()
     return CoursePage(
         course=course,
         enrollment=enrollment,
         progress=progress,
         resume=resume_module(course, progress, enrollment.last_module_id),
-        certificate_code=code,
+        certificate_code=None,
     )

@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
 from app.content.plaintext import html_to_text
+from app.db import id_of
 from app.fonts import add_unicode_font
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.reflections.service import (
@@ -113,7 +114,7 @@ def _entry(
 ) -> JournalEntry:
     """The journal's view of a reflection: its latest submission (or draft) and feedback."""
     return JournalEntry(
-        reflection_id=reflection.id or 0,
+        reflection_id=id_of(reflection),
         activity_id=where.activity_id,
         prompt_html=where.prompt_html,
         prompt_retired=where.retired,
@@ -156,8 +157,8 @@ def journal(session: Session, *, user: User, courses: Mapping[str, Course]) -> l
         if jm is None:
             jm = JournalModule(where.module_id, where.module_title, where.module_position)
             jc.modules.append(jm)
-        order[ref.id or 0] = where.place
-        jm.entries.append(_entry(ref, rev, where, feedback.get(ref.id or 0, [])))
+        order[id_of(ref)] = where.place
+        jm.entries.append(_entry(ref, rev, where, feedback.get(id_of(ref), [])))
     for jc in by_course.values():
         jc.modules.sort(key=lambda m: (m.position, m.title))
         for jm in jc.modules:
@@ -188,7 +189,7 @@ def entry(
     course = courses.get(slug)
     where = _where(course, activity.stable_id if activity else "", reflection)
     history = revisions(session, reflection=reflection)
-    rid = reflection.id or 0
+    rid = id_of(reflection)
     feedback = feedback_for(session, reflection_ids=[rid]).get(rid, [])
     return EntryDetail(
         course_slug=slug,

@@ -13,10 +13,10 @@ from datetime import timedelta
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User, UserSession
+from app.accounts.sessions import hash_token
 from app.db import utcnow
 from app.reflections.models import ParkedReflection
 from app.reflections.text import MAX_DRAFT_CHARS, clean_text
-from app.security.sessions import hash_token
 
 PARK_HOURS = 72
 PARK_COOKIE = "gw_parked"

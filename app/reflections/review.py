@@ -18,7 +18,7 @@ from app.accounts.staff_scope import organization_scope, scope_condition
 from app.content.course import Course
 from app.content.models import ActivityRecord, CourseRecord
 from app.content.plaintext import html_to_text
-from app.db import utcnow, write_session
+from app.db import id_of, utcnow, within_days, write_session
 from app.reflections.models import (
     LearnerReflection,
     ReflectionFeedback,
@@ -34,8 +34,7 @@ from app.reflections.service import (
 )
 from app.reflections.spec import Reflection as ReflectionBlock
 from app.reflections.text import clean_text
-from app.reports.csv import write_csv
-from app.reports.filters import within_days
+from app.spreadsheets import write_csv
 
 FEEDBACK_MAX_CHARS = 2000
 PAGE_SIZE = 50
@@ -270,7 +269,7 @@ def _mark_read(session: Session, *, staff: User, reflection_id: int, revision: i
             )
         ).first()
         read = read or ReflectionRead(
-            reflection_id=reflection_id, staff_user_id=staff.id or 0, revision_number=0
+            reflection_id=reflection_id, staff_user_id=id_of(staff), revision_number=0
         )
         read.revision_number = max(read.revision_number, revision)
         read.read_at = utcnow()
@@ -297,7 +296,7 @@ def add_feedback(session: Session, *, staff: User, reflection_id: int, body: str
         ReflectionFeedback(
             reflection_id=reflection_id,
             revision_number=reflection.revision_count,
-            author_id=staff.id or 0,
+            author_id=id_of(staff),
             body=body,
         )
     )

@@ -8,18 +8,19 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.accounts.models import User
+from app.accounts.sessions import SESSION_COOKIE
 from app.content.access import can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.db import RowId, SessionDep, utcnow
+from app.db import RowId, SessionDep, id_of, run_db, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
 from app.reflections import parking
 from app.reflections import service as reflections
 from app.reflections.activity import load_course_states
+from app.reflections.text import clean_text
 from app.security.cookies import delete_cookie, set_cookie
-from app.security.sessions import SESSION_COOKIE
 from app.templating import flash, render
 
 router = APIRouter()
@@ -64,7 +65,7 @@ def _reflection_page(
     enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
     if enrollment is None:
         return enroll_first(request, course, to="write and save reflections")
-    found = load_course_states(session, user_id=user.id or 0, course_slug=course.slug)
+    found = load_course_states(session, user_id=id_of(user), course_slug=course.slug)
     state = found.get(activity_id) or reflections.state_of(None, None, [])
     if text is not None:  # a refused submission: show exactly what was sent
         state = reflections.ReflectionState(
@@ -172,7 +173,7 @@ def reflection_post(
             user,
             course,
             activity_id,
-            text=reflections.clean_text(text),
+            text=clean_text(text),
             shared=share,
             error=exc.message,
             status_code=400,
@@ -255,7 +256,7 @@ async def journal_page(
     request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
 ) -> Response:
     """Every reflection the learner has written, by course and module."""
-    courses = journals.journal(session, user=user, courses=registry.courses)
+    courses = await run_db(request, journals.journal, session, user=user, courses=registry.courses)
     return render(request, "reflections/journal.html", {"courses": courses})
 
 

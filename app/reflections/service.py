@@ -19,11 +19,9 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.content import sync
 from app.content.course import Course, Module
+from app.content.kinds import Enrolled, progress_keeper
 from app.content.models import ActivityRecord
-from app.db import utcnow, write_session
-from app.learning import progress
-from app.learning import service as learning
-from app.learning.models import Enrollment
+from app.db import id_of, utcnow, write_session
 from app.reflections import parking
 from app.reflections.models import (
     LearnerReflection,
@@ -146,8 +144,9 @@ def _activity_record(session: Session, *, course_slug: str, activity_id: str) ->
     return record
 
 
-def _enrollment(session: Session, *, user: User, course: Course) -> Enrollment:
-    enrollment = learning.find_enrollment(session, user=user, course_slug=course.slug)
+def _enrollment(session: Session, *, user: User, course: Course) -> Enrolled:
+    keeper = progress_keeper()
+    enrollment = keeper.enrollment_of(session, user_id=id_of(user), course_slug=course.slug)
     if enrollment is None:
         raise NotEnrolled(course.slug)
     return enrollment
@@ -165,9 +164,9 @@ def _get_or_create(
     ).first()
     if reflection is None:
         reflection = LearnerReflection(
-            user_id=user.id or 0,
+            user_id=id_of(user),
             course_id=record.course_id,
-            activity_id=record.id or 0,
+            activity_id=id_of(record),
             activity_stable_id=activity_id,
             module_stable_id=module.id,
             module_title=module.title,
@@ -306,11 +305,11 @@ def submit(
             session.flush()
             session.add(
                 ReflectionRevision(
-                    reflection_id=reflection.id or 0, number=number, text=text, submitted_at=now
+                    reflection_id=id_of(reflection), number=number, text=text, submitted_at=now
                 )
             )
             session.flush()
-            progress.refresh_progress(
+            progress_keeper().activity_changed(
                 session, enrollment=enrollment, course=course, module_id=module.id
             )
             session.commit()

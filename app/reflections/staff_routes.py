@@ -13,7 +13,7 @@ from app.db import RowId, SessionDep, utcnow
 from app.deps import StaffUser
 from app.reflections import review
 from app.reflections.service import ReflectionNotFound
-from app.reports.csv import csv_response
+from app.spreadsheets import csv_response
 from app.templating import flash, render
 
 router = APIRouter()

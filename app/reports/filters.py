@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-
-from sqlmodel import col
+from datetime import date
 
 from app.accounts.models import JOB_ROLE_LABELS, JobRole
 from app.learning.service import clean_cohort
@@ -54,21 +51,6 @@ class ReportFilters:
 
 
 JOB_ROLE_CHOICES = [(role.value, JOB_ROLE_LABELS[role]) for role in JobRole]
-
-
-def day_start(day: date) -> datetime:
-    """Midnight UTC at the start of ``day``."""
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def within_days(column: Any, first: date | None, last: date | None) -> list[Any]:
-    """WHERE conditions keeping a UTC timestamp ``column`` from day ``first`` to ``last``."""
-    conditions = []
-    if first is not None:
-        conditions.append(col(column) >= day_start(first))
-    if last is not None:
-        conditions.append(col(column) < day_start(last) + timedelta(days=1))
-    return conditions
 
 
 def _date(raw: str, label: str, errors: dict[str, str], key: str) -> date | None:

@@ -133,9 +133,17 @@ def _enrollment_figures(
         )
     result: dict[str, dict[tuple[int, Any], _Figures]] = {"overview": {}}
     result.update({name: {} for name in groupings})
-    for name, course_id, percent, int_key, text_key, n, completed, active, certified in (
-        session.execute(union_all(*branches))  # type: ignore[deprecated]
-    ):
+    for (
+        name,
+        course_id,
+        percent,
+        int_key,
+        text_key,
+        n,
+        completed,
+        active,
+        certified,
+    ) in session.execute(union_all(*branches)):
         key = (course_id, int_key if name == "by-organization" else text_key)
         figures = result[name].get(key)
         if figures is None:

@@ -9,7 +9,7 @@ from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reports import service
-from app.reports.csv import csv_response
+from app.spreadsheets import csv_response
 from app.templating import render
 
 router = APIRouter()

@@ -19,8 +19,9 @@ from app.accounts.staff_scope import organization_scope, scope_condition
 from app.certificates.models import Certificate
 from app.content.course import Course
 from app.content.models import CourseRecord
+from app.db import within_days
 from app.learning.models import Enrollment
-from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters, within_days
+from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters
 from app.reports.tables import Column, Hidden
 
 COURSE_COLUMN = Column("course", "Course")

@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
-from app.reports.csv import write_csv
 from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
@@ -28,6 +27,7 @@ from app.reports.overview import (
 )
 from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
 from app.reports.tables import Table
+from app.spreadsheets import write_csv
 
 __all__ = [
     "COMPLEMENTARY_TEXT",

@@ -6,14 +6,12 @@ Every unsafe request must carry the token, as the ``csrf_token`` form field or t
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from fastapi import Request
 
-from app.config import get_settings
 from app.db import SAFE_METHODS
+from app.signing import mac, matches
 
 CSRF_COOKIE = "gw_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -27,10 +25,9 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(32)
 
 
-def token_for(nonce: str) -> str:
+def token_for(nonce: str, *, secret: str) -> str:
     """The form token that goes with a cookie nonce."""
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()
+    return mac(secret, b"csrf:" + nonce.encode())
 
 
 async def csrf_protect(request: Request) -> None:
@@ -45,7 +42,6 @@ async def csrf_protect(request: Request) -> None:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-    # Compare bytes: compare_digest raises TypeError on non-ASCII str (a forged token).
-    expected = token_for(nonce).encode()
-    if not nonce or not sent or not hmac.compare_digest(sent.encode(), expected):
+    expected = token_for(nonce, secret=request.app.state.settings.secret_key)
+    if not nonce or not sent or not matches(sent, expected):
         raise CsrfError()

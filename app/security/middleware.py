@@ -79,9 +79,10 @@ def request_cookies(scope: Scope) -> dict[str, str]:
 class BrowserStateMiddleware:
     """Give every request a CSRF token, carry flash messages, add security headers."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool):
+    def __init__(self, app: ASGIApp, *, secure: bool, secret: str):
         self.app = app
         self.secure = secure
+        self.secret = secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,7 +93,7 @@ class BrowserStateMiddleware:
         if new_cookie:
             nonce = new_nonce()
         state = scope.setdefault("state", {})
-        state["csrf_token"] = token_for(nonce)
+        state["csrf_token"] = token_for(nonce, secret=self.secret)
         static = scope["path"].startswith("/static/")
 
         async def send_with_state(message: Message) -> None:
@@ -101,7 +102,7 @@ class BrowserStateMiddleware:
                 present = {name.lower() for name, _ in headers}
                 if new_cookie:
                     headers.append(cookie_header(CSRF_COOKIE, nonce, secure=self.secure))
-                pending = pending_flash_cookie_of(state)
+                pending = pending_flash_cookie_of(state, secret=self.secret)
                 if pending:
                     headers.append(cookie_header(FLASH_COOKIE, pending, secure=self.secure))
                 elif state.get("flash_consumed"):

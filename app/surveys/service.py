@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlalchemy import exists
+from sqlmodel import Session, col, select
 
 from app.content.course import Course
-from app.db import utcnow
+from app.db import id_of, utcnow
 from app.learning.models import Enrollment
-from app.learning.progress import refresh_progress
+from app.learning.progress import refresh_progress, register_survey_condition
 from app.surveys.models import SurveyAnswer, SurveyResponse
 
 # The 5-point agreement scale, 1..5. Reports count 4 and 5 as "agree".
@@ -120,7 +121,7 @@ def save_survey(
     existing = {a.item_id: a for a in _answers(session, response)}
     for item_id, value in form.answers.items():
         row = existing.get(item_id) or SurveyAnswer(
-            response_id=response.id or 0, item_id=item_id, value=value
+            response_id=id_of(response), item_id=item_id, value=value
         )
         row.value = value
         session.add(row)
@@ -133,3 +134,17 @@ def save_survey(
     session.commit()
     form.response = response
     return form
+
+
+def _submitted() -> object:
+    return (
+        exists()
+        .where(
+            col(SurveyResponse.enrollment_id) == col(Enrollment.id),
+            col(SurveyResponse.submitted_at).is_not(None),
+        )
+        .correlate(Enrollment)
+    )
+
+
+register_survey_condition(_submitted)

@@ -7,10 +7,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from app.accounts.sessions import SESSION_COOKIE
 from app.db import make_engine
 from app.main import create_app
 from app.security.redirects import safe_next
-from app.security.sessions import SESSION_COOKIE
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login, post_form, soup
 

@@ -37,7 +37,7 @@ def test_bad_edit_keeps_last_good_version(tmp_path: Path) -> None:
     good = first.get("sample-course")
     assert good is not None
     yaml_file = root / "sample-course" / "course.yaml"
-    yaml_file.write_text(yaml_file.read_text().replace("hours: 1.5", "hours: lots"))
+    yaml_file.write_text(yaml_file.read_text().replace("hours: 0.1", "hours: lots"))
     second = build_registry(root, previous=first)
     assert second.get("sample-course") is good
     status = second.statuses["sample-course"]
@@ -46,10 +46,10 @@ def test_bad_edit_keeps_last_good_version(tmp_path: Path) -> None:
         "sample-course/course.yaml:12: 'hours': Input should be a valid number, unable to parse "
         "string as a number"
     ]
-    yaml_file.write_text(yaml_file.read_text().replace("hours: lots", "hours: 2"))
+    yaml_file.write_text(yaml_file.read_text().replace("hours: lots", "hours: 0.2"))
     third = build_registry(root, previous=second)
     fixed = third.get("sample-course")
-    assert fixed is not None and fixed.hours == 2 and fixed.version != good.version
+    assert fixed is not None and fixed.hours == 0.2 and fixed.version != good.version
     assert not third.statuses["sample-course"].stale
 
 

@@ -71,7 +71,7 @@ def test_watcher_reloads_and_keeps_last_good_version(
         assert session.exec(select(CourseRecord)).one().title.startswith("Edited")
     edited = app.state.registry.get("sample-course")  # type: ignore[attr-defined]
     assert edited is not first
-    yaml_file.write_text(yaml_file.read_text().replace("hours: 1.5", "hours: [broken"))
+    yaml_file.write_text(yaml_file.read_text().replace("hours: 0.1", "hours: [broken"))
     assert _wait_for(lambda: app.state.registry.statuses["sample-course"].stale)  # type: ignore[attr-defined]
     assert app.state.registry.get("sample-course") is edited  # type: ignore[attr-defined]
     assert app.state.registry.statuses["sample-course"].errors  # type: ignore[attr-defined]

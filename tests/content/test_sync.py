@@ -226,3 +226,45 @@ def test_previous_ids_added_after_a_synced_rename_reclaim_the_data(
     parked = [a for key, a in activities.items() if key.startswith("noticing~")]
     assert len(parked) == 1 and parked[0].retired_at is not None
     assert orphaned_learner_data(session, course=_load(course_dir)) == []
+
+
+def test_a_question_replaced_on_purpose_is_listed_in_retired_ids(
+    session: Session, course_dir: Path
+) -> None:
+    from app.reflections.models import LearnerReflection
+
+    sync_course(session, course=_load(course_dir))
+    user = make_user(session)
+    session.add(
+        LearnerReflection(
+            user_id=user.id,
+            course_id=course_record_id(session, course_slug="sample-course"),
+            activity_id=_activities(session)["data-reflection"].id,
+            activity_stable_id="data-reflection",
+            module_stable_id="data",
+            module_title="Looking at data",
+            prompt_html="<p>What do you notice?</p>",
+        )
+    )
+    session.commit()
+    path = course_dir / "modules" / "02-data.md"
+    _edit(path, "{reflection} data-reflection\n", "{reflection} a-different-question\n")
+    [problem] = orphaned_learner_data(session, course=_load(course_dir))
+    assert problem.severity == "error"  # new ids appeared: it looks like a rename
+    _edit(path, "id: data\n", "id: data\nretired_ids: [data-reflection]\n")
+    assert orphaned_learner_data(session, course=_load(course_dir)) == []
+    report = sync_course(session, course=_load(course_dir))
+    assert report.retired == ["activity data-reflection"]  # the learner's work is kept
+
+
+def test_a_retired_id_still_in_use_is_an_error(course_dir: Path) -> None:
+    _edit(
+        course_dir / "modules" / "02-data.md",
+        "id: data\n",
+        "id: data\nretired_ids: [data-reflection]\n",
+    )
+    result = load_course(course_dir, content_root=course_dir.parent)
+    assert [str(p) for p in result.errors] == [
+        "sample-course/modules/02-data.md:0: retired_ids: 'data-reflection' is still the id of "
+        "a directive in this course"
+    ]

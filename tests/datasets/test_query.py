@@ -180,9 +180,12 @@ def test_results_are_cached_per_spec() -> None:
     """The same spec returns the identical cached object."""
     ds = fixture_dataset()
     spec = parse_query(ds, {"measure": "students", "group_by": ["school"]})
-    assert run_query(ds, spec) is run_query(ds, spec)
+    first = run_query(ds, spec)
+    assert run_query(ds, spec) is first
     ds.clear_cache()
-    assert run_query(ds, spec) is not None
+    again = run_query(ds, spec)
+    assert again is not first  # computed afresh after the cache was cleared
+    assert again == first
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.db import utcnow
 from app.reflections import service as reflections
-from app.reports.csv import neutralise
+from app.spreadsheets import neutralise
 from tests.factories import make_user
 from tests.helpers import login, post_form
 from tests.reflections.conftest import SLUG, enrolled_learner, make_org

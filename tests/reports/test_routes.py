@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from app.reports import service
-from app.reports.csv import neutralise
+from app.spreadsheets import neutralise
 from tests.helpers import login, soup
 from tests.reports.support import PRIVATE_TEXT, TITLE, Seed
 

@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from app.accounts.sessions import SESSION_COOKIE
 from app.security.csrf import CSRF_COOKIE
-from app.security.sessions import SESSION_COOKIE
 from app.templating import FLASH_COOKIE
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import csrf, login, post_form, soup

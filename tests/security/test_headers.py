@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.accounts.models import OutboxEmail
+from app.accounts.sessions import SESSION_COOKIE
 from app.config import get_settings
 from app.exercises.spec import variant_for
 from app.main import create_app
 from app.security.csrf import CSRF_COOKIE
-from app.security.sessions import SESSION_COOKIE
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 from tests.security.conftest import DATA, JOURNEY, World
