@@ -54,12 +54,19 @@ class AuditSite:
 class _Browser:
     """A tiny form-posting client with the app's CSRF token."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, secret: str) -> None:
         self.client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30)
+        self.secret = secret
         self.client.get("/login")
 
+    def __enter__(self) -> _Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
     def post(self, url: str, data: dict[str, str] | list[tuple[str, str]]) -> httpx.Response:
-        token = token_for(self.client.cookies[CSRF_COOKIE])
+        token = token_for(self.client.cookies[CSRF_COOKIE], secret=self.secret)
         pairs = list(data.items()) if isinstance(data, dict) else list(data)
         response = self.client.post(url, data=dict([("csrf_token", token), *pairs]))
         assert response.status_code < 500, (url, response.status_code, response.text[:300])
@@ -69,16 +76,13 @@ class _Browser:
         response = self.post("/login", {"email": email, "password": DEFAULT_PASSWORD})
         assert response.status_code == 303, response.text[:300]
 
-    def close(self) -> None:
-        self.client.close()
-
 
 def _attempt(browser: _Browser, activity: str, *answers: str) -> None:
     url = f"/courses/{COURSE}/exercises/{activity}/attempts"
     browser.post(url, [("answer", a) for a in answers])
 
 
-def fill(session: Session, base_url: str) -> AuditData:
+def fill(session: Session, base_url: str, secret: str) -> AuditData:
     """Seed the reports' learners, then have one learner and one staff member use the site."""
     seed(session)
     learner = make_user(session, display_name="Lee Learner", email="lee@example.org")
@@ -100,21 +104,22 @@ def fill(session: Session, base_url: str) -> AuditData:
     ).first()
     assert completer is not None
 
-    browser = _Browser(base_url)
-    browser.log_in(learner.email)
-    browser.post(f"/courses/{COURSE}/enroll", {})
-    _attempt(browser, "mirror-not-verdict", "a")
-    browser.post(f"/courses/{COURSE}/exercises/mirror-not-verdict/hint", {})
-    _attempt(browser, "mirror-not-verdict", "b")
-    norms = f"/courses/{COURSE}/reflections/norms-reflection"
-    browser.post(norms, {"text": REFLECTION_TEXT, "shared": "1", "action": "submit"})
-    browser.post(f"/courses/{COURSE}/modules/why-data-for-liberation/done", {})
-    _attempt(browser, "closest-to-the-cut", "a")
-    browser.post(f"/courses/{COURSE}/exercises/closest-to-the-cut/hint", {})
-    draft = f"/courses/{COURSE}/reflections/bias-reflection"
-    browser.post(draft, {"text": "A first thought, to finish later.", "action": "draft"})
-    browser.post(f"/courses/{COURSE}/survey", {"item-engaging": "4", "comment": "So far, good."})
-    browser.close()
+    with _Browser(base_url, secret) as browser:
+        browser.log_in(learner.email)
+        browser.post(f"/courses/{COURSE}/enroll", {})
+        _attempt(browser, "mirror-not-verdict", "a")
+        browser.post(f"/courses/{COURSE}/exercises/mirror-not-verdict/hint", {})
+        _attempt(browser, "mirror-not-verdict", "b")
+        norms = f"/courses/{COURSE}/reflections/norms-reflection"
+        browser.post(norms, {"text": REFLECTION_TEXT, "shared": "1", "action": "submit"})
+        browser.post(f"/courses/{COURSE}/modules/why-data-for-liberation/done", {})
+        _attempt(browser, "closest-to-the-cut", "a")
+        browser.post(f"/courses/{COURSE}/exercises/closest-to-the-cut/hint", {})
+        draft = f"/courses/{COURSE}/reflections/bias-reflection"
+        browser.post(draft, {"text": "A first thought, to finish later.", "action": "draft"})
+        browser.post(
+            f"/courses/{COURSE}/survey", {"item-engaging": "4", "comment": "So far, good."}
+        )
 
     session.commit()  # end the read transaction: see what the server wrote since
     reflection_id = session.exec(
@@ -124,13 +129,12 @@ def fill(session: Session, base_url: str) -> AuditData:
         )
     ).one()
     assert reflection_id is not None
-    browser = _Browser(base_url)
-    browser.log_in(staff.email)
-    browser.post(
-        f"/staff/reflections/{reflection_id}/feedback",
-        {"body": "Describe before interpret: a strong norm to bring to your team."},
-    )
-    browser.close()
+    with _Browser(base_url, secret) as browser:
+        browser.log_in(staff.email)
+        browser.post(
+            f"/staff/reflections/{reflection_id}/feedback",
+            {"body": "Describe before interpret: a strong norm to bring to your team."},
+        )
     return AuditData(
         emails={
             "learner": learner.email,

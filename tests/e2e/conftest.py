@@ -88,8 +88,9 @@ def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditSite]:
     get_settings.cache_clear()
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.db'}")
     metadata.create_all(engine)
-    with _serve(create_app(get_settings(), engine)) as url, open_session(engine=engine) as s:
-        yield AuditSite(url, fill(s, url), engine)
+    app = create_app(get_settings(), engine)
+    with _serve(app) as url, open_session(engine=engine) as s:
+        yield AuditSite(url, fill(s, url, app.state.settings.secret_key), engine)
     engine.dispose()
 
 
