@@ -148,6 +148,23 @@ class ExploreView:
         """The form fields that reproduce this view (for the CSV link)."""
         return query_to_params(self.query)
 
+    @property
+    def title(self) -> str:
+        """What this view shows, in words (see ``view_title``)."""
+        return view_title(self.result)
+
+
+def view_title(result: QueryResult) -> str:
+    """The measure, its groups and its filters in words ("Chronic absence rate by Gender
+    (School: Cedar High)"). It titles the chart, names the table and labels the chart for
+    screen readers, so all three follow the view the learner chose."""
+    text = result.measure.label
+    if result.group_labels:
+        text += " by " + " and ".join(result.group_labels)
+    if result.spec.filters:
+        text += " (" + "; ".join(f"{dim}: {value}" for dim, value in result.filter_labels) + ")"
+    return text
+
 
 def query_to_params(query: QuerySpec) -> dict[str, str]:
     """A query as explorer form fields."""
@@ -288,7 +305,7 @@ def build_view(
         reference_options=reference_opts,
         filters=filters,
         errors=errors,
-        chart=chart_spec(explore.title, result),
+        chart=chart_spec(view_title(result), result),
     )
 
 

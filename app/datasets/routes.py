@@ -62,7 +62,7 @@ async def explore_page(
         "preview": preview,
     }
     if request.headers.get("HX-Request") == "true":
-        return render(request, "datasets/_explore_result.html", context)
+        return render(request, "datasets/_explore_swap.html", context)
     return render(request, "datasets/explore_page.html", context)
 
 

@@ -40,15 +40,20 @@ def _fragment(
     course: Course,
     activity_id: str,
     state: ExerciseBlockState,
-    status_code: int = 200,
+    swap: str,
 ) -> Response:
+    """The parts of the exercise that changed, for htmx to swap into the page (see the
+    template); ``swap`` says what happened: "attempt" or "hint"."""
     module, spec = exercises.exercise_block(course, activity_id)
-    return render(
-        request,
-        "exercises/_exercise.html",
-        {"block": spec, "course": course, "module": module, "state": state, "preview": False},
-        status_code=status_code,
-    )
+    context = {
+        "block": spec,
+        "course": course,
+        "module": module,
+        "state": state,
+        "preview": False,
+        "swap": swap,
+    }
+    return render(request, "exercises/_exercise.html", context)
 
 
 def _back(request: Request, course: Course, activity_id: str) -> RedirectResponse:
@@ -87,7 +92,7 @@ def submit_attempt(
     except exercises.ExerciseLocked:
         raise HTTPException(status_code=403, detail=LOCKED) from None
     if _is_htmx(request):
-        return _fragment(request, course, activity_id, outcome.state)
+        return _fragment(request, course, activity_id, outcome.state, swap="attempt")
     if not outcome.result.counts_as_attempt:
         # Without JavaScript, show the exercise on its own page with what they typed.
         module, spec = exercises.exercise_block(course, activity_id)
@@ -127,5 +132,5 @@ def reveal_hint(
     except exercises.ExerciseLocked:
         raise HTTPException(status_code=403, detail=LOCKED) from None
     if _is_htmx(request):
-        return _fragment(request, course, activity_id, state)
+        return _fragment(request, course, activity_id, state, swap="hint")
     return _back(request, course, activity_id)

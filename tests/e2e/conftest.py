@@ -8,10 +8,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+
+from app.config import get_settings
+from app.db import make_engine, metadata, open_session
+from tests.e2e.audit_data import AuditSite, fill
+from tests.factories import DEFAULT_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,9 +55,8 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The app served on a free loopback port; yields its base URL."""
+@contextmanager
+def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -67,6 +72,29 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app served on a free loopback port; yields its base URL."""
+    with _serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditSite]:
+    """One server for the whole browser audit, its database filled so that every page shows
+    its full state (tests/e2e/audit_data.py); shared by the audit and the keyboard flows,
+    which use their own fresh accounts."""
+    from app.main import create_app
+
+    get_settings.cache_clear()
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.db'}")
+    metadata.create_all(engine)
+    app = create_app(get_settings(), engine)
+    with _serve(app) as url, open_session(engine=engine) as s:
+        yield AuditSite(url, fill(s, url, app.state.settings.secret_key), engine)
+    engine.dispose()
+
+
+@pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -76,6 +104,32 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page.console_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def pages(browser, audit_site: AuditSite) -> Iterator[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """One page per role, logged in once and reused by every test of that role."""
+    base_url, data = audit_site.url, audit_site.data
+    opened: dict[str, object] = {}
+    contexts = []
+    for who in ("visitor", *data.emails):
+        context = browser.new_context(base_url=base_url)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+        page.console_errors = errors  # type: ignore[attr-defined]
+        if who != "visitor":
+            page.goto("/login")
+            page.get_by_label("Email").fill(data.emails[who])
+            page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(lambda url: "/login" not in url)
+        opened[who] = page
+    yield opened
+    for context in contexts:
+        context.close()
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

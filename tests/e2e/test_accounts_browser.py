@@ -12,7 +12,7 @@ from tests.e2e.conftest import screenshot
 def test_sign_up_log_out_log_in_change_password(page):
     page.goto("/")
     screenshot(page, "home")
-    page.get_by_role("button", name="Sign up free").click()
+    page.get_by_role("link", name="Sign up free").click()
     # The form rejects a short password and keeps what was typed.
     page.get_by_label("Your name").fill("Zoë O'Brien")
     page.get_by_label("Email").fill("zoe@example.org")

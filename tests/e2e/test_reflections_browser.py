@@ -73,7 +73,7 @@ def test_write_autosave_submit_share_review_and_feedback(app, page, session: Ses
     page.locator(BOX).fill(long_text)
     page.get_by_label("Share with facilitators").check()
     page.get_by_role("button", name="Submit reflection").click()
-    expect(page.get_by_role("status").first).to_contain_text("Reflection submitted")
+    expect(page.locator(".flashes")).to_contain_text("Reflection submitted")
     expect(page.locator("#reflection-norms-reflection")).to_contain_text("shared with facilitators")
     screenshot(page, "reflection-submitted")
     _log_out(page)

@@ -50,7 +50,7 @@ def test_reports_filter_export_and_screens(browser, live_server, session: Sessio
     _log_in(page, staff.email)
 
     page.goto("/staff")
-    page.get_by_role("button", name="Enrollment and completion").click()
+    page.get_by_role("link", name="Enrollment and completion").click()
     expect(page.get_by_role("heading", name="Enrollment and completion", level=1)).to_be_visible()
     expect(page.get_by_text("25 enrollments match.")).to_be_visible()
     screenshot(page, "reports-overview")

@@ -24,7 +24,13 @@ def test_correct_numeric_answer_with_htmx_is_stored_and_revealed(client, session
     response = attempt(client, "el-gap", key_for(client, user, "el-gap") + " pp", htmx=True)
     assert response.status_code == 200
     page = soup(response)
-    assert page.find("section", id="el-gap") is not None
+    # The parts that changed, each for htmx to swap into the part already on the page (the
+    # exercise box and its live regions stay); the new feedback is the one to take focus.
+    parts = {tag["id"]: tag for tag in page.find_all(attrs={"hx-swap-oob": True})}
+    assert set(parts) == {"ex-el-gap-answer", "ex-el-gap-feedback", "ex-el-gap-record"}
+    assert {tag["hx-swap-oob"] for tag in parts.values()} == {"innerHTML"}
+    focus = page.select("[data-focus-after-swap]")
+    assert len(focus) == 1 and parts["ex-el-gap-feedback"] in focus[0].parents
     assert "Correct." in page.text and "Right, that is the gap." in page.text
     assert "Answer:" in page.text
     rows = _attempts(session)
@@ -97,6 +103,29 @@ def test_hints_open_one_at_a_time(client, session) -> None:
     assert "Read the gap column in the English learner row" in page
     post_form(client, url)  # past the last hint: nothing breaks
     assert client.get(MODULE).status_code == 200
+
+
+def test_a_hint_with_htmx_appends_only_the_new_hint(client, session) -> None:
+    """The hints region stays on the page (a live region): an htmx hint answer appends the
+    new hint alone, marked to take focus, and leaves the feedback part alone."""
+    login(client, make_user(session))
+    enroll(client)
+    url = f"/courses/{SLUG}/exercises/el-gap/hint"
+    post_form(client, url)
+    second = soup(post_form(client, url, headers={"HX-Request": "true"}))
+    parts = {tag["id"]: tag["hx-swap-oob"] for tag in second.find_all(attrs={"hx-swap-oob": True})}
+    assert parts == {
+        "ex-el-gap-hints": "beforeend",
+        "ex-el-gap-answer": "innerHTML",
+        "ex-el-gap-record": "innerHTML",
+    }
+    hints = second.find(id="ex-el-gap-hints").select(".exercise-hint")
+    assert [h["id"] for h in hints] == ["ex-el-gap-hint-2"]
+    assert hints[0].has_attr("data-focus-after-swap")
+    assert "Filter the explorer" not in second.text  # hint 1 is already on the page
+    page = soup(client.get(MODULE)).find(id="ex-el-gap-hints")
+    assert page["aria-live"] == "polite" and len(page.select(".exercise-hint")) == 2
+    assert not page.select("[data-focus-after-swap]")  # a full page moves no focus
 
 
 def test_choice_and_multi_partial_credit(client, session) -> None:

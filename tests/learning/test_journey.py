@@ -58,7 +58,7 @@ def test_whole_journey_from_visitor_to_certificate(client, session):
     assert enrollment.cohort == "RIVERSIDE-2026" and enrollment.active
     course_page = soup(client.get(f"/courses/{JOURNEY}"))
     assert "You are enrolled" in course_page.select_one(".flashes").get_text()
-    start = course_page.select_one("#enroll a[role=button]")
+    start = course_page.select_one("#enroll a.button")
     assert start.get_text(strip=True) == "Start the course: Welcome"
 
     # Module 1: no required activity, so it is marked as done; module 2 was locked till then.
@@ -85,7 +85,7 @@ def test_whole_journey_from_visitor_to_certificate(client, session):
 
     # Resume: "My learning" continues at the next module.
     me = soup(client.get("/me"))
-    resume = me.select_one(".enrollment-card a[role=button]")
+    resume = me.select_one(".enrollment-card a.button")
     assert "Continue where you left off" in resume.get_text()
     assert resume["href"].endswith("/modules/next-steps")
     assert client.get(resume["href"]).status_code == 200
@@ -187,7 +187,7 @@ def test_locked_module_by_url_says_why(client, session):
     page = soup(response)
     assert page.select_one("h1").get_text(strip=True) == "“Next steps” is locked"
     assert "complete “Welcome” (module 1)" in page.select_one(".lead").get_text()
-    assert page.select_one("a[role=button]")["href"].endswith("/modules/welcome")
+    assert page.select_one("a.button")["href"].endswith("/modules/welcome")
     # Marking a locked module as done is refused too.
     post_form(client, f"/courses/{JOURNEY}/modules/next-steps/done")
     assert _enrollments(session)[0].percent == 0
@@ -257,5 +257,5 @@ def test_my_learning_is_where_login_lands_and_lists_only_active_enrollments(clie
     cards = soup(client.get("/me")).select(".enrollment-card")
     titles = [c.select_one("h2").get_text(strip=True) for c in cards]
     assert titles == ["Free-Order Course", "Journey Course: Reading Data Together"]
-    resume = cards[0].select_one("a[role=button]")
+    resume = cards[0].select_one("a.button")
     assert resume["href"].endswith("/courses/free-course/modules/two")

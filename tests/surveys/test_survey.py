@@ -101,7 +101,7 @@ def test_submitting_the_survey_completes_a_finished_course(client, session):
     enrollment = _fresh(session).exec(select(Enrollment)).one()
     assert enrollment.percent == 75 and enrollment.completed_at is None
     course_page = soup(client.get(f"/courses/{JOURNEY}"))
-    assert course_page.select_one("#enroll a[role=button]")["href"].endswith("/survey")
+    assert course_page.select_one("#enroll a.button")["href"].endswith("/survey")
     post_form(client, URL, {**SURVEY_ANSWERS, "action": "submit"})
     enrollment = _fresh(session).exec(select(Enrollment)).one()
     assert enrollment.percent == 100 and enrollment.completed_at is not None

@@ -1,0 +1,149 @@
+"""Data that makes every page show its full state, for the browser audit.
+
+The staff reports get the hand-built enrollments of ``tests/reports/support.seed``; one
+learner then works through the first modules over real HTTP, the way a person would:
+enrolls, answers exercises wrong and right, opens a hint, submits a shared reflection and
+keeps a draft of another, marks a module done and saves half a survey; staff answer the
+reflection. Every role gets an account whose password is ``DEFAULT_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.certificates.models import Certificate
+from app.learning.models import Enrollment
+from app.reflections.models import LearnerReflection
+from app.security.csrf import CSRF_COOKIE, token_for
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.reports.support import seed
+
+COURSE = "data-for-liberation"
+OTHER_COURSE = "data-partnerships"
+REFLECTION_TEXT = (
+    "Our group kept the norm of curiosity without naming it. "
+    + "We asked what the numbers could not tell us and who was missing from them. " * 4
+    + "Next time I will ask us to describe before we interpret."
+)
+
+
+@dataclass(frozen=True)
+class AuditData:
+    """Who can log in, and the ids that some page addresses need."""
+
+    # role -> email; "finisher" completed and has a certificate, "completer" completed without
+    emails: dict[str, str]
+    reflection_id: int
+    certificate_code: str
+
+
+@dataclass(frozen=True)
+class AuditSite:
+    """The running server, what ``fill`` made, and its database (for fresh accounts)."""
+
+    url: str
+    data: AuditData
+    engine: Engine
+
+
+class _Browser:
+    """A tiny form-posting client with the app's CSRF token."""
+
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30)
+        self.secret = secret
+        self.client.get("/login")
+
+    def __enter__(self) -> _Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    def post(self, url: str, data: dict[str, str] | list[tuple[str, str]]) -> httpx.Response:
+        token = token_for(self.client.cookies[CSRF_COOKIE], secret=self.secret)
+        pairs = list(data.items()) if isinstance(data, dict) else list(data)
+        response = self.client.post(url, data=dict([("csrf_token", token), *pairs]))
+        assert response.status_code < 500, (url, response.status_code, response.text[:300])
+        return response
+
+    def log_in(self, email: str) -> None:
+        response = self.post("/login", {"email": email, "password": DEFAULT_PASSWORD})
+        assert response.status_code == 303, response.text[:300]
+
+
+def _attempt(browser: _Browser, activity: str, *answers: str) -> None:
+    url = f"/courses/{COURSE}/exercises/{activity}/attempts"
+    browser.post(url, [("answer", a) for a in answers])
+
+
+def fill(session: Session, base_url: str, secret: str) -> AuditData:
+    """Seed the reports' learners, then have one learner and one staff member use the site."""
+    seed(session)
+    learner = make_user(session, display_name="Lee Learner", email="lee@example.org")
+    author = make_user(session, role="author", display_name="Ari Author")
+    staff = make_user(session, role="staff", display_name="Sam Staff")
+    admin = make_user(session, role="admin", display_name="Ada Admin")
+    finisher_id = session.exec(
+        select(Certificate.user_id).where(col(Certificate.revoked_at).is_(None))
+    ).first()
+    finisher = session.get(User, finisher_id)
+    code = session.exec(select(Certificate.code).where(Certificate.user_id == finisher_id)).one()
+    assert finisher is not None
+    # Completed the course, no certificate yet: the certificate page shows its form.
+    completer = session.exec(
+        select(User)
+        .join(Enrollment, col(Enrollment.user_id) == col(User.id))
+        .outerjoin(Certificate, col(Certificate.enrollment_id) == col(Enrollment.id))
+        .where(col(Enrollment.completed_at).is_not(None), col(Certificate.id).is_(None))
+    ).first()
+    assert completer is not None
+
+    with _Browser(base_url, secret) as browser:
+        browser.log_in(learner.email)
+        browser.post(f"/courses/{COURSE}/enroll", {})
+        _attempt(browser, "mirror-not-verdict", "a")
+        browser.post(f"/courses/{COURSE}/exercises/mirror-not-verdict/hint", {})
+        _attempt(browser, "mirror-not-verdict", "b")
+        norms = f"/courses/{COURSE}/reflections/norms-reflection"
+        browser.post(norms, {"text": REFLECTION_TEXT, "shared": "1", "action": "submit"})
+        browser.post(f"/courses/{COURSE}/modules/why-data-for-liberation/done", {})
+        _attempt(browser, "closest-to-the-cut", "a")
+        browser.post(f"/courses/{COURSE}/exercises/closest-to-the-cut/hint", {})
+        draft = f"/courses/{COURSE}/reflections/bias-reflection"
+        browser.post(draft, {"text": "A first thought, to finish later.", "action": "draft"})
+        browser.post(
+            f"/courses/{COURSE}/survey", {"item-engaging": "4", "comment": "So far, good."}
+        )
+
+    session.commit()  # end the read transaction: see what the server wrote since
+    reflection_id = session.exec(
+        select(LearnerReflection.id).where(
+            LearnerReflection.user_id == learner.id,
+            LearnerReflection.activity_stable_id == "norms-reflection",
+        )
+    ).one()
+    assert reflection_id is not None
+    with _Browser(base_url, secret) as browser:
+        browser.log_in(staff.email)
+        browser.post(
+            f"/staff/reflections/{reflection_id}/feedback",
+            {"body": "Describe before interpret: a strong norm to bring to your team."},
+        )
+    return AuditData(
+        emails={
+            "learner": learner.email,
+            "finisher": finisher.email,
+            "completer": completer.email,
+            "author": author.email,
+            "staff": staff.email,
+            "admin": admin.email,
+        },
+        reflection_id=reflection_id,
+        certificate_code=code,
+    )
