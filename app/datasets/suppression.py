@@ -11,8 +11,9 @@ Rules (education-data practice, see /docs/authoring.md "Privacy in data views"):
    dimension the whole table; with more, every row and column, whose totals other views show)
    must never hide exactly one value, or subtraction from the total would give it back. When
    it does, the smallest other group in that line is hidden as well, repeated until no line
-   has a single hidden value. Apart from coded rates, the choice depends only on group sizes,
-   so switching between count, mean, sum and median hides the same groups.
+   has a single hidden value. Apart from rates (coded values, rule 4, and never choosing a
+   group where no one has a value), the choice depends only on group sizes, so switching
+   between count, mean, sum and median hides the same groups.
 4. *A range never gives a hidden group away* (rates only). A coded range is partly known,
    so a line holding a range and only one other hidden group would give that group back
    to within the width of the range ("≥ 88.9%" of 18 people next to one hidden group of 24
