@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.webhooks import service as webhooks
-from tests.e2e.conftest import screenshot
 from tests.e2e.audit import axe_violations
+from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 PAGES = ["/account/tokens", "/admin/webhooks", "/admin/webhooks/deliveries"]
