@@ -215,3 +215,21 @@ def _signup(email: str) -> dict[str, str]:
         "organization": "",
         "job_role": "teacher",
     }
+
+
+def test_events_recorded_while_paused_are_delivered_on_resume(
+    app, session, receiver, engine
+) -> None:
+    endpoint = _register(session, receiver, events=["enrollment.created"])
+    assert service.set_active(session, endpoint_id=endpoint.id, active=False) is not None
+    make_world(app, session)
+    assert deliver_due(engine) == 0  # paused: nothing is sent ...
+    assert receiver.received == []
+    session.rollback()
+    waiting = session.exec(select(WebhookDelivery)).all()
+    assert waiting and {d.status for d in waiting} == {DeliveryStatus.pending.value}
+    assert session.exec(select(DomainEvent).where(DomainEvent.dispatched_at.is_(None))).all() == []  # type: ignore[union-attr]
+    assert service.set_active(session, endpoint_id=endpoint.id, active=True) is not None
+    assert deliver_due(engine) == len(waiting)  # ... and nothing is lost
+    assert len(receiver.received) == len(waiting)
+    assert {r.json["type"] for r in receiver.received} == {"enrollment.created"}
