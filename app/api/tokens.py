@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, literal, or_, update
 from sqlmodel import Session, col, func, select
 
+from app.accounts.credential_hooks import register_credentials_listener
 from app.accounts.models import LoginFailure, Role, User
 from app.api.models import ApiToken
 from app.config import get_settings
@@ -151,6 +152,18 @@ def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken | 
     return token
 
 
+def revoke_all_tokens(session: Session, user_id: int) -> None:
+    """Revoke every unrevoked token of ``user_id`` (not committed): a new password ends them."""
+    session.exec(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+register_credentials_listener("api-tokens", revoke_all_tokens)
+
+
 def _failure_key(client_ip: str) -> str:
     return f"api-ip:{client_ip}"[:400]
 
@@ -187,7 +200,7 @@ def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
             .join(User, col(User.id) == col(ApiToken.user_id))
             .where(ApiToken.token_hash == hash_token(raw))
         ).first()
-    if found is None or found[0].revoked_at is not None or _expired(found[0], now):
+    if found is None or not _usable(*found, now):
         key = _failure_key(client_ip)
         wait = _throttled_for(session, key, now)
         if wait is not None:
@@ -230,6 +243,16 @@ def _count_use(session: Session, token_id: int, now: datetime) -> tuple[int, dat
         .returning(count_col, started_col)
     ).one()
     return int(row[0]), row[1]
+
+
+def _usable(token: ApiToken, user: User, now: datetime) -> bool:
+    """Unrevoked, unexpired, and made after the owner's last password change (tokens are
+    revoked then too; this holds even where that listener was not registered)."""
+    return (
+        token.revoked_at is None
+        and not _expired(token, now)
+        and token.created_at >= user.password_changed_at
+    )
 
 
 def _expired(token: ApiToken, now: datetime) -> bool:
