@@ -26,7 +26,7 @@ from app.db import open_session, utcnow
 from app.events.models import DomainEvent
 from app.webhooks import service
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.urls import UnsafeUrl, check_url
+from app.webhooks.urls import Target, UnsafeUrl, check_url
 
 log = logging.getLogger("groundwork.webhooks")
 USER_AGENT = "Groundwork-Webhooks/1"
@@ -83,6 +83,14 @@ def _send(endpoint: WebhookEndpoint, body: str, headers: dict[str, str]) -> Outc
         target = check_url(endpoint.url, allow_private=settings.webhook_allow_private_urls)
     except UnsafeUrl as exc:
         return Outcome(None, str(exc)[:500])
+    try:
+        return _post(target, body, headers, settings.webhook_timeout_seconds)
+    except Exception as exc:  # noqa: BLE001  (an odd URL or response: a failed attempt, not a crash)
+        log.exception("Webhook delivery to endpoint %s raised", endpoint.id)
+        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _post(target: Target, body: str, headers: dict[str, str], timeout: float) -> Outcome:
     # Connect to the address just checked; the host name still goes in Host and TLS SNI.
     address = f"[{target.address}]" if ":" in target.address else target.address
     parts = urlsplit(target.url)
@@ -96,7 +104,7 @@ def _send(endpoint: WebhookEndpoint, body: str, headers: dict[str, str]) -> Outc
         "host": target.host if target.port in (80, 443) else f"{target.host}:{target.port}",
     }
     try:
-        with httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as c:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as c:
             response = c.post(
                 pinned,
                 content=body.encode(),
