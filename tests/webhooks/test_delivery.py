@@ -269,7 +269,7 @@ def test_any_error_while_sending_is_a_failed_attempt(
 
     _register(session, receiver, events=["enrollment.created"])
     make_world(app, session)
-    monkeypatch.setattr("httpx.Client.post", odd)  # after the world: TestClient is one too
+    monkeypatch.setattr("httpx.Client.stream", odd)  # after the world: TestClient is one too
     deliver_due(engine)
     session.rollback()
     rows = session.exec(select(WebhookDelivery)).all()
