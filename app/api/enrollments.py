@@ -12,7 +12,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -21,8 +21,10 @@ from app.accounts.models import Organization, User
 from app.accounts.staff_scope import may_see_organization, scope_condition
 from app.api.schemas import EnrollmentOut, ModuleProgressOut, MyEnrollment
 from app.certificates.models import Certificate
+from app.config import get_settings
 from app.content.course import Course
 from app.content.models import CourseRecord
+from app.db import utcnow
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.reports.scope import unrevoked_certificate
@@ -168,6 +170,10 @@ def list_enrollments(
         # The first condition alone can use the updated_at index; the second keeps order.
         conditions.append(col(Enrollment.updated_at) >= after)
         conditions.append(or_(col(Enrollment.updated_at) > after, col(Enrollment.id) > after_id))
+    # Rows changed in the last few seconds wait: a transaction stamps updated_at before it
+    # commits, so a row committed late could otherwise land behind a cursor handed out.
+    settled = utcnow() - timedelta(seconds=get_settings().api_settle_seconds)
+    conditions.append(col(Enrollment.updated_at) < settled)
     statement = (
         select(  # type: ignore[call-overload]
             Enrollment, User, Organization.name, CourseRecord.slug, Certificate.code
