@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     min_group_size: int = 10
     api_requests_per_minute: int = 120
+    # /enrollments lists only rows changed at least this long ago, so a write transaction
+    # that commits late cannot land behind a cursor already handed out.
+    api_settle_seconds: float = Field(default=5.0, ge=0, le=3600)
     webhook_allow_private_urls: bool = False
     webhook_delivery: Literal["auto", "worker", "background"] = "auto"
     webhook_max_attempts: int = 6

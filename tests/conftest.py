@@ -27,6 +27,8 @@ os.environ.setdefault("GROUNDWORK_WEBHOOK_DELIVERY", "worker")
 # real cost, hashing alone took minutes of the run. Subprocesses (serve, CLI) inherit these.
 os.environ.setdefault("GROUNDWORK_ARGON2_MEMORY_KIB", "64")
 os.environ.setdefault("GROUNDWORK_ARGON2_ROUNDS", "1")
+# Tests read the rows they just wrote; tests/api/test_paging_settle.py covers the delay.
+os.environ.setdefault("GROUNDWORK_API_SETTLE_SECONDS", "0")
 
 from app import activities, models  # noqa: E402,F401
 from app.config import get_settings  # noqa: E402

@@ -71,7 +71,7 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/staff/reflections/1/feedback", set()),
     ("GET", "/certificates/AAAA-BBBB-CCCC/pdf", set()),
     # API tokens (the JSON API itself is covered by tests/api/test_api_routes.py).
-    ("GET", "/account/tokens", STAFF),
+    ("GET", "/account/tokens", EVERYONE),  # see and revoke your own; making one is staff
     ("POST", "/account/tokens", STAFF),
     ("POST", "/account/tokens/999/revoke", set()),
     ("GET", "/admin/users/1/tokens", ADMINS),

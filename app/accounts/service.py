@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
 from app.accounts import sessions
+from app.accounts.credential_hooks import credentials_changed
 from app.accounts.mail import send_email
 from app.accounts.models import (
     JobRole,
@@ -264,7 +265,7 @@ def reset_token_is_valid(session: Session, *, token: str) -> bool:
 
 
 def reset_password(session: Session, *, token: str, password: str) -> User:
-    """Set a new password from a reset link; ends every session of the user."""
+    """Set a new password from a reset link; ends every session and API token of the user."""
     # Hashed before the link is looked up, so the write lock is not held while hashing;
     # checking the link and using it stay one transaction (a link works once, even when
     # the form is sent twice at the same moment).
@@ -282,6 +283,7 @@ def reset_password(session: Session, *, token: str, password: str) -> User:
     user.password_changed_at = now
     session.add_all([reset, user])
     sessions.end_other_sessions(session, user_id=id_of(user), keep_token=None)
+    credentials_changed(session, user_id=id_of(user))  # e.g. revokes the user's API tokens
     session.commit()
     return user
 
@@ -289,7 +291,8 @@ def reset_password(session: Session, *, token: str, password: str) -> User:
 def change_password(
     session: Session, *, user: User, current: str, new: str, keep_token: str
 ) -> None:
-    """Change the password after checking the current one; ends the user's other sessions."""
+    """Change the password after checking the current one; ends the user's other sessions
+    and revokes their API tokens."""
     _release_write_lock(session)
     ok, _ = verify_password(current, user.password_hash)
     if not ok:
@@ -304,6 +307,7 @@ def change_password(
     db_user.password_changed_at = utcnow()
     session.add(db_user)
     sessions.end_other_sessions(session, user_id=id_of(db_user), keep_token=keep_token)
+    credentials_changed(session, user_id=id_of(db_user))  # e.g. revokes the user's API tokens
     session.commit()
 
 

@@ -12,7 +12,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -21,13 +21,17 @@ from app.accounts.models import Organization, User
 from app.accounts.staff_scope import may_see_organization, scope_condition
 from app.api.schemas import EnrollmentOut, ModuleProgressOut, MyEnrollment
 from app.certificates.models import Certificate
+from app.config import get_settings
 from app.content.course import Course
 from app.content.models import CourseRecord
+from app.db import utcnow
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.reports.scope import unrevoked_certificate
 
 MAX_PAGE = 500
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER: the largest PostgreSQL holds (SQLite: 2**63 - 1)
+MIN_YEAR, MAX_YEAR = 1, 9998
 
 
 class BadParameter(Exception):
@@ -71,11 +75,27 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, row_id = json.loads(raw)
         moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is None or not isinstance(row_id, int) or row_id < 0:
+        if moment.tzinfo is None or isinstance(row_id, bool) or not isinstance(row_id, int):
             raise ValueError(cursor)
-        return moment, row_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        if not 0 <= row_id <= MAX_ROW_ID:
+            raise ValueError(cursor)
+        return utc_moment(moment, "cursor"), row_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, BadParameter):
         raise BadParameter("cursor", "Use the next_cursor of a previous page.") from None
+
+
+def utc_moment(value: datetime, field: str) -> datetime:
+    """``value`` in UTC, refused (BadParameter) without a time zone or outside years
+    1-9998: the database column and date arithmetic cannot hold the extremes."""
+    if value.tzinfo is None:
+        raise BadParameter(field, "Give a time zone, e.g. 2026-03-01T00:00:00Z.")
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise BadParameter(field, f"Give a time in the years {MIN_YEAR} to {MAX_YEAR} (UTC).")
+    return moment
 
 
 def my_enrollments(
@@ -143,14 +163,17 @@ def list_enrollments(
             raise BadParameter("cohort", "A cohort uses letters, digits, '.', '_' and '-'.")
         conditions.append(col(Enrollment.cohort) == cohort)
     if query.updated_since is not None:
-        if query.updated_since.tzinfo is None:
-            raise BadParameter("updated_since", "Give a time zone, e.g. 2026-03-01T00:00:00Z.")
-        conditions.append(col(Enrollment.updated_at) >= query.updated_since)
+        since = utc_moment(query.updated_since, "updated_since")
+        conditions.append(col(Enrollment.updated_at) >= since)
     if query.cursor is not None:
         after, after_id = decode_cursor(query.cursor)
         # The first condition alone can use the updated_at index; the second keeps order.
         conditions.append(col(Enrollment.updated_at) >= after)
         conditions.append(or_(col(Enrollment.updated_at) > after, col(Enrollment.id) > after_id))
+    # Rows changed in the last few seconds wait: a transaction stamps updated_at before it
+    # commits, so a row committed late could otherwise land behind a cursor handed out.
+    settled = utcnow() - timedelta(seconds=get_settings().api_settle_seconds)
+    conditions.append(col(Enrollment.updated_at) < settled)
     statement = (
         select(  # type: ignore[call-overload]
             Enrollment, User, Organization.name, CourseRecord.slug, Certificate.code

@@ -1,5 +1,7 @@
-"""Pages to make and revoke personal access tokens: staff and admins for themselves,
-admins for any account. A new token is shown once, on the page that made it."""
+"""Pages to make and revoke personal access tokens: staff and admins make them for
+themselves, admins for any account; every logged-in user sees and revokes their own (a
+learner or a demoted account may still hold some). A new token is shown once, on the page
+that made it."""
 
 from __future__ import annotations
 
@@ -9,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.api import tokens
 from app.db import RowId, SessionDep
-from app.deps import AdminUser, StaffUser
+from app.deps import AdminUser, CurrentUser, StaffUser
 from app.templating import flash, render
 
 router = APIRouter()
@@ -36,6 +38,7 @@ def _page(
         {
             "owner": owner,
             "own": owner.id == request.state.user.id,
+            "may_create": request.state.user.role in (Role.staff.value, Role.admin.value),
             "action": action,
             "tokens": tokens.tokens_of(session, user_id=owner.id),
             "scopes": [(s, tokens.SCOPES[s][0]) for s in tokens.allowed_scopes(owner.role)],
@@ -82,8 +85,8 @@ def _create(
 
 
 @router.get("/account/tokens", name="my_tokens")
-def my_tokens(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    """Your tokens for the JSON API, and a form to make one."""
+def my_tokens(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """Your tokens for the JSON API, and (staff and admins) a form to make one."""
     return _page(request, session, owner=user, action=str(request.url_for("create_my_token")))
 
 
@@ -147,7 +150,7 @@ def create_user_token(
 
 @router.post("/account/tokens/{token_id}/revoke", name="revoke_token")
 def revoke_token(
-    request: Request, session: SessionDep, user: StaffUser, token_id: RowId
+    request: Request, session: SessionDep, user: CurrentUser, token_id: RowId
 ) -> Response:
     """Revoke one of your tokens (admins: anyone's). Another user's token is a 404."""
     token = tokens.revoke_token(session, token_id=token_id, actor=user)

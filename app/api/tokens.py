@@ -15,8 +15,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import case, literal, or_, update
 from sqlmodel import Session, col, func, select
 
+from app.accounts.credential_hooks import register_credentials_listener
 from app.accounts.models import LoginFailure, Role, User
 from app.api.models import ApiToken
 from app.config import get_settings
@@ -150,6 +152,18 @@ def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken | 
     return token
 
 
+def revoke_all_tokens(session: Session, user_id: int) -> None:
+    """Revoke every unrevoked token of ``user_id`` (not committed): a new password ends them."""
+    session.exec(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+register_credentials_listener("api-tokens", revoke_all_tokens)
+
+
 def _failure_key(client_ip: str) -> str:
     return f"api-ip:{client_ip}"[:400]
 
@@ -173,13 +187,12 @@ def _throttled_for(session: Session, key: str, now: datetime) -> int | None:
 def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
     """The principal behind ``raw`` (a bearer token), counting its use; raises ApiAuthError.
 
-    Run it in its own short write transaction: it commits the use or the failure.
+    A valid token is limited only per token; only invalid attempts are counted and
+    throttled per client address, so guessing from an address never locks out the valid
+    tokens used from it. Run it in its own short write transaction: it commits the use or
+    the failure.
     """
     now = utcnow()
-    key = _failure_key(client_ip)
-    wait = _throttled_for(session, key, now)
-    if wait is not None:
-        raise ApiAuthError(429, "Too many requests with invalid tokens from here.", wait)
     found = None
     if raw.startswith(TOKEN_PREFIX) and len(raw) < 200:
         found = session.exec(
@@ -187,28 +200,59 @@ def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
             .join(User, col(User.id) == col(ApiToken.user_id))
             .where(ApiToken.token_hash == hash_token(raw))
         ).first()
-    if found is None or found[0].revoked_at is not None or _expired(found[0], now):
+    if found is None or not _usable(*found, now):
+        key = _failure_key(client_ip)
+        wait = _throttled_for(session, key, now)
+        if wait is not None:
+            raise ApiAuthError(429, "Too many requests with invalid tokens from here.", wait)
         if raw:  # a token was presented and is wrong: count it (a missing one guesses nothing)
             session.add(LoginFailure(key=key, created_at=now))
             session.commit()
         raise ApiAuthError(401, "The access token is missing, unknown, expired or revoked.")
     token, user = found
-    limit = get_settings().api_requests_per_minute
-    started = token.window_started_at
-    if started is None or now - started >= timedelta(minutes=1):
-        token.window_started_at, token.window_count = now, 1
-    else:
-        token.window_count += 1
-        if token.window_count > limit:
-            session.rollback()
-            wait = max(1, math.ceil((started + timedelta(minutes=1) - now).total_seconds()))
-            raise ApiAuthError(429, f"This token is limited to {limit} requests a minute.", wait)
-    token.last_used_at = now
-    session.add(token)
-    session.commit()
     assert token.id is not None
+    limit = get_settings().api_requests_per_minute
+    count, started = _count_use(session, token.id, now)
+    if count > limit:
+        session.rollback()  # a refused request is not a use
+        wait = max(1, math.ceil((started + timedelta(minutes=1) - now).total_seconds()))
+        raise ApiAuthError(429, f"This token is limited to {limit} requests a minute.", wait)
+    session.commit()
     usable = frozenset(s for s in token.scope_list if s in allowed_scopes(user.role))
     return ApiPrincipal(user=user, token_id=token.id, scopes=usable)
+
+
+def _count_use(session: Session, token_id: int, now: datetime) -> tuple[int, datetime]:
+    """Count one request against the token's window in one atomic UPDATE ... RETURNING.
+
+    The database increments (or restarts) the window under the row's lock, so concurrent
+    requests on any worker each see a distinct count. Returns (count, window start).
+    """
+    table = ApiToken.__table__  # type: ignore[attr-defined]
+    started_col, count_col = table.c.window_started_at, table.c.window_count
+    stamp = literal(now, type_=started_col.type)
+    fresh = or_(started_col.is_(None), started_col <= now - timedelta(minutes=1))
+    row = session.execute(
+        update(table)
+        .where(table.c.id == token_id)
+        .values(
+            window_started_at=case((fresh, stamp), else_=started_col),
+            window_count=case((fresh, 1), else_=count_col + 1),
+            last_used_at=stamp,
+        )
+        .returning(count_col, started_col)
+    ).one()
+    return int(row[0]), row[1]
+
+
+def _usable(token: ApiToken, user: User, now: datetime) -> bool:
+    """Unrevoked, unexpired, and made after the owner's last password change (tokens are
+    revoked then too; this holds even where that listener was not registered)."""
+    return (
+        token.revoked_at is None
+        and not _expired(token, now)
+        and token.created_at >= user.password_changed_at
+    )
 
 
 def _expired(token: ApiToken, now: datetime) -> bool:

@@ -57,10 +57,14 @@ def _date(raw: str, label: str, errors: dict[str, str], key: str) -> date | None
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[key] = f"{label} “{raw[:40]}” is not a date like 2026-03-01; it was ignored."
         return None
+    if day.year > 9998:  # the day after it must still be a date
+        errors[key] = f"{label} “{raw[:40]}” is beyond the year 9998; it was ignored."
+        return None
+    return day
 
 
 def parse_filters(

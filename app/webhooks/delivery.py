@@ -3,7 +3,9 @@
 The body carries ids and figures only (never text a learner wrote). ``webhook-id`` is the
 event's id, the same on every retry and replay, so a receiver can drop duplicates. The HTTP
 request is made outside any database transaction; a delivery is claimed first (its next
-attempt moved past the request's timeout) so two workers never send it at once.
+attempt moved past the attempt's wall-clock deadline) so two workers never send it at once,
+and the result is recorded only while the claim still holds. A receiver cannot hold a
+worker: each attempt has a total deadline and at most a few KB of the answer are read.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
 from app.webhooks import service
+from app.webhooks.deadline import deadline_transport
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.urls import UnsafeUrl, check_url
+from app.webhooks.urls import Target, UnsafeUrl, check_url
 
 log = logging.getLogger("groundwork.webhooks")
 USER_AGENT = "Groundwork-Webhooks/1"
+MAX_RESPONSE_READ = 4096  # bytes of a response body read at most; the rest is dropped
 
 
 def payload(event: DomainEvent, course_slug: str | None) -> dict[str, Any]:
@@ -83,6 +87,14 @@ def _send(endpoint: WebhookEndpoint, body: str, headers: dict[str, str]) -> Outc
         target = check_url(endpoint.url, allow_private=settings.webhook_allow_private_urls)
     except UnsafeUrl as exc:
         return Outcome(None, str(exc)[:500])
+    try:
+        return _post(target, body, headers, settings.webhook_timeout_seconds)
+    except Exception as exc:  # noqa: BLE001  (an odd URL or response: a failed attempt, not a crash)
+        log.exception("Webhook delivery to endpoint %s raised", endpoint.id)
+        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _post(target: Target, body: str, headers: dict[str, str], timeout: float) -> Outcome:
     # Connect to the address just checked; the host name still goes in Host and TLS SNI.
     address = f"[{target.address}]" if ":" in target.address else target.address
     parts = urlsplit(target.url)
@@ -95,22 +107,42 @@ def _send(endpoint: WebhookEndpoint, body: str, headers: dict[str, str]) -> Outc
         "user-agent": USER_AGENT,
         "host": target.host if target.port in (80, 443) else f"{target.host}:{target.port}",
     }
-    try:
-        with httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as c:
-            response = c.post(
-                pinned,
-                content=body.encode(),
-                headers=request_headers,
-                extensions={"sni_hostname": target.host},
-            )
-    except httpx.HTTPError as exc:
-        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
+    transport = deadline_transport(attempt_deadline(timeout))
+    with (
+        httpx.Client(transport=transport, timeout=timeout, follow_redirects=False) as c,
+        c.stream(
+            "POST",
+            pinned,
+            content=body.encode(),
+            headers=request_headers,
+            extensions={"sni_hostname": target.host},
+        ) as response,
+    ):
+        # Only the status matters: read a little of the body (however much is sent) and go.
+        read = 0
+        for chunk in response.iter_raw(MAX_RESPONSE_READ):
+            read += len(chunk)
+            if read >= MAX_RESPONSE_READ:
+                break
     error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return Outcome(response.status_code, error)
 
 
-def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
-    lease = now + timedelta(seconds=get_settings().webhook_timeout_seconds * 2 + 5)
+def attempt_deadline(timeout: float) -> float:
+    """Seconds one attempt may take in all: connect, send and the answer's start each get
+    the timeout, and the whole attempt no more than this."""
+    return timeout * 3
+
+
+def _lease_seconds() -> float:
+    """How long a claim holds a delivery: well past the attempt's deadline."""
+    return attempt_deadline(get_settings().webhook_timeout_seconds) + 60
+
+
+def _claim(session: Session, delivery_id: int, now: datetime) -> datetime | None:
+    """Claim a due delivery: its next attempt moves to the lease's end, which is returned
+    (and identifies this claim); None when another worker has it or it is not due."""
+    lease = now + timedelta(seconds=_lease_seconds())
     result = session.execute(
         update(WebhookDelivery)
         .where(
@@ -121,14 +153,15 @@ def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
         .values(next_attempt_at=lease)
     )
     session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return lease if result.rowcount else None  # type: ignore[attr-defined]
 
 
 def deliver_one(engine: Engine, delivery_id: int) -> Outcome | None:
     """Try one delivery now; None when another worker has it (or it is no longer due)."""
     now = utcnow()
     with open_session(write=True, engine=engine) as session:
-        if not _claim(session, delivery_id, now):
+        lease = _claim(session, delivery_id, now)
+        if lease is None:
             return None
         delivery, endpoint, event = session.exec(
             select(WebhookDelivery, WebhookEndpoint, DomainEvent)
@@ -145,8 +178,15 @@ def deliver_one(engine: Engine, delivery_id: int) -> Outcome | None:
     )
     settings = get_settings()
     with open_session(write=True, engine=engine) as session:
-        row = session.get(WebhookDelivery, delivery_id)
-        assert row is not None
+        row = session.exec(
+            select(WebhookDelivery).where(col(WebhookDelivery.id) == delivery_id).with_for_update()
+        ).one()
+        if row.status != DeliveryStatus.pending.value or row.next_attempt_at != lease:
+            # The lease ran out and another worker (or a replay) took it over: its word stands.
+            log.warning(
+                "Webhook delivery %s: claim lost; this attempt is not recorded", delivery_id
+            )
+            return None
         row.attempts += 1
         row.last_attempt_at = now
         row.response_status = outcome.status

@@ -138,7 +138,9 @@ def dispatch(session: Session, *, limit: int = 500) -> int:
     )
     if not events:
         return 0
-    targets = list(session.exec(select(WebhookEndpoint).where(col(WebhookEndpoint.active))))
+    # Paused endpoints get their deliveries too: they wait (due_deliveries skips them) and go
+    # out on resume, so nothing recorded during a pause is lost.
+    targets = list(session.exec(select(WebhookEndpoint)))
     now = utcnow()
     made = 0
     for event in events:

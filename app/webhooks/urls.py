@@ -13,6 +13,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpx
+
 MAX_URL = 2000
 
 
@@ -35,6 +37,12 @@ def _split(url: str) -> tuple[str, str, int]:
     url = url.strip()
     if len(url) > MAX_URL:
         raise UnsafeUrl(f"Use a URL of at most {MAX_URL} characters.")
+    if any(not ch.isprintable() or ch.isspace() for ch in url):
+        raise UnsafeUrl("The URL holds a space or a control character; remove it.")
+    try:
+        httpx.URL(url)  # what delivery will send must parse there too
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise UnsafeUrl(f"The URL cannot be sent to: {exc}"[:300]) from None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise UnsafeUrl("The URL must start with https:// (or http://).")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from app.learning.models import Enrollment
@@ -120,3 +123,40 @@ def test_me_enrollments_shows_own_progress_per_module(client, session, data: See
     other = make_user(session)
     empty = api_get(client, "/me/enrollments", make_token(session, other, "read:me")).json()
     assert empty == {"data": []}
+
+
+def _cursor(stamp: object, row_id: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps([stamp, row_id]).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("cursor", _cursor("2026-01-01T00:00:00+00:00", True)),
+        ("cursor", _cursor("2026-01-01T00:00:00+00:00", 2**63)),
+        ("cursor", _cursor("2026-01-01T00:00:00+00:00", 2**31)),
+        ("cursor", _cursor("2026-01-01T00:00:00+00:00", 10**40)),
+        ("cursor", _cursor("0001-01-01T00:00:00+05:00", 1)),
+        ("cursor", _cursor("9999-12-31T23:59:59-05:00", 1)),
+        ("cursor", _cursor(17, 1)),
+        ("updated_since", "0001-01-01T00:00:00+05:00"),
+        ("updated_since", "9999-12-31T23:59:59-05:00"),
+        ("updated_since", "9999-06-01T00:00:00Z"),
+    ],
+)
+def test_extreme_cursors_and_times_are_422_not_500(
+    client, session, admin, field: str, value: str
+) -> None:
+    token = make_token(session, admin, "read:enrollments")
+    response = api_get(client, "/enrollments", token, **{field: value})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_the_largest_id_and_earliest_time_are_still_accepted(client, session, admin) -> None:
+    token = make_token(session, admin, "read:enrollments")
+    edge = _cursor("0001-01-01T05:00:00+05:00", 2**31 - 1)
+    assert api_get(client, "/enrollments", token, cursor=edge).status_code == 200
+    since = "0001-01-01T00:00:00Z"
+    assert api_get(client, "/enrollments", token, updated_since=since).status_code == 200

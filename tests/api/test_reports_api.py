@@ -68,6 +68,11 @@ def test_report_errors(client, session, data: Seed, river_staff) -> None:
     bad_date = api_get(client, "/reports/overview", token, enrolled_from="2026-13-01")
     assert bad_date.status_code == 422
     assert bad_date.json()["errors"][0]["field"] == "enrolled_from"
+    for edge in ("9999-12-31", "9999-01-01"):  # the day after must still be a date: no 500
+        far = api_get(client, "/reports/overview", token, enrolled_to=edge)
+        assert far.status_code == 422, far.text
+        assert far.json()["errors"][0]["field"] == "enrolled_to"
+    assert api_get(client, "/reports/overview", token, enrolled_to="9998-12-31").status_code == 200
 
 
 def test_certificate_verification_shows_revocation(client, session, data: Seed) -> None:

@@ -3,6 +3,7 @@ throttled in the database; made on the command line too."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from app.accounts.models import LoginFailure, Organization, User
 from app.api import tokens
 from app.api.models import ApiToken
 from app.cli import app as cli_app
-from app.db import utcnow
+from app.db import open_session, utcnow
 from tests.api.support import api_get, make_token
 from tests.factories import make_user
 
@@ -107,10 +108,12 @@ def test_failed_tokens_are_throttled_in_the_database(client, session, settings) 
     good = make_token(session, user, "read:me")
     for _ in range(settings.login_max_failures):
         assert api_get(client, "/me/enrollments", "gw_wrong").status_code == 401
-    response = api_get(client, "/me/enrollments", good)  # even a good token, from here
+    response = api_get(client, "/me/enrollments", "gw_wrong-again")
     assert response.status_code == 429
     assert 1 <= int(response.headers["retry-after"]) <= settings.login_window_minutes * 60
     assert response.json()["status"] == 429
+    # a valid token from the same address is not locked out by someone else's guessing
+    assert api_get(client, "/me/enrollments", good).status_code == 200
     keys = session.exec(select(LoginFailure.key)).all()
     assert keys and all(k == "api-ip:testclient" for k in keys)
 
@@ -154,3 +157,32 @@ def test_cli_prints_the_token_once_and_it_reads_its_organization_only(
     )
     assert unknown.exit_code == 1
     assert session.exec(select(User).where(User.email == "nobody@example.org")).first() is None
+
+
+def test_the_per_token_limit_holds_under_concurrent_requests(engine, settings, monkeypatch):
+    """Each request increments the window atomically: 20 at once against a limit of 5 let
+    exactly 5 in (on PostgreSQL a read-modify-write let them all through)."""
+    monkeypatch.setattr(settings, "api_requests_per_minute", 5)
+    with open_session(engine=engine) as session:
+        raw = make_token(session, make_user(session), "read:me")
+    barrier = threading.Barrier(20)
+    outcomes: list[int] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            with open_session(write=True, engine=engine) as session:
+                tokens.authenticate(session, raw=raw, client_ip="192.0.2.9")
+            outcomes.append(200)
+        except tokens.ApiAuthError as exc:
+            outcomes.append(exc.status)
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [200] * 5 + [429] * 15
+    with open_session(engine=engine) as session:
+        row = session.exec(select(ApiToken)).one()
+        assert row.window_count == 5 and row.last_used_at is not None

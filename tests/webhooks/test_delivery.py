@@ -215,3 +215,63 @@ def _signup(email: str) -> dict[str, str]:
         "organization": "",
         "job_role": "teacher",
     }
+
+
+def test_events_recorded_while_paused_are_delivered_on_resume(
+    app, session, receiver, engine
+) -> None:
+    endpoint = _register(session, receiver, events=["enrollment.created"])
+    assert service.set_active(session, endpoint_id=endpoint.id, active=False) is not None
+    make_world(app, session)
+    assert deliver_due(engine) == 0  # paused: nothing is sent ...
+    assert receiver.received == []
+    session.rollback()
+    waiting = session.exec(select(WebhookDelivery)).all()
+    assert waiting and {d.status for d in waiting} == {DeliveryStatus.pending.value}
+    assert session.exec(select(DomainEvent).where(DomainEvent.dispatched_at.is_(None))).all() == []  # type: ignore[union-attr]
+    assert service.set_active(session, endpoint_id=endpoint.id, active=True) is not None
+    assert deliver_due(engine) == len(waiting)  # ... and nothing is lost
+    assert len(receiver.received) == len(waiting)
+    assert {r.json["type"] for r in receiver.received} == {"enrollment.created"}
+
+
+def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(app, session, receiver, engine) -> None:
+    """An endpoint stored before URLs were checked this strictly (or one httpx refuses for
+    any reason) fails its own delivery; the round goes on to the others."""
+    with pytest.raises(service.WebhookError):
+        service.add_endpoint(
+            session,
+            url="http://127.0.0.1:9/a\x01b",
+            events=["enrollment.created"],
+            organization_id=None,
+            created_by=None,
+        )
+    bad = _register(session, receiver, events=["enrollment.created"])
+    bad.url = "http://127.0.0.1:9/a\x01b"  # as if it had been stored earlier
+    session.add(bad)
+    session.commit()
+    good = _register(session, receiver, events=["enrollment.created"])
+    make_world(app, session)
+    deliver_due(engine)  # raises nothing
+    session.rollback()
+    rows = session.exec(select(WebhookDelivery)).all()
+    to_bad = [r for r in rows if r.endpoint_id == bad.id]
+    to_good = [r for r in rows if r.endpoint_id == good.id]
+    assert to_bad and all(r.status == "failed" and r.last_error for r in to_bad)
+    assert to_good and all(r.status == "delivered" for r in to_good)
+
+
+def test_any_error_while_sending_is_a_failed_attempt(
+    app, session, receiver, engine, monkeypatch
+) -> None:
+    def odd(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("something no one foresaw")
+
+    _register(session, receiver, events=["enrollment.created"])
+    make_world(app, session)
+    monkeypatch.setattr("httpx.Client.stream", odd)  # after the world: TestClient is one too
+    deliver_due(engine)
+    session.rollback()
+    rows = session.exec(select(WebhookDelivery)).all()
+    assert rows and {r.status for r in rows} == {"failed"}
+    assert all("RuntimeError: something no one foresaw" in (r.last_error or "") for r in rows)

@@ -53,3 +53,17 @@ def test_a_public_address_passes_and_is_what_delivery_connects_to() -> None:
 
 def test_the_setting_allows_loopback() -> None:
     assert check_url("http://127.0.0.1:9/hook", allow_private=True).address == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/a\x01b",
+        "http://127.0.0.1:9/a\x7fb",
+        "http://127.0.0.1:9/a b",
+        "http://127.0.0.1:9/a\u2028b",
+    ],
+)
+def test_control_characters_and_spaces_are_refused(url: str) -> None:
+    with pytest.raises(UnsafeUrl, match="control character"):
+        check_url(url, allow_private=True)
