@@ -4,26 +4,12 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from app.config import ROOT
 from app.db import metadata
-
-
-def _config(engine) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["database_url"] = engine.url.render_as_string(hide_password=False)
-    return config
-
-
-def _empty(engine) -> None:
-    metadata.drop_all(engine)
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+from tests.migration_support import _config, _empty
 
 
 def test_upgrade_empty_database_to_head_without_drift(engine):

@@ -32,10 +32,10 @@ from app.api.schemas import (
     WebhookEndpointOut,
 )
 from app.certificates import service as certificates
+from app.content.access import can_see
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.head_requests import answer_head_on_get_routes
-from app.learning import service as learning
 from app.webhooks import service as webhooks
 
 AUTH_ERRORS = problem_responses(401, 403, 422, 429)
@@ -86,7 +86,7 @@ def _routes(api: FastAPI) -> None:
     ) -> CourseDetail:
         """One published course with its modules."""
         course = registry.get(slug)
-        if course is None or not learning.can_see(course, None):
+        if course is None or not can_see(course, None):
             raise ApiProblem(404, "There is no published course with that slug.")
         return course_detail(course)
 

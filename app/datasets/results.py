@@ -83,7 +83,7 @@ class QueryResult:
 def run_query(dataset: Dataset, spec: QuerySpec) -> QueryResult:
     """Compute (or fetch from the cache) the suppressed result of a checked spec."""
     key = ("query", spec)
-    hit = dataset.cached(key)
+    hit: QueryResult | None = dataset.cached(key)
     if hit is not None:
         return hit
     result = _compute(dataset, spec)
@@ -190,7 +190,7 @@ def _table(
     of the same cells always hide the same cells.
     """
     key = ("table", measure_name, dims)
-    hit = dataset.cached(key)
+    hit: dict[tuple[str, ...], _Cell] | None = dataset.cached(key)
     if hit is not None:
         return hit
     measure = dataset.measures[measure_name]

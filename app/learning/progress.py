@@ -76,6 +76,15 @@ class CourseProgress:
         """The status of one module (None for an unknown id)."""
         return self.modules.get(module_id)
 
+    @property
+    def awaiting_survey(self) -> bool:
+        """Every module is complete and only the required feedback survey is left."""
+        return (
+            self.completed_modules == self.total_modules
+            and self.survey_required
+            and not self.survey_submitted
+        )
+
 
 def done_activity_ids(session: Session, *, enrollment: Enrollment, course: Course) -> set[str]:
     """Stable ids of every activity this enrollment has done, across activity kinds."""

@@ -33,7 +33,8 @@ def _current() -> CryptContext:
 
 @lru_cache(maxsize=4)
 def _dummy_hash(context: CryptContext) -> str:
-    return context.hash("no account has this password: 7f3a0c2e")
+    hashed: str = context.hash("no account has this password: 7f3a0c2e")
+    return hashed
 
 
 def password_problem(password: str) -> str | None:
@@ -49,7 +50,8 @@ def password_problem(password: str) -> str | None:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
-    return _current().hash(password)
+    hashed: str = _current().hash(password)
+    return hashed
 
 
 def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
@@ -64,4 +66,5 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
     if password_hash is None:
         context.verify(password, _dummy_hash(context))
         return False, None
-    return context.verify_and_update(password, password_hash)
+    matches, new_hash = context.verify_and_update(password, password_hash)
+    return bool(matches), new_hash

@@ -7,7 +7,7 @@ from datetime import datetime
 from alembic import command
 from sqlalchemy import text
 
-from tests.test_migrations import _config, _empty
+from tests.migration_support import _config, _empty
 
 
 def test_0003_backfills_updated_at_and_keeps_enrollments(engine) -> None:

@@ -22,6 +22,7 @@ from app.datasets.query import parse_query
 from app.datasets.results import run_query
 from app.exercises.grading import grade
 from app.exercises.spec import build_exercise, public_view
+from app.templating import env as app_env
 from tests.exercises.helpers import md
 
 SCHEMA = """
@@ -149,6 +150,7 @@ def _render(view, ds: Dataset) -> BeautifulSoup:  # type: ignore[no-untyped-def]
         loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape(["html"])
     )
     env.globals["url_for"] = lambda name, **kw: f"/{name}"
+    env.filters.update(app_env.filters)  # the app's formatting filters (number, date)
     html = env.get_template("datasets/_explore_result.html").render(
         state=view, block=view.explore, course=type("C", (), {"slug": "c"})
     )

@@ -8,7 +8,7 @@ from app.config import ROOT
 from app.content.registry import build_registry
 from app.exercises.check import self_check
 from tests.exercises.helpers import LITERAL_NUMERIC, MAX_SCHOOL, exercise
-from tests.exercises.test_no_leak import ROOTS
+from tests.exercises.leak_checks import ROOTS
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda p: str(p.relative_to(ROOT)))

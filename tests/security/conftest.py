@@ -23,6 +23,9 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login, post_form
 from tests.learning.support import JOURNEY, SURVEY_ANSWERS
 
+# The private reflection text the isolation tests look for everywhere it must not be.
+SECRET = "Aardvark observations 7731"
+
 TESTS = Path(__file__).resolve().parents[1]
 JOURNEY_DIR = TESTS / "learning" / "fixtures" / "courses" / JOURNEY
 DATA_DIR = TESTS / "exercises" / "fixtures" / "courses" / "data-course"

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.exercises.spec import ExerciseSpec
-from tests.exercises.test_no_leak import ROOTS, SPEC_MARKERS, _check, _exercises, _secrets
+from tests.exercises.leak_checks import ROOTS, SPEC_MARKERS, _check, _exercises, _secrets
 from tests.factories import make_user
 from tests.helpers import login, post_form
 

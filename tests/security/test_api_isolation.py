@@ -8,8 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.api.support import api_get, make_token
-from tests.security.conftest import JOURNEY, World, make_world
-from tests.security.test_isolation import SECRET
+from tests.security.conftest import JOURNEY, SECRET, World, make_world
 
 
 @pytest.fixture

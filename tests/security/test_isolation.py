@@ -10,9 +10,8 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.reflections.models import LearnerReflection
 from tests.helpers import post_form
-from tests.security.conftest import DATA, JOURNEY, World, make_world
+from tests.security.conftest import DATA, JOURNEY, SECRET, World, make_world
 
-SECRET = "Aardvark observations 7731"
 STAFF_CSVS = [
     "/staff/reflections.csv",
     "/staff/reports/overview.csv",

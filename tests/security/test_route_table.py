@@ -7,8 +7,8 @@ import re
 
 from tests.api.routes_table import API_ROUTES
 from tests.helpers import post_form
+from tests.role_table import ROUTES
 from tests.security.routes import RouteInfo, app_routes
-from tests.test_role_access import ROUTES
 
 # (method, path template): pages a visitor may use without logging in, and why.
 PUBLIC: dict[tuple[str, str], str] = {

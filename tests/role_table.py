@@ -1,0 +1,81 @@
+"""The role table: every route that needs a login or a role, and who may use it.
+
+Add a row for each new route that needs a login or a role. Paths must work on an empty
+database with the bundled courses loaded (use a bundled course slug where one is needed).
+Shared by tests/test_role_access.py and tests/security/test_route_table.py.
+"""
+
+from __future__ import annotations
+
+EVERYONE = {"learner", "author", "staff", "admin"}
+AUTHORS = {"author", "admin"}
+STAFF = {"staff", "admin"}
+ADMINS = {"admin"}
+
+# (method, path, roles allowed). Anonymous visitors are always sent to log in (303).
+ROUTES: list[tuple[str, str, set[str]]] = [
+    ("GET", "/account", EVERYONE),
+    ("GET", "/me", EVERYONE),
+    ("POST", "/courses/data-for-liberation/unenroll", EVERYONE),
+    ("GET", "/courses/data-for-liberation/modules/why-data-for-liberation", EVERYONE),
+    ("POST", "/courses/data-for-liberation/modules/why-data-for-liberation/done", EVERYONE),
+    ("GET", "/courses/data-for-liberation/enroll", EVERYONE),
+    ("GET", "/courses/data-for-liberation/survey", EVERYONE),
+    ("POST", "/courses/data-for-liberation/survey", EVERYONE),
+    ("GET", "/courses/data-for-liberation/certificate", EVERYONE),
+    ("POST", "/courses/data-for-liberation/certificate", EVERYONE),
+    ("GET", "/admin/certificates", ADMINS),
+    ("POST", "/admin/certificates/AAAA-BBBB-CCCC/revoke", ADMINS),
+    # Reflections (learner, staff review) and admin user management.
+    ("GET", "/me/journal", EVERYONE),
+    ("GET", "/me/journal.md", EVERYONE),
+    ("GET", "/me/journal.pdf", EVERYONE),
+    ("GET", "/reflections/restore", EVERYONE),
+    ("GET", "/courses/data-for-liberation/reflections/norms-reflection", EVERYONE),
+    ("POST", "/courses/data-for-liberation/reflections/norms-reflection", EVERYONE),
+    ("GET", "/staff", STAFF),
+    ("GET", "/staff/reflections", STAFF),
+    ("GET", "/staff/reflections.csv", STAFF),
+    ("GET", "/admin/users", ADMINS),
+    ("POST", "/admin/users/1", ADMINS),
+    # Data explorer (enrolled learners, or authors/admins in preview) and exercises (enrolled
+    # learners only; nobody is enrolled here, so every role gets 404).
+    ("GET", "/courses/data-for-liberation/explore/first-look", AUTHORS),
+    ("GET", "/courses/data-for-liberation/explore/first-look/view.csv", AUTHORS),
+    ("POST", "/courses/data-for-liberation/exercises/mirror-not-verdict/attempts", set()),
+    ("POST", "/courses/data-for-liberation/exercises/mirror-not-verdict/hint", set()),
+    # Staff reports and their CSV exports.
+    ("GET", "/staff/reports", STAFF),
+    ("GET", "/staff/reports/exercises", STAFF),
+    ("GET", "/staff/reports/feedback", STAFF),
+    ("GET", "/staff/reports/overview.csv", STAFF),
+    ("GET", "/staff/reports/by-organization.csv", STAFF),
+    ("GET", "/staff/reports/by-job-role.csv", STAFF),
+    ("GET", "/staff/reports/by-cohort.csv", STAFF),
+    ("GET", "/staff/reports/exercises.csv", STAFF),
+    ("GET", "/staff/reports/feedback.csv", STAFF),
+    ("GET", "/staff/reports/feedback-comments.csv", STAFF),
+    ("GET", "/staff/reports/enrollments.csv", STAFF),
+    # Authoring, the account, and routes naming one row by id (none exist here: 403 or 404).
+    ("GET", "/author/content", AUTHORS),
+    ("GET", "/author/preview/data-for-liberation", AUTHORS),
+    ("GET", "/author/preview/data-for-liberation/why-data-for-liberation", AUTHORS),
+    ("POST", "/account/password", EVERYONE),
+    ("GET", "/me/journal/1", set()),
+    ("POST", "/me/journal/1/sharing", set()),
+    ("GET", "/staff/reflections/1", set()),
+    ("POST", "/staff/reflections/1/feedback", set()),
+    ("GET", "/certificates/AAAA-BBBB-CCCC/pdf", set()),
+    # API tokens (the JSON API itself is covered by tests/api/test_api_routes.py).
+    ("GET", "/account/tokens", EVERYONE),  # see and revoke your own; making one is staff
+    ("POST", "/account/tokens", STAFF),
+    ("POST", "/account/tokens/999/revoke", set()),
+    ("GET", "/admin/users/1/tokens", ADMINS),
+    ("POST", "/admin/users/1/tokens", ADMINS),
+    # Webhooks (ids that do not exist: 404 for everyone).
+    ("GET", "/admin/webhooks", ADMINS),
+    ("POST", "/admin/webhooks", ADMINS),
+    ("POST", "/admin/webhooks/999/active", set()),
+    ("GET", "/admin/webhooks/deliveries", ADMINS),
+    ("POST", "/admin/webhooks/deliveries/999/replay", set()),
+]
