@@ -22,6 +22,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from app.accounts.models import User
+from app.templating import render_fragment
 
 if TYPE_CHECKING:
     from app.content.course import Course, Module
@@ -77,6 +78,22 @@ class LearnerStates:
 
     states: Mapping[str, object]
     done: frozenset[str]
+
+
+def render_block_template(template: str, block: DirectiveBlock, ctx: BlockContext) -> Markup:
+    """Render a kind's block template with the names every block template receives:
+    ``block``, ``state``, ``course``, ``module`` and ``preview``."""
+    return render_fragment(
+        ctx.request,
+        template,
+        {
+            "block": block,
+            "state": ctx.state,
+            "course": ctx.course,
+            "module": ctx.module,
+            "preview": ctx.preview,
+        },
+    )
 
 
 class ActivityKind(Protocol):

@@ -18,6 +18,7 @@ from app.content.kinds import (
     DirectiveBlock,
     LearnerStates,
     register_kind,
+    render_block_template,
 )
 from app.content.models import ActivityRecord, CourseRecord
 from app.db import id_of
@@ -27,7 +28,6 @@ from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.near_miss import near_miss_problems
 from app.exercises.spec import ExerciseSpec, build_exercise
 from app.exercises.state import build_state, preview_state, variant_of
-from app.templating import render_fragment
 
 # What the exercise page already prints above the author's feedback, by outcome.
 _PRINTED = {"correct": "Correct.", "incorrect": "Not quite.", "partial": "Partly right"}
@@ -155,17 +155,7 @@ class ExerciseKind:
         return set(session.exec(_DONE, params={"enrollment_id": enrollment_id}))
 
     def render(self, block: DirectiveBlock, ctx: BlockContext) -> Markup:
-        return render_fragment(
-            ctx.request,
-            "exercises/_exercise.html",
-            {
-                "block": block,
-                "state": ctx.state,
-                "course": ctx.course,
-                "module": ctx.module,
-                "preview": ctx.preview,
-            },
-        )
+        return render_block_template("exercises/_exercise.html", block, ctx)
 
 
 register_kind(ExerciseKind())

@@ -19,12 +19,12 @@ from app.content.kinds import (
     DirectiveBlock,
     LearnerStates,
     register_kind,
+    render_block_template,
 )
 from app.content.models import ActivityRecord, CourseRecord
 from app.reflections.models import LearnerReflection, ReflectionFeedback, ReflectionRevision
 from app.reflections.service import FeedbackView, ReflectionState, latest_revision_join, state_of
 from app.reflections.spec import ReflectionSchema, build_reflection
-from app.templating import render_fragment
 
 
 def _course_states_query() -> Any:
@@ -125,17 +125,7 @@ class ReflectionKind:
         return set(session.exec(_SUBMITTED, params=params))
 
     def render(self, block: DirectiveBlock, ctx: BlockContext) -> Markup:
-        return render_fragment(
-            ctx.request,
-            "reflections/_reflection.html",
-            {
-                "block": block,
-                "state": ctx.state,
-                "course": ctx.course,
-                "module": ctx.module,
-                "preview": ctx.preview,
-            },
-        )
+        return render_block_template("reflections/_reflection.html", block, ctx)
 
 
 register_kind(ReflectionKind())
