@@ -10,6 +10,7 @@ cycle dodged that way is still a cycle, and neither mypy nor a reader can see it
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,16 +98,11 @@ def test_no_importlib_strings():
 
 
 def test_no_app_imports_inside_functions():
+    """Every ``app`` import sits at the top of its module (not in a function, not under
+    ``TYPE_CHECKING``): a cycle dodged that way is still a cycle."""
     found = []
     for path in sorted(APP.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("app"):
-                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno} {inner.module}")
-                if isinstance(inner, ast.Import) and any(
-                    a.name.startswith("app.") for a in inner.names
-                ):
-                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.match(r"^\s+(from|import) app(\.|\s)", line):
+                found.append(f"{path.relative_to(ROOT)}:{number} {line.strip()}")
     assert found == []

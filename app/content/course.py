@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from app.content.kinds import DirectiveBlock, is_activity
+from app.content.blocktypes import DirectiveBlock, is_activity
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from app.content.collector import Collector
 from app.content.files import FileProblem, check_inside, read_text
 from app.content.kinds import dataset_loader
 from app.content.problems import SpecError
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
 
-if TYPE_CHECKING:
-    from app.content.loader import _Collector
 
-
-def read_yaml_file(path: Path, out: _Collector) -> YamlDoc | None:
+def read_yaml_file(path: Path, out: Collector) -> YamlDoc | None:
     """Parse an author's YAML file, or report why it cannot be read and return None."""
     try:
         return parse_yaml(read_text(path, out.content_root))
@@ -27,7 +25,7 @@ def read_yaml_file(path: Path, out: _Collector) -> YamlDoc | None:
 _SPEC_PREFIX = re.compile(r"^[\w.-]+\.(csv|ya?ml):\s*(line \d+:\s*)?")
 
 
-def load_course_datasets(course_dir: Path, out: _Collector) -> dict[str, Any]:
+def load_course_datasets(course_dir: Path, out: Collector) -> dict[str, Any]:
     """Every ``datasets/<name>.csv`` + ``.yaml`` pair of a course, problems reported to ``out``."""
     folder = course_dir / "datasets"
     if not folder.is_dir():

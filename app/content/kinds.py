@@ -15,30 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from markupsafe import Markup
 from sqlmodel import Session
 from starlette.requests import Request
 
 from app.accounts.models import User
+from app.content.blocktypes import DirectiveBlock as DirectiveBlock  # part of this interface
+from app.content.blocktypes import set_activity_kind
+from app.content.course import Course, Module
+from app.content.markdown import Rendered
+from app.content.yamltext import YamlDoc
 from app.templating import render_fragment
-
-if TYPE_CHECKING:
-    from app.content.course import Course, Module
-    from app.content.markdown import Rendered
-    from app.content.yamltext import YamlDoc
-
-
-@runtime_checkable
-class DirectiveBlock(Protocol):
-    """What content needs of any block a directive builds: its stable id and its kind."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -141,6 +130,7 @@ _KINDS: dict[str, ActivityKind] = {}
 def register_kind(kind: ActivityKind) -> None:
     """Make a directive kind known to content (registering the same name again replaces it)."""
     _KINDS[kind.name] = kind
+    set_activity_kind(kind.name, is_activity=kind.is_activity)
 
 
 def kind_named(name: str) -> ActivityKind | None:
@@ -156,12 +146,6 @@ def kind_names() -> tuple[str, ...]:
 def activity_kinds() -> tuple[ActivityKind, ...]:
     """The registered kinds whose blocks learners answer."""
     return tuple(k for k in _KINDS.values() if k.is_activity)
-
-
-def is_activity(block: object) -> bool:
-    """True for blocks that learners answer (their kind counts in progress)."""
-    kind = _KINDS.get(getattr(block, "kind", ""))
-    return kind is not None and kind.is_activity
 
 
 # --- datasets ---------------------------------------------------------------------------

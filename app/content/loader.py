@@ -12,11 +12,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
 from app.content.claims import check_claim
+from app.content.collector import Collector
 from app.content.course import Block, Course, MarkdownBlock, Module, Survey, SurveyItem
 from app.content.datafiles import load_course_datasets, read_yaml_file
 from app.content.directives import build_directive
@@ -61,39 +62,6 @@ class CourseLoad:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-class _Collector:
-    """Problems for one course, with paths relative to the content root."""
-
-    def __init__(self, content_root: Path, course_dir: Path):
-        self.content_root = content_root
-        self.course_dir = course_dir
-        self.problems: list[Problem] = []
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.content_root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def add(
-        self,
-        path: Path,
-        line: int,
-        message: str,
-        severity: Literal["error", "warning"] = "error",
-    ) -> None:
-        self.problems.append(Problem(self.rel(path), line, message, severity))
-
-    def add_rendered(self, path: Path, rendered: Rendered) -> None:
-        for line, message, severity in rendered.issues:
-            self.add(path, line, message, severity)
-        rendered.issues.clear()
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
-
-
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     """``(front_matter, body, body_offset)``, or None when the file has no front matter."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
@@ -120,7 +88,7 @@ class _ModuleSource:
     doc: YamlDoc
 
 
-def _read_module(path: Path, name: str, position: int, out: _Collector) -> _ModuleSource | None:
+def _read_module(path: Path, name: str, position: int, out: Collector) -> _ModuleSource | None:
     try:
         text = read_text(path, out.content_root)
     except FileProblem as exc:
@@ -154,7 +122,7 @@ def _read_module(path: Path, name: str, position: int, out: _Collector) -> _Modu
 
 
 def _check_module_files(
-    course_dir: Path, schema: CourseSchema, doc: YamlDoc, out: _Collector
+    course_dir: Path, schema: CourseSchema, doc: YamlDoc, out: Collector
 ) -> list[tuple[str, Path, int]]:
     course_yaml = course_dir / "course.yaml"
     listed: list[tuple[str, Path, int]] = []
@@ -209,7 +177,7 @@ def _build_module(
     ctx: LinkContext,
     datasets: dict[str, Any],
     seen_ids: dict[str, str],
-    out: _Collector,
+    out: Collector,
     hashes: dict[str, str],
     previous: dict[str, tuple[str, ...]],
 ) -> Module:
@@ -258,7 +226,7 @@ def _build_module(
     return module
 
 
-def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: _Collector) -> None:
+def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: Collector) -> None:
     """Evaluate the front matter's claims; each failure at the claim's line."""
     for index, claim in enumerate(source.front.claims):
         for problem in check_claim(claim, datasets):
@@ -268,7 +236,7 @@ def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: _Collect
 
 
 def _check_previous_ids(
-    modules: list[Module], previous: dict[str, tuple[str, ...]], out: _Collector
+    modules: list[Module], previous: dict[str, tuple[str, ...]], out: Collector
 ) -> None:
     module_ids = {m.id for m in modules}
     for module in modules:
@@ -298,7 +266,7 @@ def _check_previous_ids(
                 )
 
 
-def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | None:
+def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None:
     course_yaml = course_dir / "course.yaml"
     try:
         check_inside(course_dir, content_root)
@@ -437,7 +405,7 @@ def _load(course_dir: Path, content_root: Path, out: _Collector) -> Course | Non
 def load_course(course_dir: Path, *, content_root: Path) -> CourseLoad:
     """Load one course folder; never raises for anything an author can get wrong."""
     started = time.perf_counter()
-    out = _Collector(content_root, course_dir)
+    out = Collector(content_root, course_dir)
     result = CourseLoad(slug=course_dir.name, folder=course_dir)
     try:
         result.course = _load(course_dir, content_root, out)
