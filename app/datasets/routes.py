@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.accounts.models import User
 from app.content.access import may_preview
-from app.content.course import Course
+from app.content.course import Course, Module
 from app.datasets.explore import ExploreSpec, build_view, parse_form, result_csv
 from app.datasets.loader import Dataset
 from app.db import SessionDep, run_db
@@ -21,8 +21,9 @@ router = APIRouter()
 
 def _explore_context(
     session: SessionDep, course: Course, explore_id: str, user: User
-) -> tuple[ExploreSpec, Dataset, bool]:
-    """Enrolled learners, and authors/admins in preview; 404 for anyone else."""
+) -> tuple[Module, ExploreSpec, Dataset, bool]:
+    """(module, explorer, dataset, preview) for enrolled learners, and for authors and
+    admins in preview; 404 for anyone else."""
     preview = may_preview(user)
     if (
         not preview
@@ -32,11 +33,11 @@ def _explore_context(
     found = course.block_of(explore_id, ExploreSpec)
     if found is None:
         raise HTTPException(status_code=404)
-    explore = found[1]
+    module, explore = found
     dataset = course.datasets.get(explore.dataset)
     if dataset is None:
         raise HTTPException(status_code=404)
-    return explore, dataset, preview
+    return module, explore, dataset, preview
 
 
 @router.get("/courses/{slug}/explore/{explore_id}", name="explore_page")
@@ -48,12 +49,11 @@ async def explore_page(
     course: VisibleCourse,
 ) -> Response:
     """The explorer as a page; with HX-Request only the result region."""
-    explore, dataset, preview = await run_db(
+    module, explore, dataset, preview = await run_db(
         request, _explore_context, session, course, explore_id, user
     )
     query, errors = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query, errors)
-    module = course.block_of(explore_id, ExploreSpec)[0]  # type: ignore[index]
     context = {
         "block": explore,
         "state": view,
@@ -75,7 +75,7 @@ def explore_csv(
     course: VisibleCourse,
 ) -> Response:
     """The current view as CSV: the same numbers as the table."""
-    explore, dataset, _ = _explore_context(session, course, explore_id, user)
+    _, explore, dataset, _ = _explore_context(session, course, explore_id, user)
     query, _ = parse_form(explore, dataset, dict(request.query_params))
     view = build_view(explore, dataset, query)
     text = result_csv(view.result, dataset_title=dataset.title, source=dataset.schema.source)

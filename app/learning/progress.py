@@ -175,14 +175,6 @@ def row_for(rows: dict[str, ModuleProgress], module: Module) -> ModuleProgress |
     return None
 
 
-def survey_submitted(session: Session, *, enrollment: Enrollment) -> bool:
-    """True when this enrollment's feedback survey has been submitted."""
-    if enrollment.id is None:
-        return False
-    statement = select(_submitted_survey()).where(col(Enrollment.id) == enrollment.id)
-    return bool(session.exec(statement).first())
-
-
 def _evaluate(
     course: Course,
     rows: dict[str, ModuleProgress],
@@ -245,11 +237,17 @@ def _evaluate(
 def course_progress(session: Session, *, enrollment: Enrollment, course: Course) -> CourseProgress:
     """Read-only: where this enrollment stands now (writes nothing). One query for the
     progress rows and survey flag, and one per activity kind."""
+    return _evaluate(course, *_facts(session, enrollment=enrollment, course=course))[0]
+
+
+def _facts(
+    session: Session, *, enrollment: Enrollment, course: Course
+) -> tuple[dict[str, ModuleProgress], set[str], bool]:
+    """(progress rows by module id, activity ids done, survey submitted) of an enrollment."""
     found = session.exec(_standing_statements()[1], params={"enrollment_id": enrollment.id}).all()
     rows = {row.module_id: row for _, row, _ in found if row is not None}
     surveyed = bool(found[0][2]) if found else False
-    done = done_activity_ids(session, enrollment=enrollment, course=course)
-    return _evaluate(course, rows, done, surveyed)[0]
+    return rows, done_activity_ids(session, enrollment=enrollment, course=course), surveyed
 
 
 def refresh_progress(
@@ -275,13 +273,8 @@ def refresh_progress(
 def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
     """Write percent, sticky module completions and completed_at; True when anything changed."""
     now = utcnow()
-    rows = {r.module_id: r for r in module_rows(session, enrollment=enrollment)}
-    progress, newly_complete = _evaluate(
-        course,
-        rows,
-        done_activity_ids(session, enrollment=enrollment, course=course),
-        survey_submitted(session, enrollment=enrollment),
-    )
+    rows, done, surveyed = _facts(session, enrollment=enrollment, course=course)
+    progress, newly_complete = _evaluate(course, rows, done, surveyed)
     for mid in newly_complete:
         module = course.module(mid)
         row = row_for(rows, module) if module is not None else None

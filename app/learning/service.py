@@ -27,6 +27,7 @@ from app.learning.progress import (
     done_activity_ids,
     evaluate,
     load_standing,
+    module_rows,
     refresh_progress,
     row_for,
 )
@@ -141,15 +142,13 @@ def record_visit(
     *,
     enrollment: Enrollment,
     module: Module,
-    rows: dict[str, ModuleProgress] | None = None,
+    rows: dict[str, ModuleProgress],
 ) -> None:
     """Remember that the learner opened ``module`` (for "Continue where you left off").
 
     Writes only when ``visit_due``; a failed write (a busy database) never breaks the page.
     """
     now = utcnow()
-    if rows is None:
-        rows = {r.module_id: r for r in _rows(session, enrollment)}
     if not visit_due(enrollment=enrollment, module=module, rows=rows):
         return
     row = row_for(rows, module)
@@ -169,12 +168,6 @@ def record_visit(
         log.warning("Could not record a visit to %s; the page is served anyway", module.id)
 
 
-def _rows(session: Session, enrollment: Enrollment) -> list[ModuleProgress]:
-    return list(
-        session.exec(select(ModuleProgress).where(ModuleProgress.enrollment_id == enrollment.id))
-    )
-
-
 def mark_done(session: Session, *, enrollment: Enrollment, course: Course, module: Module) -> None:
     """Mark a module that has no required activity as done. Commits."""
     if module.required_activities:
@@ -186,7 +179,7 @@ def mark_done(session: Session, *, enrollment: Enrollment, course: Course, modul
     status = progress.status(module.id)
     if status is not None and status.locked:
         raise LearningError("This module is locked until you complete the one before it.")
-    rows = {r.module_id: r for r in _rows(session, enrollment)}
+    rows = {r.module_id: r for r in module_rows(session, enrollment=enrollment)}
     row = row_for(rows, module) or ModuleProgress(
         enrollment_id=id_of(enrollment), module_id=module.id
     )
