@@ -21,7 +21,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, event, func, insert, inspect, select
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
@@ -186,7 +197,13 @@ def _forget(session: OrmSession, *_args: object) -> None:
 
 def rebuild(session: Session) -> int:
     """Recompute every summary row from the raw rows; returns how many rows there are.
-    The caller commits."""
+    The caller commits.
+
+    On PostgreSQL the table is locked against writers first: a learner's change waiting on
+    the lock adds its difference after the rebuild, which did not see that change.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE report_summary IN EXCLUSIVE MODE"))
     session.execute(delete(_TABLE))
     session.execute(insert(_TABLE).from_select(list(COLUMNS), measure_rows([])))
     return int(session.execute(select(func.count()).select_from(_TABLE)).scalar_one())
