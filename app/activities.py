@@ -13,5 +13,5 @@ from app.learning import progress as progress_keeper  # noqa: F401, E402
 from app.reflections import activity as reflection_kind  # noqa: F401
 
 # The report summaries observe every enrollment change (app.events.changing).
-from app.reports import summaries as report_summaries  # noqa: F401, E402
+from app.reports import summary_tracking  # noqa: F401, E402
 from app.surveys import service as survey_condition  # noqa: F401, E402

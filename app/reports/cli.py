@@ -7,7 +7,7 @@ import time
 import typer
 
 from app.db import open_session, write_session
-from app.reports import summaries
+from app.reports import summary_store as summaries
 
 reports_app = typer.Typer(help="Staff report summaries.", no_args_is_help=True)
 

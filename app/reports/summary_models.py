@@ -1,4 +1,4 @@
-"""The report summary table: counts kept as events happen (see app/reports/summaries.py).
+"""The report summary table: counts kept as learners act (app/reports/summary_tracking.py).
 
 One row per (measure, course, learner group, key, value): how many enrollments (or, for
 ``attempts``, how many attempts) of that group have that measure. A group is the learner's

@@ -5,7 +5,7 @@ cohort, key, value, n) for the active enrollments matching ``where``. The same s
 serves three purposes, so the rule for each figure lives here only:
 
 - keeping the summary table current: run for one enrollment before and after a change, and
-  add the difference (``app/reports/summaries.py``);
+  add the difference (``app/reports/summary_tracking.py``);
 - rebuilding the summary table from nothing (``groundwork reports rebuild``);
 - reports filtered by enrollment date, which no summary row can answer: run live for the
   enrollments in the window.

@@ -30,7 +30,7 @@ from app.learning import service as learning
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import recompute_course
 from app.reflections import service as reflections
-from app.reports import summaries
+from app.reports import summary_store as summaries
 from app.surveys import service as surveys
 from tests.factories import make_user
 
@@ -180,7 +180,7 @@ def _machine(session: Session, course: Course) -> type[RuleBasedStateMachine]:
         @rule(learner=learners)
         def do_module_one(self, learner: User) -> None:
             """Everything module one asks, done right (so courses get completed)."""
-            for index, spec in enumerate(exercise_specs[:2]):
+            for index in range(2):
                 self.answer(learner, index, right=True)
             self.reflect(learner, shared=False)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 from app.cli import app as cli
 from app.config import get_settings
 from app.db import get_engine
-from app.reports import summaries
+from app.reports import summary_store as summaries
 from tests.migration_support import _config, _empty
 
 
@@ -49,11 +50,14 @@ def test_migration_backfills_summaries_from_existing_enrollments(engine) -> None
                 text(
                     "INSERT INTO enrollment (user_id, course_id, cohort, active, enrolled_at,"
                     " percent, completed_at, updated_at) VALUES (:uid, 4, 'spring', :active,"
-                    " CURRENT_TIMESTAMP, :percent, "
-                    + ("CURRENT_TIMESTAMP" if percent == 100 else "NULL")
-                    + ", CURRENT_TIMESTAMP)"
+                    " CURRENT_TIMESTAMP, :percent, :done, CURRENT_TIMESTAMP)"
                 ),
-                {"uid": uid, "active": active, "percent": percent},
+                {
+                    "uid": uid,
+                    "active": active,
+                    "percent": percent,
+                    "done": datetime.now(UTC) if percent == 100 else None,
+                },
             )
     command.upgrade(config, "head")
     with Session(engine) as session:
