@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -50,7 +51,7 @@ class Measure(StrEnum):
     active_on = "active_on"  # key: the day of the last activity
     enrolled_week = "enrolled_week"  # key: the Monday of the week enrolled
     completed_week = "completed_week"  # key: the Monday of the week completed
-    module_opened = "module_opened"  # key: module id
+    module_opened = "module_opened"  # key: module id (viewed or completed)
     module_completed = "module_completed"  # key: module id
     attempted = "attempted"  # value: exercise activity id
     first_correct = "first_correct"  # value: activity id
@@ -202,7 +203,14 @@ def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None
             Measure.module_opened,
             key=col(progress.module_id),
             joins=on_progress,
-            where=(col(progress.first_viewed_at).is_not(None),),
+            # Opened: viewed, or completed (an activity answered from elsewhere can complete
+            # a module before a visit is recorded).
+            where=(
+                or_(
+                    col(progress.first_viewed_at).is_not(None),
+                    col(progress.completed_at).is_not(None),
+                ),
+            ),
         ),
         Measure.module_completed: lambda: branch(
             Measure.module_completed,
