@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, func, not_, select
 from sqlmodel import Session
 
-from app.accounts.staff_scope import scope_condition
+from app.accounts.staff_scope import organization_scope
 from app.db import utcnow
 from app.reports.scope import ReportScope
 from app.reports.summary_models import ReportSummary
@@ -32,23 +32,35 @@ def active_since() -> str:
     return (utcnow() - timedelta(days=ACTIVE_DAYS)).date().isoformat()
 
 
-def _source(scope: ReportScope, measures: Iterable[Measure]) -> tuple[Any, list[Any]]:
+def _source(
+    scope: ReportScope, measures: Iterable[Measure], by: Sequence[str]
+) -> tuple[Any, list[Any]]:
     """The rows to sum (the summary table or a live computation) and what keeps them in
-    scope."""
+    scope.
+
+    From the summary table, one roll-up level is read: the group columns that are grouped
+    by or fixed (by a filter, or by a one-organization staff account) are kept, the others
+    are read as "any", so the report sums only rows about its own groups.
+    """
     f = scope.filters
     if f.enrolled_from is not None or f.enrolled_to is not None:
         return measure_rows(scope.conditions(), measures).subquery("live"), []
     table = _TABLE
+    fixed: dict[str, Any] = {
+        "organization_id": f.organization_id
+        if f.organization_id is not None
+        else organization_scope(scope.staff),
+        "job_role": f.job_role or None,
+        "cohort": f.cohort or None,
+    }
+    level = 0
     conds: list[Any] = [table.c.course_id.in_([cid for cid, _ in scope.courses])]
-    staff_scope = scope_condition(scope.staff, table.c.organization_id)
-    if staff_scope is not None:
-        conds.append(staff_scope)
-    if f.organization_id is not None:
-        conds.append(table.c.organization_id == f.organization_id)
-    if f.job_role:
-        conds.append(table.c.job_role == f.job_role)
-    if f.cohort:
-        conds.append(table.c.cohort == f.cohort)
+    for bit, name in ((1, "organization_id"), (2, "job_role"), (4, "cohort")):
+        if fixed[name] is not None:
+            conds.append(table.c[name] == fixed[name])
+        if fixed[name] is not None or name in by:
+            level |= bit
+    conds.append(table.c.level == level)
     return table, conds
 
 
@@ -64,7 +76,7 @@ def read(
     ``by`` names group columns (``GROUP_COLUMNS``) to keep apart; the rest are summed over.
     ``active_on`` rows are kept only from ``active_since()`` on.
     """
-    source, conds = _source(scope, measures)
+    source, conds = _source(scope, measures, by)
     c = source.c
     keep = [c[name] for name in ("measure", "course_id", *by, "key", "value")]
     stmt = (

@@ -110,22 +110,19 @@ def _enrollment_figures(
 ) -> dict[str, dict[tuple[int, Any], _Figures]]:
     """Figures per (course id, group) for the overview (group None) and each grouping.
 
-    One read of the summaries, grouped by the columns the breakdowns need; the overview and
-    each breakdown are sums of those rows. Progress comes as a histogram of percents, so
-    medians come from at most 101 buckets per group.
+    One read of the summaries per table, each from its own roll-up level. Progress comes as
+    a histogram of percents, so medians come from at most 101 buckets per group.
     """
-    by = [_GROUP_COLUMN[name] for name in groupings]
-    result: dict[str, dict[tuple[int, Any], _Figures]] = {"overview": {}}
-    result.update({name: {} for name in groupings})
-    for measure, course_id, *rest in figures.read(session, scope, _MEASURES, by=by):
-        groups, value, n = rest[: len(by)], rest[-2], int(rest[-1])
-        keys = [("overview", None)]
-        keys += [(name, _group_key(name, g)) for name, g in zip(groupings, groups, strict=True)]
-        for name, group in keys:
-            entry = result[name].get((course_id, group))
+    result: dict[str, dict[tuple[int, Any], _Figures]] = {}
+    for name in ["overview", *groupings]:
+        by = [_GROUP_COLUMN[name]] if name in _GROUP_COLUMN else []
+        figures_of = result[name] = {}
+        for measure, course_id, *rest in figures.read(session, scope, _MEASURES, by=by):
+            group = _group_key(name, rest[0]) if by else None
+            entry = figures_of.get((course_id, group))
             if entry is None:
-                entry = result[name][(course_id, group)] = _Figures()
-            entry.add(measure, value, n)
+                entry = figures_of[(course_id, group)] = _Figures()
+            entry.add(measure, rest[-2], int(rest[-1]))
     return result
 
 

@@ -120,17 +120,21 @@ def filter_choices(
     if scope is not None:
         orgs_stmt = orgs_stmt.where(Organization.id == scope)
     orgs = [(i, n) for i, n in session.exec(orgs_stmt).all() if i is not None]
-    # From the summaries: one row per group, not per learner (enrolled learners' cohorts).
+    # From the summaries' cohort roll-up (with the organization kept for a one-organization
+    # account): a row per cohort, not per learner. Cohorts of enrolled learners.
     summary = ReportSummary.__table__  # type: ignore[attr-defined]
     cohort_stmt = (
         sa_select(summary.c.cohort)
-        .where(summary.c.measure == Measure.enrolled.value, summary.c.cohort != "")
+        .where(
+            summary.c.measure == Measure.enrolled.value,
+            summary.c.level == (4 if scope is None else 5),
+            summary.c.cohort != "",
+        )
         .distinct()
         .order_by(summary.c.cohort)
     )
-    condition = scope_condition(staff, summary.c.organization_id)
-    if condition is not None:
-        cohort_stmt = cohort_stmt.where(condition)
+    if scope is not None:
+        cohort_stmt = cohort_stmt.where(summary.c.organization_id == scope)
     cohorts = list(session.execute(cohort_stmt).scalars())
     return FilterChoices(
         courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],

@@ -19,6 +19,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     select,
     text,
 )
@@ -29,11 +30,26 @@ from sqlmodel import Session
 from app.reports.summary_models import ReportSummary
 from app.reports.summary_sql import COLUMNS, measure_rows
 
-__all__ = ["Key", "add", "counts", "drift", "rebuild", "stored"]
+__all__ = [
+    "ANY",
+    "ANY_ORGANIZATION",
+    "BASE",
+    "Key",
+    "add",
+    "counts",
+    "drift",
+    "level_of",
+    "rebuild",
+    "rollups",
+    "stored",
+]
 
 # (measure, course_id, organization_id, job_role, cohort, key, value)
 Key = tuple[str, int, int, str, str, str, int]
 _KEY_COLUMNS = COLUMNS[:-1]
+# A roll-up row stands for every value of a group column: organization -1, text "*"
+# (cohort codes and job roles never contain "*"). Level 7 rows keep all three columns.
+ANY_ORGANIZATION, ANY, BASE = -1, "*", 7
 _TABLE: Any = ReportSummary.__table__  # type: ignore[attr-defined]
 
 
@@ -47,16 +63,45 @@ def counts(
     return counts
 
 
+def level_of(key: Key) -> int:
+    """Which of a row's group columns are kept (1 organization, 2 job role, 4 cohort)."""
+    _, _, organization, job_role, cohort, _, _ = key
+    return (organization != ANY_ORGANIZATION) | (job_role != ANY) << 1 | (cohort != ANY) << 2
+
+
+def rollups(counts: Counter[Key]) -> Counter[Key]:
+    """Group-level counts with their seven roll-ups added (every subset of the group columns
+    replaced by "any"), as the table stores them."""
+    out: Counter[Key] = Counter()
+    for (measure, course_id, organization, job_role, cohort, key, value), n in counts.items():
+        for level in range(BASE + 1):
+            out[
+                (
+                    measure,
+                    course_id,
+                    organization if level & 1 else ANY_ORGANIZATION,
+                    job_role if level & 2 else ANY,
+                    cohort if level & 4 else ANY,
+                    key,
+                    value,
+                )
+            ] += n
+    return out
+
+
 def add(connection: Connection, deltas: Counter[Key]) -> None:
-    """Add ``deltas`` to the summary rows (creating and deleting rows as counts come and go).
+    """Add group-level ``deltas`` (and their roll-ups) to the summary rows, creating and
+    deleting rows as counts come and go.
 
     Keys are applied in sorted order, so concurrent transactions on PostgreSQL lock summary
     rows in the same order and cannot deadlock on them.
     """
-    changes = sorted((key, n) for key, n in deltas.items() if n)
+    changes = sorted((key, n) for key, n in rollups(deltas).items() if n)
     if not changes:
         return
-    rows = [dict(zip(COLUMNS, (*key, n), strict=True)) for key, n in changes]
+    rows = [
+        {**dict(zip(COLUMNS, (*key, n), strict=True)), "level": level_of(key)} for key, n in changes
+    ]
     insert_into = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     stmt = insert_into(_TABLE)
     stmt = stmt.on_conflict_do_update(
@@ -85,7 +130,33 @@ def rebuild(session: Session) -> int:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE report_summary IN EXCLUSIVE MODE"))
     session.execute(delete(_TABLE))
-    session.execute(insert(_TABLE).from_select(list(COLUMNS), measure_rows([])))
+    base = measure_rows([]).subquery("base")
+    session.execute(
+        insert(_TABLE).from_select(
+            [*COLUMNS, "level"], select(*(base.c[name] for name in COLUMNS), literal(BASE))
+        )
+    )
+    t = _TABLE.c
+    for level in range(BASE):
+        kept = (
+            t.organization_id if level & 1 else literal(ANY_ORGANIZATION),
+            t.job_role if level & 2 else literal(ANY),
+            t.cohort if level & 4 else literal(ANY),
+        )
+        kept_columns = [
+            column
+            for bit, column in ((1, t.organization_id), (2, t.job_role), (4, t.cohort))
+            if level & bit
+        ]
+        grouped = [t.measure, t.course_id, *kept_columns, t.key, t.value]
+        session.execute(
+            insert(_TABLE).from_select(
+                [*COLUMNS, "level"],
+                select(t.measure, t.course_id, *kept, t.key, t.value, func.sum(t.n), literal(level))
+                .where(t.level == BASE)
+                .group_by(*grouped),
+            )
+        )
     return int(session.execute(select(func.count()).select_from(_TABLE)).scalar_one())
 
 
@@ -99,7 +170,7 @@ def stored(session: Session) -> Counter[Key]:
 
 def drift(session: Session) -> dict[Key, tuple[int, int]]:
     """Keys where the stored summaries differ from the raw rows: {key: (stored, actual)}."""
-    kept, actual = stored(session), counts(session, measure_rows([]))
+    kept, actual = stored(session), rollups(counts(session, measure_rows([])))
     return {
         key: (kept[key], actual[key]) for key in set(kept) | set(actual) if kept[key] != actual[key]
     }

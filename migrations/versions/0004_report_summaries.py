@@ -10,8 +10,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+from sqlmodel import Session
 
-from app.reports.summary_sql import COLUMNS, measure_rows
+from app.reports.summary_store import rebuild
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -20,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    table = op.create_table(
+    op.create_table(
         "report_summary",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("measure", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
@@ -31,6 +32,7 @@ def upgrade() -> None:
         sa.Column("job_role", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("cohort", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_summary")),
         sa.UniqueConstraint(
             "measure",
@@ -43,11 +45,17 @@ def upgrade() -> None:
             name=op.f("uq_report_summary_measure"),
         ),
     )
+    op.create_index(
+        "ix_report_summary_level",
+        "report_summary",
+        ["level", "measure", "course_id", "organization_id", "job_role", "cohort"],
+    )
     # Backfill: summaries are derived data, so they are computed with the rules of the code
     # being installed (app/reports/summary_sql.py). A later change to those rules ships a
     # migration that rebuilds them the same way.
-    assert table is not None
-    op.execute(sa.insert(table).from_select(list(COLUMNS), measure_rows([])))
+    with Session(bind=op.get_bind()) as session:
+        rebuild(session)
+        session.flush()
 
 
 def downgrade() -> None:

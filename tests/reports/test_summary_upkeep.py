@@ -87,7 +87,7 @@ def test_rebuild_and_check_commands(client, engine, cli_database) -> None:
         conn.execute(
             text(
                 "INSERT INTO report_summary (measure, course_id, key, value, organization_id,"
-                " job_role, cohort, n) VALUES ('enrolled', 999, '', 0, 0, 'teacher', '', 5)"
+                " job_role, cohort, n, level) VALUES ('enrolled', 999, '', 0, 0, 'teacher', '', 5, 7)"
             )
         )
     result = runner.invoke(cli, ["reports", "check"])
