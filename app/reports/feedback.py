@@ -83,7 +83,12 @@ def comments_table(session: Session, scope: ReportScope) -> Table:
         )
         .order_by(col(SurveyResponse.submitted_at).desc(), col(SurveyResponse.id))
     )
+    if scope.row_limit is not None:
+        stmt = stmt.limit(scope.row_limit + 1)  # one more says whether there are more
     for course_id, name, org_id, org_name, submitted_at, comment in session.exec(stmt):
+        if scope.row_limit is not None and len(table.rows) == scope.row_limit:
+            table.more_rows = True
+            break
         # Belt and braces: the WHERE already keeps to the scope.
         visible = may_see_organization(scope.staff, org_id)
         table.rows.append(

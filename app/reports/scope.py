@@ -51,6 +51,7 @@ class ReportScope:
     filters: ReportFilters
     courses: list[tuple[int, Course]]  # (course row id, course)
     min_n: int
+    row_limit: int | None = None  # lists (comments) keep their first rows only, for a page
 
     @property
     def restricted(self) -> bool:
@@ -97,6 +98,7 @@ def report_scope(
     filters: ReportFilters,
     courses: Mapping[str, Course],
     min_n: int,
+    row_limit: int | None = None,
 ) -> ReportScope:
     """The scope of a report: the courses the filters choose that have rows, by title."""
     wanted = [filters.course] if filters.course else list(courses)
@@ -108,7 +110,9 @@ def report_scope(
         ((ids[slug], courses[slug]) for slug in wanted if slug in ids and slug in courses),
         key=lambda pair: pair[1].title,
     )
-    return ReportScope(staff=staff, filters=filters, courses=chosen, min_n=min_n)
+    return ReportScope(
+        staff=staff, filters=filters, courses=chosen, min_n=min_n, row_limit=row_limit
+    )
 
 
 def filter_choices(

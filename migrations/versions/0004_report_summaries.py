@@ -1,4 +1,4 @@
-"""report summaries, backfilled from the raw rows
+"""report summaries, backfilled from the raw rows; survey responses indexed by submission
 
 Revision ID: 0004
 Revises: 0003
@@ -50,6 +50,8 @@ def upgrade() -> None:
         "report_summary",
         ["level", "measure", "course_id", "organization_id", "job_role", "cohort"],
     )
+    # The feedback page lists the newest comments: read them in submission order.
+    op.create_index(op.f("ix_survey_response_submitted_at"), "survey_response", ["submitted_at"])
     # Backfill: summaries are derived data, so they are computed with the rules of the code
     # being installed (app/reports/summary_sql.py). A later change to those rules ships a
     # migration that rebuilds them the same way.
@@ -59,4 +61,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_survey_response_submitted_at"), table_name="survey_response")
     op.drop_table("report_summary")
