@@ -32,7 +32,7 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from app import models  # noqa: E402,F401
-from app.accounts.models import Organization, User  # noqa: E402
+from app.accounts.models import Organization, Role, User  # noqa: E402
 from app.certificates.models import Certificate  # noqa: E402
 from app.config import ROOT, get_settings  # noqa: E402
 from app.content.models import ActivityRecord, CourseRecord  # noqa: E402
@@ -198,12 +198,12 @@ def main() -> int:
             _populate(session, args.enrollments)
             pw = hash_password("bench password")
             admin = User(email="admin@bench.invalid", display_name="A", password_hash=pw)
-            admin.role = "admin"
+            admin.role = Role.admin
             one_org = User(
                 email="staff@bench.invalid",
                 display_name="S",
                 password_hash=pw,
-                role="staff",
+                role=Role.staff,
                 staff_organization_id=1,
             )
             session.add_all([admin, one_org])

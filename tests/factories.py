@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.security.passwords import hash_password
 
 DEFAULT_PASSWORD = "correct horse battery"
@@ -31,6 +31,7 @@ def make_user(session: Session, *, password: str = DEFAULT_PASSWORD, **overrides
         "password_hash": _hash(password),
     }
     fields.update(overrides)
+    fields["role"] = Role(fields["role"])  # a typo in a test fails here, not in the database
     user = User(**fields)
     session.add(user)
     session.commit()  # ends the transaction: the test's next read sees what the app wrote

@@ -330,7 +330,7 @@ def create_user(
     )
     user = sign_up(session, form=form)
     if role != Role.learner:
-        user.role = role.value
+        user.role = role
         session.add(user)
         session.commit()
     return user
@@ -341,7 +341,7 @@ def set_role(session: Session, *, email: str, role: Role) -> User:
     user = _user_by_email(session, email)
     if user is None:
         raise AccountError({"email": f"No account has the email {normalize_email(email)}."})
-    user.role = role.value
+    user.role = role
     session.add(user)
     session.commit()
     return user

@@ -28,17 +28,17 @@ TOKEN_PREFIX = "gw_"  # noqa: S105  (the format marker, not a secret)
 NAME_MAX = 100
 MAX_EXPIRY_DAYS = 3650
 # scope -> (what it reads, the roles that may hold it)
-SCOPES: dict[str, tuple[str, frozenset[str]]] = {
-    "read:me": ("your own enrollments and progress", frozenset(r.value for r in Role)),
+SCOPES: dict[str, tuple[str, frozenset[Role]]] = {
+    "read:me": ("your own enrollments and progress", frozenset(Role)),
     "read:enrollments": (
         "enrollments of the learners in your organization scope",
-        frozenset({Role.staff.value, Role.admin.value}),
+        frozenset({Role.staff, Role.admin}),
     ),
     "read:reports": (
         "staff reports for your organization scope",
-        frozenset({Role.staff.value, Role.admin.value}),
+        frozenset({Role.staff, Role.admin}),
     ),
-    "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin.value})),
+    "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin})),
 }
 
 
@@ -73,7 +73,7 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def allowed_scopes(role: str) -> list[str]:
+def allowed_scopes(role: Role) -> list[str]:
     """The scopes an account with ``role`` may hold, in display order."""
     return [name for name, (_, roles) in SCOPES.items() if role in roles]
 
@@ -109,7 +109,7 @@ def create_token(
             )
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
         errors["expires_days"] = f"The expiry is a number of days from 1 to {MAX_EXPIRY_DAYS}."
-    if created_by.id != owner.id and created_by.role != Role.admin.value:
+    if created_by.id != owner.id and created_by.role != Role.admin:
         errors["owner"] = "Only admins make tokens for other accounts."
     if errors:
         raise TokenError(errors)
@@ -143,7 +143,7 @@ def tokens_of(session: Session, *, user_id: int) -> list[ApiToken]:
 def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken | None:
     """Revoke a token of ``actor`` (or any token, for an admin); None when there is none."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != Role.admin.value):
+    if token is None or (token.user_id != actor.id and actor.role != Role.admin):
         return None
     if token.revoked_at is None:
         token.revoked_at = utcnow()

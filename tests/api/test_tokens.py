@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from app.accounts.models import LoginFailure, Organization, User
+from app.accounts.models import LoginFailure, Organization, Role, User
 from app.api import tokens
 from app.api.models import ApiToken
 from app.cli import app as cli_app
@@ -67,7 +67,7 @@ def test_demoting_the_owner_shrinks_the_token(client, session) -> None:
     staff = make_user(session, role="staff")
     raw = make_token(session, staff, "read:enrollments", "read:me")
     assert api_get(client, "/enrollments", raw).status_code == 200
-    staff.role = "learner"
+    staff.role = Role.learner
     session.add(staff)
     session.commit()
     response = api_get(client, "/enrollments", raw)
