@@ -15,9 +15,9 @@ from app.accounts import mail
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.api.cli import tokens_app
-from app.config import ROOT, get_settings
+from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
-from app.db import open_session, write_session
+from app.db import engine_for, open_session, write_session
 from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
@@ -33,10 +33,14 @@ app.add_typer(webhooks_app, name="webhooks")
 app.command("worker")(worker)
 
 
-def _alembic_config() -> Config:
+# Each command is an entry point: it reads the settings once, at its start, and passes
+# them (or the engine made from them) down.
+
+
+def _alembic_config(settings: Settings) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["database_url"] = get_settings().database_url
+    config.attributes["database_url"] = settings.database_url
     return config
 
 
@@ -45,7 +49,7 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     from alembic import command
 
-    command.upgrade(_alembic_config(), revision)
+    command.upgrade(_alembic_config(get_settings()), revision)
     typer.echo(f"Database upgraded to {revision}.")
 
 
@@ -54,7 +58,7 @@ def db_current() -> None:
     """Show the database's migration revision."""
     from alembic import command
 
-    command.current(_alembic_config())
+    command.current(_alembic_config(get_settings()))
 
 
 @db_app.command("backup")
@@ -106,13 +110,15 @@ def users_create(
     ),
 ) -> None:
     """Create an account, e.g. the first admin."""
+    settings = get_settings()
     secret = password or os.environ.get("GROUNDWORK_NEW_PASSWORD", "")
     if not secret:
         secret = getpass.getpass("Password: ")
-    with write_session() as session:
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         try:
             user = accounts.create_user(
                 session,
+                settings=settings,
                 email=email,
                 password=secret,
                 display_name=name or email.split("@")[0],
@@ -131,7 +137,8 @@ def users_set_role(
     role: Role = typer.Option(..., help="learner, author, staff or admin."),
 ) -> None:
     """Change an account's role."""
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         try:
             user = accounts.set_role(session, email=email, role=role)
         except accounts.AccountError as exc:
@@ -143,9 +150,10 @@ def users_set_role(
 @mail_app.command("retry")
 def mail_retry() -> None:
     """Send the outbox's messages that SMTP could not take before (run it from a timer)."""
-    with open_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, open_session(engine=engine) as session:
         try:
-            report = mail.deliver_pending(session)
+            report = mail.deliver_pending(session, settings=settings)
         except mail.MailError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None

@@ -57,7 +57,7 @@ def main() -> int:
             admin = User(
                 email="admin@bench.invalid",
                 display_name="A",
-                password_hash=hash_password("bench password"),
+                password_hash=hash_password("bench password", settings=get_settings()),
             )
             admin.role = Role.admin
             session.add(admin)

@@ -62,7 +62,7 @@ def _populate(session: Session, n: int, seed: int = 7) -> None:
         ],
     )
     org_ids = list(session.exec(select(Organization.id)).all())
-    pw = hash_password("bench password")
+    pw = hash_password("bench password", settings=get_settings())
     session.execute(
         insert(User),
         [
@@ -196,7 +196,7 @@ def main() -> int:
         sync_courses(engine, list(registry.courses.values()))
         with Session(engine) as session:
             _populate(session, args.enrollments)
-            pw = hash_password("bench password")
+            pw = hash_password("bench password", settings=get_settings())
             admin = User(email="admin@bench.invalid", display_name="A", password_hash=pw)
             admin.role = Role.admin
             one_org = User(

@@ -10,14 +10,18 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.security.passwords import hash_password
+from tests.settings_support import make_settings
 
 DEFAULT_PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
+# The suite's cheap argon2 cost: an app under test may use other settings, and a login
+# against this hash then upgrades it (as in production after a cost change).
+_SETTINGS = make_settings()
 
 
 @lru_cache
 def _hash(password: str) -> str:
-    return hash_password(password)
+    return hash_password(password, settings=_SETTINGS)
 
 
 def make_user(session: Session, *, password: str = DEFAULT_PASSWORD, **overrides: Any) -> User:

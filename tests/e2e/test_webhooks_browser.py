@@ -30,11 +30,10 @@ def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Settin
 
 
 def test_completing_a_course_in_the_browser_reaches_the_receiver(
-    page, session, engine, monkeypatch
+    page, session, engine, settings, cli_environment
 ) -> None:  # type: ignore[no-untyped-def]
     receiver = Receiver().start()
     try:
-        monkeypatch.setattr("app.db.get_engine", lambda: engine)
         added = CliRunner().invoke(
             cli_app,
             ["webhooks", "add", "--url", receiver.url, "--events", "course.completed"],
@@ -63,7 +62,7 @@ def test_completing_a_course_in_the_browser_reaches_the_receiver(
         page.get_by_role("button", name="Submit feedback").click()
         expect(page.get_by_role("status").first).to_be_visible()
 
-        deliver_due(engine)
+        deliver_due(engine, settings)
         completed = [r for r in receiver.received if r.json["type"] == "course.completed"]
         assert len(completed) == 1 and completed[0].verified
         data = completed[0].json["data"]
