@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from app import activities, models  # noqa: F401  (every table and activity kind registered)
 from app.config import Settings, get_settings
 from app.db import make_engine, metadata, open_session
 from tests.factories import make_user  # noqa: F401
