@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -44,12 +48,30 @@ def _alembic_config(settings: Settings) -> Config:
     return config
 
 
+@contextmanager
+def _migration_messages() -> Iterator[None]:
+    """Alembic's progress lines and the migrations' own warnings (e.g. a value a migration
+    had to change) on stderr while the command runs, as ``alembic upgrade`` shows them."""
+    logger = logging.getLogger("alembic")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     from alembic import command
 
-    command.upgrade(_alembic_config(get_settings()), revision)
+    with _migration_messages():
+        command.upgrade(_alembic_config(get_settings()), revision)
     typer.echo(f"Database upgraded to {revision}.")
 
 

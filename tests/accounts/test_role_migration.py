@@ -9,8 +9,10 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
 from app.accounts.models import Role, User
+from app.cli import app as cli_app
 from tests.factories import make_user
 from tests.migration_support import _config, _empty
 
@@ -84,3 +86,16 @@ def test_role_column_refuses_values_outside_the_enum(session) -> None:
     session.add(user)
     with pytest.raises(StatementError, match="root"):
         session.flush()
+
+
+def test_db_upgrade_names_each_account_whose_role_it_changed(engine, cli_environment) -> None:
+    """`groundwork db upgrade` shows the migration's warnings (it configures no logging of
+    its own otherwise, and Alembic's logger would swallow them)."""
+    _empty(engine)
+    command.upgrade(_config(engine), "0003")
+    with engine.begin() as conn:
+        conn.execute(text(_INSERT), {"id": 12, "email": "odd@example.org", "role": "Admin"})
+    result = CliRunner().invoke(cli_app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING user_account 12: unknown role 'Admin' becomes 'learner'" in result.output
+    assert "-> 0005, user_account.role" in result.output  # 0003 or 0004 before it
