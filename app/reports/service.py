@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
+from app.reports import figures
 from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
@@ -25,7 +26,7 @@ from app.reports.overview import (
     enrollment_tables,
     median,
 )
-from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
+from app.reports.scope import ReportScope, filter_choices, report_scope
 from app.reports.tables import Table
 from app.spreadsheets import write_csv
 
@@ -143,7 +144,7 @@ def report_page(
         matching = tables["overview"].described
     else:
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-        matching = matching_enrollments(session, scope)
+        matching = figures.matching(session, scope)
     return ReportPage(filters, errors, choices, tables, min_n, matching)
 
 

@@ -1,7 +1,7 @@
 """user_account.role limited to the four roles by a CHECK constraint
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 11:30:00
 
 Until now the column took any string, and the app let a user through a role check only when
@@ -18,8 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-# Becomes "0004" when merged after the report summaries migration.
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
@@ -25,10 +27,17 @@ _INSERT = (
 _BEFORE = {1: "learner", 2: "author", 3: "staff", 4: "admin", 5: "Admin", 6: "superuser"}
 
 
+def _revision_before_0005(config: Config) -> str:
+    down = ScriptDirectory.from_config(config).get_revision("0005").down_revision
+    assert isinstance(down, str)
+    return down
+
+
 def test_0005_keeps_each_role_and_makes_unknown_ones_learners(engine, caplog) -> None:
     _empty(engine)
     config = _config(engine)
-    command.upgrade(config, "0003")
+    before = _revision_before_0005(config)
+    command.upgrade(config, before)
     with engine.begin() as conn:
         for uid, role in _BEFORE.items():
             conn.execute(text(_INSERT), {"id": uid, "email": f"u{uid}@example.org", "role": role})
@@ -66,7 +75,7 @@ def test_0005_keeps_each_role_and_makes_unknown_ones_learners(engine, caplog) ->
     with pytest.raises(IntegrityError, match="ck_user_account_role"), engine.begin() as conn:
         conn.execute(text(_INSERT), {"id": 7, "email": "u7@example.org", "role": "root"})
 
-    command.downgrade(config, "0003")  # and back: the constraint goes, the values stay
+    command.downgrade(config, before)  # and back: the constraint goes, the values stay
     with engine.begin() as conn:
         conn.execute(text(_INSERT), {"id": 7, "email": "u7@example.org", "role": "root"})
         assert conn.execute(text("SELECT count(*) FROM user_account")).scalar_one() == 7
@@ -92,7 +101,8 @@ def test_db_upgrade_names_each_account_whose_role_it_changed(engine, cli_environ
     """`groundwork db upgrade` shows the migration's warnings (it configures no logging of
     its own otherwise, and Alembic's logger would swallow them)."""
     _empty(engine)
-    command.upgrade(_config(engine), "0003")
+    config = _config(engine)
+    command.upgrade(config, _revision_before_0005(config))
     with engine.begin() as conn:
         conn.execute(text(_INSERT), {"id": 12, "email": "odd@example.org", "role": "Admin"})
     result = CliRunner().invoke(cli_app, ["db", "upgrade"])
