@@ -32,7 +32,7 @@ from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from app import activities, models  # noqa: E402,F401
-from app.accounts.models import Organization, User  # noqa: E402
+from app.accounts.models import Organization, Role, User  # noqa: E402
 from app.certificates.models import Certificate  # noqa: E402
 from app.config import ROOT, get_settings  # noqa: E402
 from app.content.models import ActivityRecord, CourseRecord  # noqa: E402
@@ -63,7 +63,7 @@ def _populate(session: Session, n: int, seed: int = 7) -> None:
         ],
     )
     org_ids = list(session.exec(select(Organization.id)).all())
-    pw = hash_password("bench password")
+    pw = hash_password("bench password", settings=get_settings())
     session.execute(
         insert(User),
         [
@@ -201,14 +201,14 @@ def main() -> int:
             rows = summaries.rebuild(session)
             session.commit()
             print(f"summaries rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s")
-            pw = hash_password("bench password")
+            pw = hash_password("bench password", settings=get_settings())
             admin = User(email="admin@bench.invalid", display_name="A", password_hash=pw)
-            admin.role = "admin"
+            admin.role = Role.admin
             one_org = User(
                 email="staff@bench.invalid",
                 display_name="S",
                 password_hash=pw,
-                role="staff",
+                role=Role.staff,
                 staff_organization_id=1,
             )
             session.add_all([admin, one_org])

@@ -6,7 +6,8 @@ import time
 
 import typer
 
-from app.db import open_session, write_session
+from app.config import get_settings
+from app.db import engine_for, open_session, write_session
 from app.reports import summary_store as summaries
 
 reports_app = typer.Typer(help="Staff report summaries.", no_args_is_help=True)
@@ -16,7 +17,8 @@ reports_app = typer.Typer(help="Staff report summaries.", no_args_is_help=True)
 def reports_rebuild() -> None:
     """Recompute every report summary from the raw rows (safe while the server runs)."""
     started = time.perf_counter()
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         rows = summaries.rebuild(session)
         session.commit()
     typer.echo(f"Rebuilt {rows:,} summary rows in {time.perf_counter() - started:.1f} s.")
@@ -25,7 +27,8 @@ def reports_rebuild() -> None:
 @reports_app.command("check")
 def reports_check() -> None:
     """Compare the kept summaries with a fresh computation; exit 1 if they differ."""
-    with open_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, open_session(engine=engine) as session:
         differences = summaries.drift(session)
     if not differences:
         typer.echo("The report summaries match the raw rows.")

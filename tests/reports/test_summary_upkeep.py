@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,8 +12,6 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.cli import app as cli
-from app.config import get_settings
-from app.db import get_engine
 from app.reports import summary_store as summaries
 from tests.migration_support import _config, _empty
 
@@ -70,15 +67,8 @@ def test_migration_backfills_summaries_from_existing_enrollments(engine) -> None
 
 
 @pytest.fixture
-def cli_database(engine, monkeypatch) -> Iterator[None]:
+def cli_database(cli_environment) -> None:  # type: ignore[no-untyped-def]
     """The `groundwork` command pointed at this test's database."""
-    monkeypatch.setenv("GROUNDWORK_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield
-    get_engine().dispose()
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 def test_rebuild_and_check_commands(client, engine, cli_database) -> None:
@@ -87,7 +77,8 @@ def test_rebuild_and_check_commands(client, engine, cli_database) -> None:
         conn.execute(
             text(
                 "INSERT INTO report_summary (measure, course_id, key, value, organization_id,"
-                " job_role, cohort, n, level) VALUES ('enrolled', 999, '', 0, 0, 'teacher', '', 5, 7)"
+                " job_role, cohort, n, level)"
+                " VALUES ('enrolled', 999, '', 0, 0, 'teacher', '', 5, 7)"
             )
         )
     result = runner.invoke(cli, ["reports", "check"])
