@@ -19,6 +19,8 @@ from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
 from app.reports.filters import FilterChoices, ReportFilters, parse_filters
+from app.reports.funnel import funnel_table
+from app.reports.items import item_analysis_table, wrong_answers_table
 from app.reports.overview import (
     COMPLEMENTARY_TEXT,
     GROUPINGS,
@@ -27,6 +29,7 @@ from app.reports.overview import (
 )
 from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
 from app.reports.tables import Table
+from app.reports.trend import trend_table
 from app.spreadsheets import write_csv
 
 __all__ = [
@@ -47,18 +50,26 @@ __all__ = [
 REPORTS = (
     "overview",
     *GROUPINGS,
+    "funnel",
+    "trend",
     "exercises",
+    "item-analysis",
+    "wrong-answers",
     "feedback",
     "feedback-comments",
     "enrollments",
 )
 PAGES: dict[str, tuple[str, ...]] = {
-    "overview": ("overview", "by-organization", "by-job-role", "by-cohort"),
-    "exercises": ("exercises",),
+    "overview": ("overview", "funnel", "trend", "by-organization", "by-job-role", "by-cohort"),
+    "exercises": ("exercises", "item-analysis", "wrong-answers"),
     "feedback": ("feedback", "feedback-comments"),
 }
 _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
+    "funnel": funnel_table,
+    "trend": trend_table,
     "exercises": exercises_table,
+    "item-analysis": item_analysis_table,
+    "wrong-answers": wrong_answers_table,
     "feedback": feedback_table,
     "feedback-comments": comments_table,
     "enrollments": enrollments_table,
