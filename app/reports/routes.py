@@ -9,6 +9,7 @@ from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reports import service
+from app.reports.charts import report_charts
 from app.spreadsheets import csv_response
 from app.templating import render
 
@@ -31,6 +32,7 @@ def _page(
         f"reports/{page}.html",
         {
             "report": report,
+            "charts": report_charts(report.tables),
             "page_name": page,
             "params": report.filters.query_params(),
             "typed": request.query_params,
