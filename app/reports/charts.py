@@ -151,6 +151,21 @@ def funnel_charts(table: Table) -> list[Chart]:
     return charts
 
 
+SERIES = ["Enrollments", "Completions"]
+
+
+def _week_axis(weeks: list[str]) -> dict[str, Any]:
+    """Ticks on the Mondays themselves while there are few weeks (Vega's own weeks start on
+    Sunday); over longer spans, Vega's month ticks."""
+    axis: dict[str, Any] = {"format": "%d %b %Y", "labelAngle": 0}
+    if len(weeks) <= 8:
+        axis["values"] = [
+            {"year": int(w[:4]), "month": int(w[5:7]), "date": int(w[8:10]), "utc": True}
+            for w in weeks
+        ]
+    return axis
+
+
 def trend_charts(table: Table) -> list[Chart]:
     """Per course: a line each for enrollments and completions per week (gaps where hidden)."""
     charts = []
@@ -162,7 +177,7 @@ def trend_charts(table: Table) -> list[Chart]:
             for series, value in (("Enrollments", row[2]), ("Completions", row[3])):
                 count = _number(value, "count")
                 left_out += isinstance(value, Hidden)
-                totals[series] += count or 0
+                totals[series] += int(count or 0)
                 values.append({"week": row[1], "series": series, "count": count})
         title = f"Enrollments and completions per week: {course}"
         summary = (
@@ -182,11 +197,16 @@ def trend_charts(table: Table) -> list[Chart]:
                     "type": "temporal",
                     "timeUnit": "utcyearmonthdate",
                     "title": "Week starting",
-                    "axis": {"format": "%d %b %Y", "labelAngle": 0},
+                    "axis": _week_axis([str(row[1]) for row in rows]),
                 },
                 "y": {"field": "count", "type": "quantitative", "title": "Learners"},
-                "color": {"field": "series", "type": "nominal", "title": None},
-                "strokeDash": {"field": "series", "type": "nominal", "title": None},
+                "color": {"field": "series", "type": "nominal", "title": None, "sort": SERIES},
+                "strokeDash": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": None,
+                    "sort": SERIES,
+                },
             },
         )
         charts.append(Chart(f"chart-trend-{index}", table.name, course, label, spec, left_out))
@@ -202,7 +222,10 @@ def item_charts(table: Table) -> list[Chart]:
         for row in rows:
             share = _number(row[4], "percent")
             if share is not None:
-                values.append({"exercise": row[2], "first_correct": share})
+                label = str(row[2])
+                values.append(
+                    {"id": label.split(":")[0], "exercise": label, "first_correct": share}
+                )
         title = f"Correct on first attempt, by exercise: {course}"
         summary = ""
         if values:
@@ -219,10 +242,11 @@ def item_charts(table: Table) -> list[Chart]:
             values,
             mark={"type": "bar"},
             encoding={
+                # The exercise's id names its bar (the table also has the prompt's start).
                 "y": {
-                    "field": "exercise",
+                    "field": "id",
                     "type": "nominal",
-                    "sort": [v["exercise"] for v in values],
+                    "sort": [v["id"] for v in values],
                     "title": None,
                 },
                 "x": {

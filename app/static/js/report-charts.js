@@ -52,11 +52,11 @@
     config.aria = false;
     config.view = { stroke: null, discreteHeight: { step: narrow ? 22 : 24 } };
     config.font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-    config.title = { color: t.text, fontSize: 15, fontWeight: 600, offset: 10 };
+    config.title = { color: t.text, fontSize: narrow ? 13 : 15, fontWeight: 600, offset: 10 };
     config.axis = { labelColor: t.muted, titleColor: t.text, gridColor: t.grid, domainColor: t.muted,
                     tickColor: t.muted, labelFontSize: 12, titleFontSize: 13, titleFontWeight: 600 };
     // Module and exercise names share the width with the bars: shorter on a phone.
-    config.axisY = { labelLimit: narrow ? 110 : 300 };
+    config.axisY = { labelLimit: narrow ? 130 : 300 };
     config.axisX = { labelOverlap: true, tickCount: narrow ? 4 : 8, titleLimit: narrow ? 240 : 600 };
     config.legend = Object.assign({}, config.legend, { labelColor: t.muted, titleColor: t.text,
                                                        labelFontSize: 12, titleFontSize: 12 });
@@ -69,6 +69,9 @@
   }
 
   function label(el) {
+    // vega-embed marks the box as a "graphics-document"; it is one image here.
+    el.setAttribute("role", "img");
+    el.removeAttribute("aria-roledescription");
     var svg = el.querySelector("svg");
     if (svg) {
       svg.setAttribute("aria-hidden", "true");
