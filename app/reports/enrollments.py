@@ -1,6 +1,13 @@
-"""The enrollment-level export: one row per matching enrollment (CSV only)."""
+"""The enrollment-level export: one row per matching enrollment (CSV only).
+
+``enrollment_rows`` reads them in batches from a server-side cursor (``yield_per``: a
+PostgreSQL named cursor; SQLite steps its statement as rows are fetched), so the streamed
+CSV never holds more than one batch.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from sqlmodel import Session, col, select
 
@@ -8,27 +15,25 @@ from app.accounts.models import JOB_ROLE_LABELS, Organization, User
 from app.certificates.models import Certificate
 from app.learning.models import Enrollment
 from app.reports.scope import COURSE_COLUMN, ReportScope, unrevoked_certificate
-from app.reports.tables import Column, Table
+from app.reports.tables import CellValue, Column, Table
+
+BATCH_ROWS = 1000
+ENROLLMENT_COLUMNS = (
+    Column("learner", "Learner name"),
+    Column("email", "Email"),
+    Column("organization", "Organization"),
+    Column("job_role", "Job role"),
+    COURSE_COLUMN,
+    Column("cohort", "Cohort"),
+    Column("enrolled_at", "Enrolled at", "datetime"),
+    Column("percent", "Progress (%)", "count"),
+    Column("completed_at", "Completed at", "datetime"),
+    Column("certificate", "Certificate code"),
+)
 
 
-def enrollments_table(session: Session, scope: ReportScope) -> Table:
-    """Every matching enrollment: learner, course, cohort, dates, progress, certificate."""
-    table = Table(
-        "enrollments",
-        "Enrollments",
-        (
-            Column("learner", "Learner name"),
-            Column("email", "Email"),
-            Column("organization", "Organization"),
-            Column("job_role", "Job role"),
-            COURSE_COLUMN,
-            Column("cohort", "Cohort"),
-            Column("enrolled_at", "Enrolled at", "datetime"),
-            Column("percent", "Progress (%)", "count"),
-            Column("completed_at", "Completed at", "datetime"),
-            Column("certificate", "Certificate code"),
-        ),
-    )
+def enrollment_rows(session: Session, scope: ReportScope) -> Iterator[tuple[CellValue, ...]]:
+    """Every matching enrollment, by course and learner name, fetched ``BATCH_ROWS`` at a time."""
     titles = scope.titles
     stmt = (
         scope.restrict(
@@ -48,12 +53,12 @@ def enrollments_table(session: Session, scope: ReportScope) -> Table:
         .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
         .outerjoin(Certificate, unrevoked_certificate())
         .order_by(col(Enrollment.course_id), col(User.display_name), col(Enrollment.id))
+        .execution_options(yield_per=BATCH_ROWS)
     )
-    for name, email, org, job_role, course_id, cohort, enrolled, pct, done, code in session.exec(
-        stmt
-    ):
-        table.rows.append(
-            (
+    result = session.exec(stmt)
+    try:
+        for name, email, org, job_role, course_id, cohort, enrolled, pct, done, code in result:
+            yield (
                 name,
                 email,
                 org or "",
@@ -65,5 +70,12 @@ def enrollments_table(session: Session, scope: ReportScope) -> Table:
                 done,
                 code or "",
             )
-        )
+    finally:
+        result.close()  # a stream left early frees its cursor now
+
+
+def enrollments_table(session: Session, scope: ReportScope) -> Table:
+    """Every matching enrollment: learner, course, cohort, dates, progress, certificate."""
+    table = Table("enrollments", "Enrollments", ENROLLMENT_COLUMNS)
+    table.rows.extend(enrollment_rows(session, scope))
     return table

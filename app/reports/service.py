@@ -8,7 +8,7 @@ each figure means is written in ``docs/reports.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -28,9 +28,10 @@ from app.reports.overview import (
     median,
 )
 from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
+from app.reports.streaming import enrollment_csv_rows
 from app.reports.tables import Table
 from app.reports.trend import trend_table
-from app.spreadsheets import write_csv
+from app.spreadsheets import csv_lines
 
 __all__ = [
     "COMPLEMENTARY_TEXT",
@@ -40,6 +41,7 @@ __all__ = [
     "ReportPage",
     "UnknownReport",
     "export_csv",
+    "export_csv_lines",
     "filter_choices",
     "median",
     "report_page",
@@ -158,6 +160,33 @@ def report_page(
     return ReportPage(filters, errors, choices, tables, min_n, matching)
 
 
+def export_csv_lines(
+    session: Session,
+    *,
+    staff: User,
+    name: str,
+    params: Mapping[str, str],
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> Iterator[str]:
+    """The CSV of report ``name`` with the same filters and numbers as its page, line by line.
+
+    Raises ``UnknownReport`` at once, before any line. Report tables are small and built
+    here; the enrollment-level export is read while it is sent (``streaming``).
+    """
+    if name not in REPORTS:
+        raise UnknownReport(name)
+    choices = filter_choices(session, staff=staff, courses=courses)
+    filters, _ = parse_filters(params, choices)
+    if name == "enrollments":
+        scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+        return csv_lines(enrollment_csv_rows(session.get_bind().engine, scope))
+    table = report_table(
+        session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
+    )
+    return csv_lines(table.csv_rows())
+
+
 def export_csv(
     session: Session,
     *,
@@ -167,12 +196,8 @@ def export_csv(
     courses: Mapping[str, Course],
     min_n: int,
 ) -> str:
-    """The CSV of report ``name`` with the same filters and numbers as its page."""
-    if name not in REPORTS:
-        raise UnknownReport(name)
-    choices = filter_choices(session, staff=staff, courses=courses)
-    filters, _ = parse_filters(params, choices)
-    table = report_table(
-        session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
+    """The whole CSV of report ``name`` as text (see ``export_csv_lines``)."""
+    lines = export_csv_lines(
+        session, staff=staff, name=name, params=params, courses=courses, min_n=min_n
     )
-    return write_csv(table.csv_rows())
+    return "".join(lines)
