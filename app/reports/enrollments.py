@@ -7,7 +7,8 @@ CSV never holds more than one batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -32,10 +33,12 @@ ENROLLMENT_COLUMNS = (
 )
 
 
-def enrollment_rows(session: Session, scope: ReportScope) -> Iterator[tuple[CellValue, ...]]:
-    """Every matching enrollment, by course and learner name, fetched ``BATCH_ROWS`` at a time."""
-    titles = scope.titles
-    stmt = (
+def enrollment_query(scope: ReportScope, *, times: Callable[[Any], Any] = col) -> Any:
+    """The matching enrollments by course and learner name, read ``BATCH_ROWS`` at a time.
+
+    ``times`` wraps the two timestamp columns (the CSV stream has the database format them).
+    """
+    return (
         scope.restrict(
             select(  # type: ignore[call-overload]
                 User.display_name,
@@ -44,9 +47,9 @@ def enrollment_rows(session: Session, scope: ReportScope) -> Iterator[tuple[Cell
                 User.job_role,
                 Enrollment.course_id,
                 Enrollment.cohort,
-                Enrollment.enrolled_at,
+                times(Enrollment.enrolled_at),
                 Enrollment.percent,
-                Enrollment.completed_at,
+                times(Enrollment.completed_at),
                 Certificate.code,
             ).select_from(Enrollment)
         )
@@ -55,7 +58,12 @@ def enrollment_rows(session: Session, scope: ReportScope) -> Iterator[tuple[Cell
         .order_by(col(Enrollment.course_id), col(User.display_name), col(Enrollment.id))
         .execution_options(yield_per=BATCH_ROWS)
     )
-    result = session.exec(stmt)
+
+
+def enrollment_rows(session: Session, scope: ReportScope) -> Iterator[tuple[CellValue, ...]]:
+    """Every matching enrollment as report cells (names, labels, times), batch by batch."""
+    titles = scope.titles
+    result = session.exec(enrollment_query(scope))
     try:
         for name, email, org, job_role, course_id, cohort, enrolled, pct, done, code in result:
             yield (

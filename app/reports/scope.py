@@ -115,14 +115,32 @@ def matching_enrollments(session: Session, scope: ReportScope) -> int:
 
 
 def filter_choices(
-    session: Session, *, staff: User, courses: Mapping[str, Course]
+    session: Session, *, staff: User, courses: Mapping[str, Course], cohorts: bool = True
 ) -> FilterChoices:
-    """Courses, organizations (in scope), job roles and cohorts (in scope) to filter by."""
+    """Courses, organizations (in scope), job roles and cohorts (in scope) to filter by.
+
+    ``cohorts=False`` leaves the cohort list empty: it only fills the form's suggestions
+    (any well-formed code is accepted), and finding it reads every enrollment in scope.
+    """
     scope = organization_scope(staff)
     orgs_stmt = select(Organization.id, Organization.name).order_by(Organization.name)
     if scope is not None:
         orgs_stmt = orgs_stmt.where(Organization.id == scope)
     orgs = [(i, n) for i, n in session.exec(orgs_stmt).all() if i is not None]
+    found: list[str] = []
+    if cohorts:
+        found = _cohorts(session, staff)
+    return FilterChoices(
+        courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],
+        organizations=orgs,
+        job_roles=JOB_ROLE_CHOICES,
+        cohorts=found,
+        scoped_to=orgs[0][1] if scope is not None and orgs else None,
+    )
+
+
+def _cohorts(session: Session, staff: User) -> list[str]:
+    """The cohort codes of enrollments in the staff member's scope."""
     cohort_stmt = (
         select(Enrollment.cohort)
         .join(User, col(User.id) == col(Enrollment.user_id))
@@ -133,11 +151,4 @@ def filter_choices(
     condition = scope_condition(staff, User.organization_id)
     if condition is not None:
         cohort_stmt = cohort_stmt.where(condition)
-    cohorts = [c for c in session.exec(cohort_stmt).all() if c]
-    return FilterChoices(
-        courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],
-        organizations=orgs,
-        job_roles=JOB_ROLE_CHOICES,
-        cohorts=cohorts,
-        scoped_to=orgs[0][1] if scope is not None and orgs else None,
-    )
+    return [c for c in session.exec(cohort_stmt).all() if c]

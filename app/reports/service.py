@@ -28,7 +28,7 @@ from app.reports.overview import (
     median,
 )
 from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
-from app.reports.streaming import enrollment_csv_rows
+from app.reports.streaming import PLAIN_COLUMNS, enrollment_csv_rows
 from app.reports.tables import Table
 from app.reports.trend import trend_table
 from app.spreadsheets import csv_lines
@@ -176,11 +176,12 @@ def export_csv_lines(
     """
     if name not in REPORTS:
         raise UnknownReport(name)
-    choices = filter_choices(session, staff=staff, courses=courses)
+    choices = filter_choices(session, staff=staff, courses=courses, cohorts=False)
     filters, _ = parse_filters(params, choices)
     if name == "enrollments":
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-        return csv_lines(enrollment_csv_rows(session.get_bind().engine, scope))
+        rows = enrollment_csv_rows(session.get_bind().engine, scope)
+        return csv_lines(rows, plain=PLAIN_COLUMNS)
     table = report_table(
         session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
     )
