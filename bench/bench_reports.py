@@ -31,7 +31,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from app import models  # noqa: E402,F401
+from app import activities, models  # noqa: E402,F401
 from app.accounts.models import Organization, User  # noqa: E402
 from app.certificates.models import Certificate  # noqa: E402
 from app.config import ROOT, get_settings  # noqa: E402
@@ -42,6 +42,7 @@ from app.db import make_engine, metadata  # noqa: E402
 from app.exercises.models import ExerciseAttempt  # noqa: E402
 from app.learning.models import Enrollment  # noqa: E402
 from app.reports import service  # noqa: E402
+from app.reports import summary_store as summaries  # noqa: E402
 from app.reports.filters import ReportFilters  # noqa: E402
 from app.security.passwords import hash_password  # noqa: E402
 from app.surveys.models import SurveyAnswer, SurveyResponse  # noqa: E402
@@ -196,6 +197,10 @@ def main() -> int:
         sync_courses(engine, list(registry.courses.values()))
         with Session(engine) as session:
             _populate(session, args.enrollments)
+            started = time.perf_counter()
+            rows = summaries.rebuild(session)
+            session.commit()
+            print(f"summaries rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s")
             pw = hash_password("bench password")
             admin = User(email="admin@bench.invalid", display_name="A", password_hash=pw)
             admin.role = "admin"

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
+from app.reports import figures
 from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
@@ -27,7 +28,7 @@ from app.reports.overview import (
     enrollment_tables,
     median,
 )
-from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
+from app.reports.scope import ReportScope, filter_choices, report_scope
 from app.reports.streaming import PLAIN_COLUMNS, enrollment_csv_rows
 from app.reports.tables import Table
 from app.reports.trend import trend_table
@@ -66,6 +67,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "exercises": ("exercises", "item-analysis", "wrong-answers"),
     "feedback": ("feedback", "feedback-comments"),
 }
+PAGE_ROWS = 100  # a list table (comments) shows its newest rows on the page
 _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
     "funnel": funnel_table,
     "trend": trend_table,
@@ -90,12 +92,18 @@ def report_tables(
     filters: ReportFilters,
     courses: Mapping[str, Course],
     min_n: int,
+    row_limit: int | None = None,
 ) -> dict[str, Table]:
-    """The reports called ``names`` for these filters: the one source of pages and CSVs."""
+    """The reports called ``names`` for these filters: the one source of pages and CSVs.
+
+    ``row_limit`` keeps list tables (comments) to their first rows, with ``more_rows``
+    saying whether there are more (a page shows the newest; the CSV has them all)."""
     unknown = [name for name in names if name not in REPORTS]
     if unknown:
         raise UnknownReport(unknown[0])
-    scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+    scope = report_scope(
+        session, staff=staff, filters=filters, courses=courses, min_n=min_n, row_limit=row_limit
+    )
     enrollment_names = [n for n in names if n == "overview" or n in GROUPINGS]
     tables = enrollment_tables(session, scope, enrollment_names) if enrollment_names else {}
     for name in names:
@@ -150,13 +158,19 @@ def report_page(
     choices = filter_choices(session, staff=staff, courses=courses)
     filters, errors = parse_filters(params, choices)
     tables = report_tables(
-        session, staff=staff, names=PAGES[page], filters=filters, courses=courses, min_n=min_n
+        session,
+        staff=staff,
+        names=PAGES[page],
+        filters=filters,
+        courses=courses,
+        min_n=min_n,
+        row_limit=PAGE_ROWS,
     )
     if "overview" in tables:
         matching = tables["overview"].described
     else:
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-        matching = matching_enrollments(session, scope)
+        matching = figures.matching(session, scope)
     return ReportPage(filters, errors, choices, tables, min_n, matching)
 
 
@@ -176,7 +190,7 @@ def export_csv_lines(
     """
     if name not in REPORTS:
         raise UnknownReport(name)
-    choices = filter_choices(session, staff=staff, courses=courses, cohorts=False)
+    choices = filter_choices(session, staff=staff, courses=courses)
     filters, _ = parse_filters(params, choices)
     if name == "enrollments":
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
