@@ -34,7 +34,8 @@ ENROLLMENT_COLUMNS = (
 
 
 def enrollment_query(scope: ReportScope, *, times: Callable[[Any], Any] = col) -> Any:
-    """The matching enrollments in the order they enrolled, read ``BATCH_ROWS`` at a time.
+    """The matching enrollments by course, then in the order they enrolled, read
+    ``BATCH_ROWS`` at a time.
 
     ``times`` wraps the two timestamp columns (the CSV stream has the database format them).
     """
@@ -55,9 +56,10 @@ def enrollment_query(scope: ReportScope, *, times: Callable[[Any], Any] = col) -
         )
         .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
         .outerjoin(Certificate, unrevoked_certificate())
-        # Enrollment order (the primary key): both databases then read rows as they scan,
-        # where sorting a million rows by course and name took over half the export's time.
-        .order_by(col(Enrollment.id))
+        # By course, then in the order learners enrolled: the course index gives that order
+        # (SQLite reads rows as it scans), where sorting a million rows by course and
+        # learner name took half the export's time before its first byte.
+        .order_by(col(Enrollment.course_id), col(Enrollment.id))
         .execution_options(yield_per=BATCH_ROWS)
     )
 
