@@ -1,6 +1,14 @@
-"""The enrollment-level export: one row per matching enrollment (CSV only)."""
+"""The enrollment-level export: one row per matching enrollment (CSV only).
+
+``enrollment_rows`` reads them in batches from a server-side cursor (``yield_per``: a
+PostgreSQL named cursor; SQLite steps its statement as rows are fetched), so the streamed
+CSV never holds more than one batch.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -8,29 +16,30 @@ from app.accounts.models import JOB_ROLE_LABELS, Organization, User
 from app.certificates.models import Certificate
 from app.learning.models import Enrollment
 from app.reports.scope import COURSE_COLUMN, ReportScope, unrevoked_certificate
-from app.reports.tables import Column, Table
+from app.reports.tables import CellValue, Column, Table
+
+BATCH_ROWS = 1000
+ENROLLMENT_COLUMNS = (
+    Column("learner", "Learner name"),
+    Column("email", "Email"),
+    Column("organization", "Organization"),
+    Column("job_role", "Job role"),
+    COURSE_COLUMN,
+    Column("cohort", "Cohort"),
+    Column("enrolled_at", "Enrolled at", "datetime"),
+    Column("percent", "Progress (%)", "count"),
+    Column("completed_at", "Completed at", "datetime"),
+    Column("certificate", "Certificate code"),
+)
 
 
-def enrollments_table(session: Session, scope: ReportScope) -> Table:
-    """Every matching enrollment: learner, course, cohort, dates, progress, certificate."""
-    table = Table(
-        "enrollments",
-        "Enrollments",
-        (
-            Column("learner", "Learner name"),
-            Column("email", "Email"),
-            Column("organization", "Organization"),
-            Column("job_role", "Job role"),
-            COURSE_COLUMN,
-            Column("cohort", "Cohort"),
-            Column("enrolled_at", "Enrolled at", "datetime"),
-            Column("percent", "Progress (%)", "count"),
-            Column("completed_at", "Completed at", "datetime"),
-            Column("certificate", "Certificate code"),
-        ),
-    )
-    titles = scope.titles
-    stmt = (
+def enrollment_query(scope: ReportScope, *, times: Callable[[Any], Any] = col) -> Any:
+    """The matching enrollments by course, then in the order they enrolled, read
+    ``BATCH_ROWS`` at a time.
+
+    ``times`` wraps the two timestamp columns (the CSV stream has the database format them).
+    """
+    return (
         scope.restrict(
             select(  # type: ignore[call-overload]
                 User.display_name,
@@ -39,21 +48,29 @@ def enrollments_table(session: Session, scope: ReportScope) -> Table:
                 User.job_role,
                 Enrollment.course_id,
                 Enrollment.cohort,
-                Enrollment.enrolled_at,
+                times(Enrollment.enrolled_at),
                 Enrollment.percent,
-                Enrollment.completed_at,
+                times(Enrollment.completed_at),
                 Certificate.code,
             ).select_from(Enrollment)
         )
         .outerjoin(Organization, col(Organization.id) == col(User.organization_id))
         .outerjoin(Certificate, unrevoked_certificate())
-        .order_by(col(Enrollment.course_id), col(User.display_name), col(Enrollment.id))
+        # By course, then in the order learners enrolled: the course index gives that order
+        # (SQLite reads rows as it scans), where sorting a million rows by course and
+        # learner name took half the export's time before its first byte.
+        .order_by(col(Enrollment.course_id), col(Enrollment.id))
+        .execution_options(yield_per=BATCH_ROWS)
     )
-    for name, email, org, job_role, course_id, cohort, enrolled, pct, done, code in session.exec(
-        stmt
-    ):
-        table.rows.append(
-            (
+
+
+def enrollment_rows(session: Session, scope: ReportScope) -> Iterator[tuple[CellValue, ...]]:
+    """Every matching enrollment as report cells (names, labels, times), batch by batch."""
+    titles = scope.titles
+    result = session.exec(enrollment_query(scope))
+    try:
+        for name, email, org, job_role, course_id, cohort, enrolled, pct, done, code in result:
+            yield (
                 name,
                 email,
                 org or "",
@@ -65,5 +82,12 @@ def enrollments_table(session: Session, scope: ReportScope) -> Table:
                 done,
                 code or "",
             )
-        )
+    finally:
+        result.close()  # a stream left early frees its cursor now
+
+
+def enrollments_table(session: Session, scope: ReportScope) -> Table:
+    """Every matching enrollment: learner, course, cohort, dates, progress, certificate."""
+    table = Table("enrollments", "Enrollments", ENROLLMENT_COLUMNS)
+    table.rows.extend(enrollment_rows(session, scope))
     return table

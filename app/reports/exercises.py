@@ -53,7 +53,7 @@ def exercises_table(session: Session, scope: ReportScope) -> Table:
             for block in module.blocks:
                 if not isinstance(block, ExerciseSpec):
                     continue
-                label = f"{block.id}: {_short(html_to_text(block.prompt_html))}"
+                label = exercise_label(block)
                 found = stats.get(ids.get((course_id, block.id)) or -1, {})
                 learners, first, eventually, attempts = (found.get(m, 0) for m in _MEASURES)
                 if scope.hide_small(learners):
@@ -69,6 +69,11 @@ def exercises_table(session: Session, scope: ReportScope) -> Table:
                     )
                 table.rows.append((course.title, module.title, label, *figures))
     return table
+
+
+def exercise_label(block: ExerciseSpec) -> str:
+    """How reports name an exercise: its id and the start of its prompt (no answer, no hint)."""
+    return f"{block.id}: {_short(html_to_text(block.prompt_html))}"
 
 
 def _short(text: str, limit: int = 100) -> str:

@@ -9,7 +9,8 @@ from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reports import service
-from app.spreadsheets import csv_response
+from app.reports.charts import report_charts
+from app.spreadsheets import csv_stream_response
 from app.templating import render
 
 router = APIRouter()
@@ -31,6 +32,7 @@ def _page(
         f"reports/{page}.html",
         {
             "report": report,
+            "charts": report_charts(report.tables),
             "page_name": page,
             "params": report.filters.query_params(),
             "typed": request.query_params,
@@ -67,9 +69,9 @@ def staff_reports_feedback(
 def staff_report_csv(
     request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser, name: str
 ) -> Response:
-    """One report as CSV, with the same filters as its page."""
+    """One report as CSV, with the same filters as its page, sent while it is written."""
     try:
-        body = service.export_csv(
+        lines = service.export_csv_lines(
             session,
             staff=staff,
             name=name,
@@ -81,4 +83,4 @@ def staff_report_csv(
         raise HTTPException(status_code=404) from None
     course = request.query_params.get("course", "")
     scope = course if course in registry.courses else "all-courses"
-    return csv_response(body, filename=f"{name}-{scope}-{utcnow():%Y%m%d}.csv")
+    return csv_stream_response(lines, filename=f"{name}-{scope}-{utcnow():%Y%m%d}.csv")

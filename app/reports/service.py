@@ -8,7 +8,7 @@ each figure means is written in ``docs/reports.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -20,6 +20,8 @@ from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
 from app.reports.filters import FilterChoices, ReportFilters, parse_filters
+from app.reports.funnel import funnel_table
+from app.reports.items import item_analysis_table, wrong_answers_table
 from app.reports.overview import (
     COMPLEMENTARY_TEXT,
     GROUPINGS,
@@ -27,8 +29,10 @@ from app.reports.overview import (
     median,
 )
 from app.reports.scope import ReportScope, filter_choices, report_scope
+from app.reports.streaming import PLAIN_COLUMNS, enrollment_csv_rows
 from app.reports.tables import Table
-from app.spreadsheets import write_csv
+from app.reports.trend import trend_table
+from app.spreadsheets import csv_lines
 
 __all__ = [
     "COMPLEMENTARY_TEXT",
@@ -38,6 +42,7 @@ __all__ = [
     "ReportPage",
     "UnknownReport",
     "export_csv",
+    "export_csv_lines",
     "filter_choices",
     "median",
     "report_page",
@@ -48,19 +53,27 @@ __all__ = [
 REPORTS = (
     "overview",
     *GROUPINGS,
+    "funnel",
+    "trend",
     "exercises",
+    "item-analysis",
+    "wrong-answers",
     "feedback",
     "feedback-comments",
     "enrollments",
 )
 PAGES: dict[str, tuple[str, ...]] = {
-    "overview": ("overview", "by-organization", "by-job-role", "by-cohort"),
-    "exercises": ("exercises",),
+    "overview": ("overview", "funnel", "trend", "by-organization", "by-job-role", "by-cohort"),
+    "exercises": ("exercises", "item-analysis", "wrong-answers"),
     "feedback": ("feedback", "feedback-comments"),
 }
 PAGE_ROWS = 100  # a list table (comments) shows its newest rows on the page
 _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
+    "funnel": funnel_table,
+    "trend": trend_table,
     "exercises": exercises_table,
+    "item-analysis": item_analysis_table,
+    "wrong-answers": wrong_answers_table,
     "feedback": feedback_table,
     "feedback-comments": comments_table,
     "enrollments": enrollments_table,
@@ -161,6 +174,34 @@ def report_page(
     return ReportPage(filters, errors, choices, tables, min_n, matching)
 
 
+def export_csv_lines(
+    session: Session,
+    *,
+    staff: User,
+    name: str,
+    params: Mapping[str, str],
+    courses: Mapping[str, Course],
+    min_n: int,
+) -> Iterator[str]:
+    """The CSV of report ``name`` with the same filters and numbers as its page, line by line.
+
+    Raises ``UnknownReport`` at once, before any line. Report tables are small and built
+    here; the enrollment-level export is read while it is sent (``streaming``).
+    """
+    if name not in REPORTS:
+        raise UnknownReport(name)
+    choices = filter_choices(session, staff=staff, courses=courses)
+    filters, _ = parse_filters(params, choices)
+    if name == "enrollments":
+        scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+        rows = enrollment_csv_rows(session.get_bind().engine, scope)
+        return csv_lines(rows, plain=PLAIN_COLUMNS)
+    table = report_table(
+        session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
+    )
+    return csv_lines(table.csv_rows())
+
+
 def export_csv(
     session: Session,
     *,
@@ -170,12 +211,8 @@ def export_csv(
     courses: Mapping[str, Course],
     min_n: int,
 ) -> str:
-    """The CSV of report ``name`` with the same filters and numbers as its page."""
-    if name not in REPORTS:
-        raise UnknownReport(name)
-    choices = filter_choices(session, staff=staff, courses=courses)
-    filters, _ = parse_filters(params, choices)
-    table = report_table(
-        session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
+    """The whole CSV of report ``name`` as text (see ``export_csv_lines``)."""
+    lines = export_csv_lines(
+        session, staff=staff, name=name, params=params, courses=courses, min_n=min_n
     )
-    return write_csv(table.csv_rows())
+    return "".join(lines)

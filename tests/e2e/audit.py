@@ -23,7 +23,8 @@ _RUN_ALL_RULES = """async () => {
   }));
 }"""
 
-_CHARTS_SETTLED = """() => Array.from(document.querySelectorAll("[data-chart-spec]"))
+_CHARTS_SETTLED = """() => Array.from(
+    document.querySelectorAll("[data-chart-spec], [data-report-chart]"))
   .every(el => el.getAttribute("data-chart-ready") === "true"
             || el.getAttribute("data-chart-ready") === "failed")"""
 

@@ -1,0 +1,160 @@
+"""Item analysis of exercises: first-attempt success, attempts needed, hint use, and the most
+common wrong answers (only those given by at least the minimum group size of learners)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, col, select
+
+from app.content.course import Course, Module
+from app.content.models import ActivityRecord
+from app.exercises.models import ExerciseAttempt, ExerciseState
+from app.exercises.spec import ExerciseSpec
+from app.learning.models import Enrollment
+from app.reports.exercises import exercise_label
+from app.reports.overview import median
+from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.tables import CellValue, Column, Table
+
+WRONG_ANSWERS_PER_EXERCISE = 5
+ITEM_COLUMNS = (
+    COURSE_COLUMN,
+    Column("module", "Module"),
+    Column("exercise", "Exercise"),
+    Column("attempted", "Learners who attempted", "count"),
+    Column("first_correct", "Correct on first attempt (%)", "percent"),
+    Column("median_tries", "Median attempts to correct", "decimal"),
+    Column("hint_use", "Opened at least one hint (%)", "percent"),
+)
+WRONG_ANSWER_COLUMNS = (
+    COURSE_COLUMN,
+    Column("exercise", "Exercise"),
+    Column("answer", "Wrong answer (as normalised)"),
+    Column("learners", "Learners who gave it", "count"),
+)
+
+
+def _exercises(
+    session: Session, scope: ReportScope
+) -> Iterator[tuple[Course, Module, ExerciseSpec, int | None]]:
+    """Each exercise of the chosen courses in course order, with its activity row id."""
+    ids = {
+        (course_id, stable_id): activity_id
+        for activity_id, course_id, stable_id in session.exec(
+            select(ActivityRecord.id, ActivityRecord.course_id, ActivityRecord.stable_id).where(
+                col(ActivityRecord.course_id).in_([cid for cid, _ in scope.courses]),
+                ActivityRecord.kind == "exercise",
+            )
+        )
+    }
+    for course_id, course in scope.courses:
+        for module in course.modules:
+            for block in module.blocks:
+                if isinstance(block, ExerciseSpec):
+                    yield course, module, block, ids.get((course_id, block.id))
+
+
+def _first_attempts(session: Session, scope: ReportScope) -> dict[int, tuple[int, int, int]]:
+    """Per activity id: learners who attempted, right first time, with a hint opened.
+
+    Attempts are numbered from 1 per learner and exercise, so first attempts are learners.
+    """
+    attempt, state = ExerciseAttempt, ExerciseState
+    stmt = (
+        scope.restrict(
+            select(
+                col(attempt.activity_id),
+                func.count(col(attempt.id)),
+                func.sum(case((col(attempt.correct).is_(True), 1), else_=0)),
+                func.sum(case((col(state.hints_revealed) > 0, 1), else_=0)),
+            )
+            .select_from(attempt)
+            .join(Enrollment, col(Enrollment.id) == col(attempt.enrollment_id))
+        )
+        .outerjoin(
+            state,
+            and_(
+                col(state.enrollment_id) == col(attempt.enrollment_id),
+                col(state.activity_id) == col(attempt.activity_id),
+            ),
+        )
+        .where(col(attempt.number) == 1)
+        .group_by(col(attempt.activity_id))
+    )
+    return {
+        activity: (int(n), int(right or 0), int(hinted or 0))
+        for activity, n, right, hinted in session.exec(stmt)
+    }
+
+
+def _tries_to_correct(session: Session, scope: ReportScope) -> dict[int, Counter[int]]:
+    """Per activity id, a histogram {attempt number of the correct answer: learners}.
+
+    Nothing is stored after a correct attempt, so its number is the attempts it took.
+    """
+    attempt = ExerciseAttempt
+    stmt = (
+        scope.restrict(
+            select(col(attempt.activity_id), col(attempt.number), func.count(col(attempt.id))).join(
+                Enrollment, col(Enrollment.id) == col(attempt.enrollment_id)
+            )
+        )
+        .where(col(attempt.correct).is_(True))
+        .group_by(col(attempt.activity_id), col(attempt.number))
+    )
+    found: dict[int, Counter[int]] = {}
+    for activity, number, n in session.exec(stmt):
+        found.setdefault(activity, Counter())[number] += int(n)
+    return found
+
+
+def item_analysis_table(session: Session, scope: ReportScope) -> Table:
+    """One row per exercise (as in the exercises table): how hard it was and how it was met."""
+    table = Table("item-analysis", "Item analysis", ITEM_COLUMNS)
+    firsts = _first_attempts(session, scope)
+    tries = _tries_to_correct(session, scope)
+    for course, module, block, activity in _exercises(session, scope):
+        learners, right, hinted = firsts.get(activity, (0, 0, 0)) if activity else (0, 0, 0)
+        figures: tuple[CellValue, ...]
+        if scope.hide_small(learners):
+            figures = (small_group(scope.min_n),) * 4
+        elif learners == 0:
+            figures = (0, None, None, None)
+        else:
+            figures = (
+                learners,
+                100 * right / learners,
+                median(tries.get(activity, Counter())) if activity else None,
+                100 * hinted / learners,
+            )
+        table.rows.append((course.title, module.title, exercise_label(block), *figures))
+    return table
+
+
+def wrong_answers_table(session: Session, scope: ReportScope) -> Table:
+    """Per exercise, the wrong answers most learners gave (at least ``min_n`` learners each,
+    at most five, most common first): free text from fewer learners could name them."""
+    table = Table("wrong-answers", "Most common wrong answers", WRONG_ANSWER_COLUMNS)
+    attempt = ExerciseAttempt
+    learners = func.count(func.distinct(col(attempt.enrollment_id)))
+    stmt = (
+        scope.restrict(
+            select(col(attempt.activity_id), col(attempt.normalized_answer), learners).join(
+                Enrollment, col(Enrollment.id) == col(attempt.enrollment_id)
+            )
+        )
+        .where(col(attempt.correct).is_(False), col(attempt.normalized_answer) != "")
+        .group_by(col(attempt.activity_id), col(attempt.normalized_answer))
+        .having(learners >= scope.min_n)
+    )
+    answers: dict[int, list[tuple[int, str]]] = {}
+    for activity, answer, n in session.exec(stmt):
+        answers.setdefault(activity, []).append((int(n), answer))
+    for course, _module, block, activity in _exercises(session, scope):
+        common = sorted(answers.get(activity, []) if activity else [], key=lambda a: (-a[0], a[1]))
+        for n, answer in common[:WRONG_ANSWERS_PER_EXERCISE]:
+            table.rows.append((course.title, exercise_label(block), answer, n))
+    return table

@@ -1,0 +1,103 @@
+"""Enrollments and completions per week (ISO weeks, starting Monday, UTC) for each course."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.db import utcnow
+from app.learning.models import Enrollment
+from app.reports.overview import COMPLEMENTARY_TEXT
+from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.tables import CellValue, Column, Hidden, Table
+
+TREND_COLUMNS = (
+    COURSE_COLUMN,
+    Column("week", "Week starting"),
+    Column("enrolled", "Enrollments", "count"),
+    Column("completed", "Completions", "count"),
+)
+
+
+def week_start(day: date) -> date:
+    """The Monday that starts ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _utc_day(session: Session, column: Any) -> Any:
+    """The UTC calendar day of a timestamp column, as the database computes it."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)  # SQLite stores UTC text: "YYYY-MM-DD HH:MM:SS..."
+
+
+def _per_week(session: Session, scope: ReportScope, column: Any) -> dict[int, Counter[date]]:
+    """How many matching enrollments have ``column`` in each week, per course id.
+
+    Grouped by day in the database (the same expression on both databases' own date
+    functions), folded into weeks here: at most seven rows per week and course come back.
+    """
+    day = _utc_day(session, col(column))
+    stmt = (
+        scope.restrict(
+            select(col(Enrollment.course_id), day, func.count(col(Enrollment.id))).select_from(
+                Enrollment
+            )
+        )
+        .where(col(column).is_not(None))
+        .group_by(col(Enrollment.course_id), day)
+    )
+    weeks: dict[int, Counter[date]] = {}
+    for course_id, value, n in session.exec(stmt):
+        the_day = date.fromisoformat(str(value)[:10])
+        weeks.setdefault(course_id, Counter())[week_start(the_day)] += int(n)
+    return weeks
+
+
+def _protect(counts: list[int], min_n: int) -> list[CellValue]:
+    """A restricted report's weekly counts with small ones hidden.
+
+    The overview on the same page shows the course total, so a single hidden week could be
+    worked out by subtraction: then the smallest other non-zero week is hidden as well (a
+    week with none when there is no other, since the zeros would give the hidden one away).
+    """
+    cells: list[CellValue] = [small_group(min_n) if 0 < n < min_n else n for n in counts]
+    hidden = [i for i, cell in enumerate(cells) if isinstance(cell, Hidden)]
+    if len(hidden) == 1:
+        others = [(n == 0, n, i) for i, n in enumerate(counts) if i != hidden[0]]
+        if others:
+            cells[min(others)[2]] = Hidden(COMPLEMENTARY_TEXT)
+    return cells
+
+
+def trend_table(session: Session, scope: ReportScope) -> Table:
+    """One row per course per week, from the week of its first matching enrollment to now."""
+    table = Table("trend", "Enrollments and completions per week", TREND_COLUMNS)
+    enrolled = _per_week(session, scope, Enrollment.enrolled_at)
+    completed = _per_week(session, scope, Enrollment.completed_at)
+    this_week = week_start(utcnow().date())
+    for course_id, course in scope.courses:
+        started = enrolled.get(course_id)
+        if not started:
+            continue
+        done = completed.get(course_id, Counter())
+        table.described += sum(started.values())
+        weeks = []
+        week = min(started)
+        while week <= this_week:
+            weeks.append(week)
+            week += timedelta(days=7)
+        enrolled_cells: list[CellValue] = [started[w] for w in weeks]
+        completed_cells: list[CellValue] = [done[w] for w in weeks]
+        if scope.restricted:
+            enrolled_cells = _protect([started[w] for w in weeks], scope.min_n)
+            completed_cells = _protect([done[w] for w in weeks], scope.min_n)
+        for week, n_enrolled, n_completed in zip(
+            weeks, enrolled_cells, completed_cells, strict=True
+        ):
+            table.rows.append((course.title, week.isoformat(), n_enrolled, n_completed))
+    return table
