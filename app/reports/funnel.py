@@ -3,11 +3,11 @@ so authors see where learners stop."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.learning.models import Enrollment, ModuleProgress
+from app.reports.figures import read
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
 
 FUNNEL_COLUMNS = (
@@ -21,39 +21,24 @@ FUNNEL_COLUMNS = (
 
 def _enrolled(session: Session, scope: ReportScope) -> dict[int, int]:
     """Matching enrollments per course id."""
-    stmt = scope.restrict(
-        select(col(Enrollment.course_id), func.count(col(Enrollment.id))).select_from(Enrollment)
-    ).group_by(col(Enrollment.course_id))
-    return {course_id: int(n) for course_id, n in session.exec(stmt)}
+    enrolled: dict[int, int] = {}
+    for _, course_id, _, _, n in read(session, scope, [Measure.enrolled]):
+        enrolled[course_id] = enrolled.get(course_id, 0) + int(n)
+    return enrolled
 
 
 def _module_counts(session: Session, scope: ReportScope) -> dict[tuple[int, str], tuple[int, int]]:
     """(opened, completed) per (course id, stored module id) over the matching enrollments.
 
     A module counts as opened when the learner viewed it or it was completed (an activity
-    answered elsewhere can complete it before a recorded visit).
+    answered elsewhere can complete it before a recorded visit): ``Measure.module_opened``.
     """
-    progress = ModuleProgress
-    stmt = (
-        scope.restrict(
-            select(
-                col(Enrollment.course_id),
-                col(progress.module_id),
-                func.count(col(progress.id)),
-                func.sum(case((col(progress.completed_at).is_not(None), 1), else_=0)),
-            )
-            .select_from(progress)
-            .join(Enrollment, col(Enrollment.id) == col(progress.enrollment_id))
-        )
-        .where(
-            or_(col(progress.first_viewed_at).is_not(None), col(progress.completed_at).is_not(None))
-        )
-        .group_by(col(Enrollment.course_id), col(progress.module_id))
-    )
-    return {
-        (course_id, module_id): (int(opened), int(completed or 0))
-        for course_id, module_id, opened, completed in session.exec(stmt)
-    }
+    found: dict[tuple[int, str], list[int]] = {}
+    measures = [Measure.module_opened, Measure.module_completed]
+    for measure, course_id, module_id, _, n in read(session, scope, measures):
+        pair = found.setdefault((course_id, module_id), [0, 0])
+        pair[0 if measure == Measure.module_opened else 1] += int(n)
+    return {key: (opened, completed) for key, (opened, completed) in found.items()}
 
 
 def funnel_table(session: Session, scope: ReportScope) -> Table:

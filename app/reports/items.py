@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from app.content.course import Course, Module
 from app.content.models import ActivityRecord
-from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.spec import ExerciseSpec
-from app.learning.models import Enrollment
 from app.reports.exercises import exercise_label
+from app.reports.figures import read
 from app.reports.overview import median
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
 
 WRONG_ANSWERS_PER_EXERCISE = 5
@@ -58,36 +57,12 @@ def _exercises(
 
 
 def _first_attempts(session: Session, scope: ReportScope) -> dict[int, tuple[int, int, int]]:
-    """Per activity id: learners who attempted, right first time, with a hint opened.
-
-    Attempts are numbered from 1 per learner and exercise, so first attempts are learners.
-    """
-    attempt, state = ExerciseAttempt, ExerciseState
-    stmt = (
-        scope.restrict(
-            select(
-                col(attempt.activity_id),
-                func.count(col(attempt.id)),
-                func.sum(case((col(attempt.correct).is_(True), 1), else_=0)),
-                func.sum(case((col(state.hints_revealed) > 0, 1), else_=0)),
-            )
-            .select_from(attempt)
-            .join(Enrollment, col(Enrollment.id) == col(attempt.enrollment_id))
-        )
-        .outerjoin(
-            state,
-            and_(
-                col(state.enrollment_id) == col(attempt.enrollment_id),
-                col(state.activity_id) == col(attempt.activity_id),
-            ),
-        )
-        .where(col(attempt.number) == 1)
-        .group_by(col(attempt.activity_id))
-    )
-    return {
-        activity: (int(n), int(right or 0), int(hinted or 0))
-        for activity, n, right, hinted in session.exec(stmt)
-    }
+    """Per activity id: learners who attempted, right first time, with a hint opened."""
+    measures = [Measure.attempted, Measure.first_correct, Measure.hinted]
+    found: dict[int, list[int]] = {}
+    for measure, _, _, activity, n in read(session, scope, measures):
+        found.setdefault(activity, [0, 0, 0])[measures.index(Measure(measure))] += int(n)
+    return {activity: (a, b, c) for activity, (a, b, c) in found.items()}
 
 
 def _tries_to_correct(session: Session, scope: ReportScope) -> dict[int, Counter[int]]:
@@ -95,19 +70,9 @@ def _tries_to_correct(session: Session, scope: ReportScope) -> dict[int, Counter
 
     Nothing is stored after a correct attempt, so its number is the attempts it took.
     """
-    attempt = ExerciseAttempt
-    stmt = (
-        scope.restrict(
-            select(col(attempt.activity_id), col(attempt.number), func.count(col(attempt.id))).join(
-                Enrollment, col(Enrollment.id) == col(attempt.enrollment_id)
-            )
-        )
-        .where(col(attempt.correct).is_(True))
-        .group_by(col(attempt.activity_id), col(attempt.number))
-    )
     found: dict[int, Counter[int]] = {}
-    for activity, number, n in session.exec(stmt):
-        found.setdefault(activity, Counter())[number] += int(n)
+    for _, _, number, activity, n in read(session, scope, [Measure.tries_to_correct]):
+        found.setdefault(activity, Counter())[int(number)] += int(n)
     return found
 
 
@@ -138,21 +103,10 @@ def wrong_answers_table(session: Session, scope: ReportScope) -> Table:
     """Per exercise, the wrong answers most learners gave (at least ``min_n`` learners each,
     at most five, most common first): free text from fewer learners could name them."""
     table = Table("wrong-answers", "Most common wrong answers", WRONG_ANSWER_COLUMNS)
-    attempt = ExerciseAttempt
-    learners = func.count(func.distinct(col(attempt.enrollment_id)))
-    stmt = (
-        scope.restrict(
-            select(col(attempt.activity_id), col(attempt.normalized_answer), learners).join(
-                Enrollment, col(Enrollment.id) == col(attempt.enrollment_id)
-            )
-        )
-        .where(col(attempt.correct).is_(False), col(attempt.normalized_answer) != "")
-        .group_by(col(attempt.activity_id), col(attempt.normalized_answer))
-        .having(learners >= scope.min_n)
-    )
     answers: dict[int, list[tuple[int, str]]] = {}
-    for activity, answer, n in session.exec(stmt):
-        answers.setdefault(activity, []).append((int(n), answer))
+    for _, _, answer, activity, n in read(session, scope, [Measure.wrong_answer]):
+        if answer and n >= scope.min_n:  # learners per answer, summed over every group
+            answers.setdefault(activity, []).append((int(n), answer))
     for course, _module, block, activity in _exercises(session, scope):
         common = sorted(answers.get(activity, []) if activity else [], key=lambda a: (-a[0], a[1]))
         for n, answer in common[:WRONG_ANSWERS_PER_EXERCISE]:

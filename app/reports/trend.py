@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.db import utcnow
-from app.learning.models import Enrollment
+from app.reports.figures import read
 from app.reports.overview import COMPLEMENTARY_TEXT
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Hidden, Table
 
 TREND_COLUMNS = (
@@ -28,33 +27,12 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _utc_day(session: Session, column: Any) -> Any:
-    """The UTC calendar day of a timestamp column, as the database computes it."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("UTC", column))
-    return func.date(column)  # SQLite stores UTC text: "YYYY-MM-DD HH:MM:SS..."
-
-
-def _per_week(session: Session, scope: ReportScope, column: Any) -> dict[int, Counter[date]]:
-    """How many matching enrollments have ``column`` in each week, per course id.
-
-    Grouped by day in the database (the same expression on both databases' own date
-    functions), folded into weeks here: at most seven rows per week and course come back.
-    """
-    day = _utc_day(session, col(column))
-    stmt = (
-        scope.restrict(
-            select(col(Enrollment.course_id), day, func.count(col(Enrollment.id))).select_from(
-                Enrollment
-            )
-        )
-        .where(col(column).is_not(None))
-        .group_by(col(Enrollment.course_id), day)
-    )
+def _per_week(session: Session, scope: ReportScope, measure: Measure) -> dict[int, Counter[date]]:
+    """How many matching enrollments started (or completed) in each week, per course id
+    (``enrolled_week`` / ``completed_week``: the Monday of the week, UTC)."""
     weeks: dict[int, Counter[date]] = {}
-    for course_id, value, n in session.exec(stmt):
-        the_day = date.fromisoformat(str(value)[:10])
-        weeks.setdefault(course_id, Counter())[week_start(the_day)] += int(n)
+    for _, course_id, monday, _, n in read(session, scope, [measure]):
+        weeks.setdefault(course_id, Counter())[date.fromisoformat(monday)] += int(n)
     return weeks
 
 
@@ -77,8 +55,8 @@ def _protect(counts: list[int], min_n: int) -> list[CellValue]:
 def trend_table(session: Session, scope: ReportScope) -> Table:
     """One row per course per week, from the week of its first matching enrollment to now."""
     table = Table("trend", "Enrollments and completions per week", TREND_COLUMNS)
-    enrolled = _per_week(session, scope, Enrollment.enrolled_at)
-    completed = _per_week(session, scope, Enrollment.completed_at)
+    enrolled = _per_week(session, scope, Measure.enrolled_week)
+    completed = _per_week(session, scope, Measure.completed_week)
     this_week = week_start(utcnow().date())
     for course_id, course in scope.courses:
         started = enrolled.get(course_id)
