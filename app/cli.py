@@ -18,6 +18,7 @@ from app.api.cli import tokens_app
 from app.config import ROOT, get_settings
 from app.content.cli import content_app
 from app.db import open_session, write_session
+from app.demo.cli import demo_app
 from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
@@ -30,6 +31,7 @@ app.add_typer(mail_app, name="mail")
 app.add_typer(content_app, name="content")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(demo_app, name="demo")
 app.command("worker")(worker)
 
 
