@@ -191,11 +191,11 @@ class ActivityMaker:
             wrong = activity.wrong_first[variant]
             if spec.attempts < 2 or not wrong or self.rng.random() < 0.5:
                 return t, False
-            script = wrong[self.rng.randrange(len(wrong))]
+            script = wrong[int(self.rng.random() * len(wrong))]
             attempts = script.attempts[:1]
         else:
             scripts = activity.scripts[variant]
-            script = scripts[self.rng.randrange(len(scripts))]
+            script = scripts[int(self.rng.random() * len(scripts))]
             attempts = script.attempts
         stamp = self.stamp
         out = self.rows.by_table["exercise_attempt"]
@@ -240,7 +240,7 @@ class ActivityMaker:
         rng, stamp = self.rng, self.stamp
         if partial and rng.random() < 0.5:
             return t, False
-        text = activity.texts[rng.randrange(len(activity.texts))]
+        text = activity.texts[int(rng.random() * len(activity.texts))]
         reflection_id = self.reflection_id
         self.reflection_id += 1
         module_id = module.id

@@ -112,9 +112,11 @@ def seed(
     stamp = writer.stamper(engine.dialect.name)
     rows = writer.Rows()
     connection = writer.connect(engine)
+    dropped = []
     try:
         ids = writer.next_ids(connection)
         writer.prepare(connection)
+        dropped = writer.drop_secondary_indexes(connection)
         history_start = anchor - HISTORY_DAYS * DAY
         organizations = make_organizations(rng, options.organizations, first_id=ids["organization"])
         organization_rows(rows, organizations, stamp(history_start - 2 * DAY))
@@ -166,9 +168,12 @@ def seed(
                 if on_batch is not None:
                     on_batch(number)
         writer.flush(connection, rows)
-        writer.finish(connection)
     finally:
-        connection.close()
+        try:
+            writer.restore_indexes(connection, dropped)
+            writer.finish(connection)
+        finally:
+            connection.close()
     return SeedReport(
         logins=logins,
         rows=dict(rows.written),

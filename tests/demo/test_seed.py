@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine, Table, inspect
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -231,3 +231,22 @@ def test_foreign_keys_hold(engine: Engine) -> None:
         return  # PostgreSQL checked every foreign key as the rows went in
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+def _indexes(engine: Engine) -> dict[str, list[tuple[str | None, tuple[str, ...], bool]]]:
+    found = {}
+    inspector = inspect(engine)
+    for name in COLUMNS:
+        found[name] = sorted(
+            (i["name"], tuple(str(c) for c in i["column_names"]), bool(i["unique"]))
+            for i in inspector.get_indexes(name)
+        )
+    return found
+
+
+def test_indexes_are_back_after_the_load(engine: Engine) -> None:
+    """The seed drops plain indexes for the load and must put every one back."""
+    before = _indexes(engine)
+    assert sum(len(v) for v in before.values()) > 10
+    seed_small(engine, learners=10)
+    assert _indexes(engine) == before
