@@ -75,6 +75,7 @@ def main() -> int:
 def _on_postgres(sizes: list[int]) -> int:
     import psycopg
 
+    sys.path.insert(0, str(ROOT))  # tests/ is not installed: the throwaway server lives there
     from tests.pg_server import PostgresServer, PostgresUnavailable
 
     try:
