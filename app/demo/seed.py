@@ -101,7 +101,7 @@ def seed(
     learner_password_hash: str,
     on_batch: Callable[[int], None] | None = None,
 ) -> SeedReport:
-    """Write the demo district; ``on_batch(learners_written)`` after each committed batch."""
+    """Write the demo district; ``on_batch(learners_made)`` as each batch goes to the writer."""
     started = time.perf_counter()
     if not courses:
         raise SeedRefused("No published course is loaded: there is nothing to enroll in.")
@@ -112,6 +112,7 @@ def seed(
     stamp = writer.stamper(engine.dialect.name)
     rows = writer.Rows()
     connection = writer.connect(engine)
+    batches = writer.BatchWriter(connection)
     dropped = []
     try:
         ids = writer.next_ids(connection)
@@ -138,7 +139,6 @@ def seed(
             first_reflection_id=ids["reflection"],
             first_response_id=ids["survey_response"],
         )
-        users = rows.by_table["user_account"]
         for number in range(1, options.learners + 1):
             org = people.organization()
             name = people.name()
@@ -147,7 +147,7 @@ def seed(
             start = anchor - int(HISTORY_DAYS * DAY * (1 - rng.random() ** 0.6)) - DAY
             created = stamp(start - rng.randint(60, 3600))
             org_id = org.id if org is not None else None
-            users.append(
+            rows.by_table["user_account"].append(
                 (user_id, learner_email(number), name, learner_password_hash, "learner",
                  job_role, org_id, None, created, created)
             )  # fmt: skip
@@ -164,19 +164,23 @@ def seed(
                 enrollment_id += 1
             user_id += 1
             if number % options.batch_learners == 0 or number == options.learners:
-                writer.flush(connection, rows)
+                batches.submit(rows)
+                rows = maker.rows = writer.Rows()
                 if on_batch is not None:
                     on_batch(number)
-        writer.flush(connection, rows)
+        batches.submit(rows)
     finally:
         try:
-            writer.restore_indexes(connection, dropped)
-            writer.finish(connection)
+            batches.close()  # the batch in flight is committed (or its error raised) first
         finally:
-            connection.close()
+            try:
+                writer.restore_indexes(connection, dropped)
+                writer.finish(connection)
+            finally:
+                connection.close()
     return SeedReport(
         logins=logins,
-        rows=dict(rows.written),
+        rows=dict(batches.written),
         learners=options.learners,
         enrollments=enrollment_id - ids["enrollment"],
         seconds=time.perf_counter() - started,
