@@ -120,12 +120,12 @@ def _http(engine, repeat: int, emails: tuple[str, str]) -> int:  # type: ignore[
     failed = False
     print(f"\n{'whole request (TestClient, one process)':44s} {'p50 ms':>8s} {'p95 ms':>8s}")
     with TestClient(app) as client:
-        for email in emails:
+        for label, email in zip(("admin", "staff"), emails, strict=True):
             client.cookies.clear()
             client.get("/login")
             from app.security.csrf import CSRF_COOKIE, token_for
 
-            token = token_for(client.cookies[CSRF_COOKIE])
+            token = token_for(client.cookies[CSRF_COOKIE], secret=app.state.settings.secret_key)
             response = client.post(
                 "/login",
                 data={"email": email, "password": PASSWORD, "csrf_token": token},
@@ -141,7 +141,7 @@ def _http(engine, repeat: int, emails: tuple[str, str]) -> int:  # type: ignore[
                 "/staff/reports/enrollments.csv",
             ):
                 p50, p95 = _time(lambda url=url: client.get(url).raise_for_status(), repeat)
-                print(f"{url[:36] + ' ' + email.split('@')[0]:44s} {p50:8.1f} {p95:8.1f}")
+                print(f"{url[:36] + ' ' + label:44s} {p50:8.1f} {p95:8.1f}")
                 if url == "/staff/reports" and p50 > GOAL_MS:
                     failed = True
     print(f"goal: overview page p50 under {GOAL_MS:.0f} ms" + (" — MISSED" if failed else ""))
