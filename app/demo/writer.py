@@ -265,7 +265,14 @@ def finish(connection: Connection) -> None:
         connection.rollback()
         raw = connection.connection.dbapi_connection
         assert raw is not None
-        for pragma in ("wal_checkpoint(TRUNCATE)", "foreign_keys=ON", "synchronous=NORMAL"):
+        for pragma in (
+            "wal_checkpoint(TRUNCATE)",
+            "foreign_keys=ON",
+            "synchronous=NORMAL",  # as app.db sets it on every connection
+            "cache_size=-2000",  # SQLite's defaults
+            "temp_store=DEFAULT",
+            "wal_autocheckpoint=1000",
+        ):
             raw.execute(f"PRAGMA {pragma}")
         return
     for name in ID_TABLES:
