@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -15,10 +19,11 @@ from app.accounts import mail
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.api.cli import tokens_app
-from app.config import ROOT, get_settings
+from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
-from app.db import open_session, write_session
+from app.db import engine_for, open_session, write_session
 from app.demo.cli import demo_app
+from app.reports.cli import reports_app
 from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
@@ -31,15 +36,37 @@ app.add_typer(mail_app, name="mail")
 app.add_typer(content_app, name="content")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(reports_app, name="reports")
 app.add_typer(demo_app, name="demo")
 app.command("worker")(worker)
 
 
-def _alembic_config() -> Config:
+# Each command is an entry point: it reads the settings once, at its start, and passes
+# them (or the engine made from them) down.
+
+
+def _alembic_config(settings: Settings) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["database_url"] = get_settings().database_url
+    config.attributes["database_url"] = settings.database_url
     return config
+
+
+@contextmanager
+def _migration_messages() -> Iterator[None]:
+    """Alembic's progress lines and the migrations' own warnings (e.g. a value a migration
+    had to change) on stderr while the command runs, as ``alembic upgrade`` shows them."""
+    logger = logging.getLogger("alembic")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 @db_app.command("upgrade")
@@ -47,7 +74,8 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     from alembic import command
 
-    command.upgrade(_alembic_config(), revision)
+    with _migration_messages():
+        command.upgrade(_alembic_config(get_settings()), revision)
     typer.echo(f"Database upgraded to {revision}.")
 
 
@@ -56,7 +84,7 @@ def db_current() -> None:
     """Show the database's migration revision."""
     from alembic import command
 
-    command.current(_alembic_config())
+    command.current(_alembic_config(get_settings()))
 
 
 @db_app.command("backup")
@@ -108,13 +136,15 @@ def users_create(
     ),
 ) -> None:
     """Create an account, e.g. the first admin."""
+    settings = get_settings()
     secret = password or os.environ.get("GROUNDWORK_NEW_PASSWORD", "")
     if not secret:
         secret = getpass.getpass("Password: ")
-    with write_session() as session:
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         try:
             user = accounts.create_user(
                 session,
+                settings=settings,
                 email=email,
                 password=secret,
                 display_name=name or email.split("@")[0],
@@ -133,7 +163,8 @@ def users_set_role(
     role: Role = typer.Option(..., help="learner, author, staff or admin."),
 ) -> None:
     """Change an account's role."""
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         try:
             user = accounts.set_role(session, email=email, role=role)
         except accounts.AccountError as exc:
@@ -145,9 +176,10 @@ def users_set_role(
 @mail_app.command("retry")
 def mail_retry() -> None:
     """Send the outbox's messages that SMTP could not take before (run it from a timer)."""
-    with open_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, open_session(engine=engine) as session:
         try:
-            report = mail.deliver_pending(session)
+            report = mail.deliver_pending(session, settings=settings)
         except mail.MailError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None

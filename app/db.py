@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar
 
@@ -25,8 +24,6 @@ from sqlalchemy import Column, DateTime, Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, col, create_engine
-
-from app.config import get_settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -89,22 +86,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=100, pool_timeout=10, pool_recycle=3600)
 
 
-@lru_cache
-def get_engine() -> Engine:
-    """The process-wide engine for the configured database."""
-    return make_engine(get_settings().database_url)
+@contextmanager
+def engine_for(url: str) -> Iterator[Engine]:
+    """An engine for one command's work (CLI), disposed of when it is done."""
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
-def open_session(*, write: bool = False, engine: Engine | None = None) -> Session:
+def open_session(*, engine: Engine, write: bool = False) -> Session:
     """A new session; ``write=True`` takes SQLite's write lock at BEGIN."""
-    bind = engine or get_engine()
+    bind = engine
     if write:
         bind = bind.execution_options(sqlite_immediate=True)
     return Session(bind, expire_on_commit=False)
 
 
 @contextmanager
-def write_session(engine: Engine | None = None) -> Iterator[Session]:
+def write_session(engine: Engine) -> Iterator[Session]:
     """A short write transaction outside a request (CLI, background work)."""
     with open_session(write=True, engine=engine) as session:
         yield session

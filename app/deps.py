@@ -10,11 +10,21 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.accounts.sessions import SESSION_COOKIE, resolve_session
+from app.config import Settings
 from app.content.access import PREVIEW_ROLES, can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
 from app.db import SessionDep, on_request_session
 from app.templating import flash
+
+
+async def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+# The settings create_app was given: routes read them here, never from the environment.
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 class LoginRequired(Exception):
@@ -32,7 +42,8 @@ def resolve_user(request: Request, session: Session) -> User | None:
     user = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        found = resolve_session(session, token=token)
+        days = request.app.state.settings.session_days
+        found = resolve_session(session, token=token, days=days)
         user = found[1] if found else None
     request.state.user = user
     return user

@@ -25,7 +25,7 @@ from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
 from app.content import runtime as content_runtime
 from app.datasets import routes as datasets_routes
-from app.db import get_engine, open_session
+from app.db import make_engine, open_session
 from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
@@ -124,7 +124,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The Groundwork ASGI application."""
     settings = settings or get_settings()
-    engine = engine or get_engine()
+    engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

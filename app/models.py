@@ -8,5 +8,6 @@ from app.events import models as events  # noqa: F401
 from app.exercises import models as exercises  # noqa: F401
 from app.learning import models as learning  # noqa: F401
 from app.reflections import models as reflections  # noqa: F401
+from app.reports import summary_models as reports  # noqa: F401
 from app.surveys import models as surveys  # noqa: F401
 from app.webhooks import models as webhooks  # noqa: F401

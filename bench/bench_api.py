@@ -22,7 +22,7 @@ from bench_reports import _populate  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from app.accounts.models import User  # noqa: E402
+from app.accounts.models import Role, User  # noqa: E402
 from app.api import tokens  # noqa: E402
 from app.config import ROOT, get_settings  # noqa: E402
 from app.content.registry import build_registry  # noqa: E402
@@ -57,9 +57,9 @@ def main() -> int:
             admin = User(
                 email="admin@bench.invalid",
                 display_name="A",
-                password_hash=hash_password("bench password"),
+                password_hash=hash_password("bench password", settings=get_settings()),
             )
-            admin.role = "admin"
+            admin.role = Role.admin
             session.add(admin)
             session.commit()
             _, raw = tokens.create_token(

@@ -52,7 +52,9 @@ def _populate(engine: Engine, courses: list, enrollments: int) -> None:  # type:
     """Seed a demo district with about ``enrollments`` enrollments."""
     learners = max(1, round(enrollments / ENROLLMENTS_PER_LEARNER))
     options = SeedOptions(learners=learners, seed=7, anchor=datetime(2026, 12, 1, tzinfo=UTC))
-    report = seed_district(engine, courses, options=options, password=PASSWORD)
+    report = seed_district(
+        engine, courses, options=options, password=PASSWORD, settings=get_settings()
+    )
     rows = report.rows
     print(
         f"generated {report.enrollments:,} enrollments, {rows['exercise_attempt']:,} exercise "

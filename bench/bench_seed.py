@@ -20,7 +20,7 @@ from pathlib import Path
 os.environ.setdefault("GROUNDWORK_SECRET_KEY", "bench-secret-key")
 
 from app import activities, models  # noqa: E402,F401
-from app.config import ROOT  # noqa: E402
+from app.config import ROOT, get_settings  # noqa: E402
 from app.content.registry import build_registry  # noqa: E402
 from app.content.sync import sync_courses  # noqa: E402
 from app.db import make_engine, metadata  # noqa: E402
@@ -42,6 +42,7 @@ def run(url: str, learners: int) -> None:
             courses,
             options=SeedOptions(learners=learners, anchor=ANCHOR, seed=1),
             password="bench password",
+            settings=get_settings(),
         )
         seconds = time.perf_counter() - started
         rows = sum(report.rows.values())

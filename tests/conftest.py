@@ -19,25 +19,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-os.environ.setdefault("GROUNDWORK_SECRET_KEY", "test-secret-key-not-for-production")
-os.environ.setdefault("GROUNDWORK_ENVIRONMENT", "development")
-# Tests deliver webhooks themselves (deliver_due), not from a background thread.
-os.environ.setdefault("GROUNDWORK_WEBHOOK_DELIVERY", "worker")
-# Cheap argon2id for the suite (production keeps OWASP's minimum and refuses less): at the
-# real cost, hashing alone took minutes of the run. Subprocesses (serve, CLI) inherit these.
-os.environ.setdefault("GROUNDWORK_ARGON2_MEMORY_KIB", "64")
-os.environ.setdefault("GROUNDWORK_ARGON2_ROUNDS", "1")
-# Tests read the rows they just wrote; tests/api/test_paging_settle.py covers the delay.
-os.environ.setdefault("GROUNDWORK_API_SETTLE_SECONDS", "0")
+from app import activities, models  # noqa: F401  (every table and activity kind registered)
+from app.config import Settings, get_settings
+from app.db import make_engine, metadata, open_session
+from tests.factories import make_user  # noqa: F401
+from tests.helpers import login, post_form  # noqa: F401
+from tests.pg_databases import DatabasePool
+from tests.pg_server import PostgresServer, PostgresUnavailable
+from tests.settings_support import TEST_ENVIRONMENT, export_to_environment, make_settings
 
-from app import activities, models  # noqa: E402,F401
-from app.config import get_settings  # noqa: E402
-from app.db import make_engine, metadata, open_session  # noqa: E402
-from tests.factories import make_user  # noqa: E402,F401
-from tests.helpers import login, post_form  # noqa: E402,F401
-from tests.pg_databases import DatabasePool  # noqa: E402
-from tests.pg_server import PostgresServer, PostgresUnavailable  # noqa: E402
-
+# Subprocesses (serve, the CLI as a program) and CLI commands run in-process read these;
+# the app under test gets its settings from the ``settings`` fixture instead.
+for _name, _value in TEST_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
 _empty_names = itertools.count()
 
 
@@ -155,9 +149,28 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings():  # type: ignore[no-untyped-def]
-    get_settings.cache_clear()
-    yield get_settings()
+def settings_overrides() -> dict[str, object]:
+    """Settings fields a test folder changes (e.g. ``content_dir``); override this fixture,
+    not ``settings``."""
+    return {}
+
+
+@pytest.fixture
+def settings(settings_overrides: dict[str, object]) -> Settings:
+    """This test's settings, handed to ``create_app``: the suite's values plus overrides."""
+    return make_settings(**settings_overrides)
+
+
+@pytest.fixture
+def cli_environment(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, engine: Engine
+) -> Iterator[None]:
+    """CLI commands run in-process read this test's settings and database (they read the
+    environment once at their start, like any entry point)."""
+    export_to_environment(
+        monkeypatch, settings, database_url=engine.url.render_as_string(hide_password=False)
+    )
+    yield
     get_settings.cache_clear()
 
 

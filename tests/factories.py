@@ -8,16 +8,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.security.passwords import hash_password
+from tests.settings_support import make_settings
 
 DEFAULT_PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
+# The suite's cheap argon2 cost: an app under test may use other settings, and a login
+# against this hash then upgrades it (as in production after a cost change).
+_SETTINGS = make_settings()
 
 
 @lru_cache
 def _hash(password: str) -> str:
-    return hash_password(password)
+    return hash_password(password, settings=_SETTINGS)
 
 
 def make_user(session: Session, *, password: str = DEFAULT_PASSWORD, **overrides: Any) -> User:
@@ -31,6 +35,7 @@ def make_user(session: Session, *, password: str = DEFAULT_PASSWORD, **overrides
         "password_hash": _hash(password),
     }
     fields.update(overrides)
+    fields["role"] = Role(fields["role"])  # a typo in a test fails here, not in the database
     user = User(**fields)
     session.add(user)
     session.commit()  # ends the transaction: the test's next read sees what the app wrote

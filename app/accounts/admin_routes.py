@@ -34,7 +34,7 @@ def admin_users(request: Request, session: SessionDep, user: AdminUser) -> Respo
             "page": page,
             "q": q.get("q", ""),
             "role": q.get("role", ""),
-            "roles": [r.value for r in Role],
+            "roles": list(Role),
             "organizations": admin.organizations(session),
         },
     )

@@ -52,8 +52,9 @@ def list_users(session: Session, *, search: str = "", role: str = "", page: int 
                 func.lower(User.display_name).like(pattern, escape="\\"),
             )
         )
-    if role in {r.value for r in Role}:
-        stmt = stmt.where(User.role == role)
+    wanted = Role.parse(role)
+    if wanted is not None:
+        stmt = stmt.where(col(User.role) == wanted)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
@@ -96,16 +97,17 @@ def set_role_and_scope(
     user = session.get(User, user_id)
     if user is None:
         raise AdminError("That user does not exist.")
-    if role not in {r.value for r in Role}:
+    new_role = Role.parse(role)
+    if new_role is None:
         raise AdminError("Choose one of the roles in the list.")
-    if user.id == admin.id and role != Role.admin.value:
+    if user.id == admin.id and new_role != Role.admin:
         raise AdminError("You cannot take the admin role away from yourself.")
     if (
         staff_organization_id is not None
         and session.get(Organization, staff_organization_id) is None
     ):
         raise AdminError("That organization does not exist.")
-    user.role = role
+    user.role = new_role
     user.staff_organization_id = staff_organization_id
     session.add(user)
     session.commit()

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from sqlmodel import Session, col, select
 
 from app.accounts.models import OutboxEmail
-from app.config import get_settings
+from app.config import Settings
 from app.db import utcnow
 
 log = logging.getLogger("groundwork.mail")
@@ -43,14 +43,13 @@ class DeliveryReport:
 
 
 def send_email(
-    session: Session, *, to: str, subject: str, body: str, secret: str = ""
+    session: Session, *, settings: Settings, to: str, subject: str, body: str, secret: str = ""
 ) -> OutboxEmail:
     """Record the message in the outbox and send it when SMTP is configured (not committed).
 
     ``secret`` (e.g. a reset token) is blanked in the stored copy once SMTP has delivered
     the message; without SMTP, or while SMTP fails, the outbox is the only copy, so it stays.
     """
-    settings = get_settings()
     message = OutboxEmail(to_address=to, subject=subject, body=body)
     if settings.smtp_url:
         try:
@@ -76,9 +75,8 @@ def send_email(
     return message
 
 
-def deliver_pending(session: Session, *, limit: int = 200) -> DeliveryReport:
+def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -> DeliveryReport:
     """Send the outbox's unsent messages, oldest first; stop at the first SMTP failure."""
-    settings = get_settings()
     if not settings.smtp_url:
         raise MailError("GROUNDWORK_SMTP_URL is not set: there is no server to send through.")
     pending = session.exec(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Enum
 from sqlmodel import Field, SQLModel
 
 from app.db import utc_column, utcnow
@@ -15,6 +16,28 @@ class Role(StrEnum):
     author = "author"
     staff = "staff"
     admin = "admin"
+
+    @classmethod
+    def parse(cls, value: str) -> Role | None:
+        """The role named exactly ``value`` (as a form or query sends it), or None."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+# Stored as VARCHAR(20) with a CHECK constraint named ck_user_account_role (the metadata's
+# naming convention), not as a PostgreSQL enum type: the same DDL on SQLite and PostgreSQL,
+# and a new role is a constraint swap in a migration rather than ALTER TYPE.
+ROLE_TYPE = Enum(
+    Role,
+    name="role",
+    native_enum=False,
+    create_constraint=True,
+    length=20,
+    values_callable=lambda roles: [r.value for r in roles],
+    validate_strings=True,
+)
 
 
 class JobRole(StrEnum):
@@ -53,7 +76,7 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=320, unique=True)  # stored lower-cased
     display_name: str = Field(max_length=200)
     password_hash: str = Field(max_length=255)
-    role: str = Field(default=Role.learner.value, max_length=20)  # a Role value
+    role: Role = Field(default=Role.learner, sa_type=ROLE_TYPE)
     job_role: str = Field(default=JobRole.other.value, max_length=40)  # a JobRole value
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
     # Staff scope: the one organization a staff account covers; None = all organizations.

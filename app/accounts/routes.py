@@ -10,9 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts import service as accounts
 from app.accounts.models import JOB_ROLE_LABELS
 from app.accounts.sessions import SESSION_COOKIE
-from app.config import get_settings
 from app.db import SessionDep
-from app.deps import CurrentUser, OptionalUser
+from app.deps import CurrentUser, OptionalUser, SettingsDep
 from app.security.cookies import delete_cookie, set_cookie
 from app.security.redirects import safe_next
 from app.templating import flash, render
@@ -66,6 +65,7 @@ def signup_form(request: Request, session: SessionDep, user: OptionalUser) -> Re
 def signup(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     email: FormStr = "",
     password: FormStr = "",
     display_name: FormStr = "",
@@ -76,13 +76,17 @@ def signup(
     """Create the account, log in, and go on to ``next``."""
     form = accounts.SignUp(email, password, display_name, organization, job_role)
     try:
-        user = accounts.sign_up(session, form=form)
+        user = accounts.sign_up(session, settings=settings, form=form)
     except accounts.AccountError as exc:
         form.errors = exc.errors
         form.password = ""
         return _signup_page(request, session, form, 400)
     _, token = accounts.log_in(
-        session, email=user.email, password=password, client_ip=_client_ip(request)
+        session,
+        settings=settings,
+        email=user.email,
+        password=password,
+        client_ip=_client_ip(request),
     )
     flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
     response = RedirectResponse(safe_next(next), 303)
@@ -107,6 +111,7 @@ def login_form(request: Request, user: OptionalUser) -> Response:
 def login(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     email: FormStr = "",
     password: FormStr = "",
     next: FormStr = "",
@@ -115,7 +120,11 @@ def login(
     context = {"email": email, "next": next}
     try:
         _, token = accounts.log_in(
-            session, email=email, password=password, client_ip=_client_ip(request)
+            session,
+            settings=settings,
+            email=email,
+            password=password,
+            client_ip=_client_ip(request),
         )
     except accounts.LoginThrottled as exc:
         message = (
@@ -156,15 +165,16 @@ def forgot_form(request: Request) -> Response:
 
 
 @router.post("/password/forgot", name="forgot")
-def forgot(request: Request, session: SessionDep, email: FormStr = "") -> Response:
+def forgot(
+    request: Request, session: SessionDep, settings: SettingsDep, email: FormStr = ""
+) -> Response:
     """Send a reset link when the account exists; the same page either way."""
     if not accounts.EMAIL_RE.match(accounts.normalize_email(email)):
         errors = {"email": "Enter the email address you signed up with."}
         return render(
             request, "accounts/forgot.html", {"email": email, "errors": errors}, status_code=400
         )
-    base = get_settings().base_url.rstrip("/") + "/password/reset"
-    accounts.request_password_reset(session, email=email, reset_url_base=base)
+    accounts.request_password_reset(session, settings=settings, email=email)
     return render(request, "accounts/forgot_sent.html", {"email": email})
 
 
@@ -180,6 +190,7 @@ def reset_form(request: Request, session: SessionDep, token: str) -> Response:
 def reset(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     token: str,
     password: FormStr = "",
     confirm: FormStr = "",
@@ -191,7 +202,7 @@ def reset(
             request, "accounts/reset.html", {"token": token, "errors": errors}, status_code=400
         )
     try:
-        accounts.reset_password(session, token=token, password=password)
+        accounts.reset_password(session, settings=settings, token=token, password=password)
     except accounts.AccountError as exc:
         if "form" in exc.errors:
             return render(request, "accounts/reset_invalid.html", {}, status_code=400)
@@ -215,6 +226,7 @@ def account(request: Request, user: CurrentUser) -> Response:
 def change_password(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: CurrentUser,
     current_password: FormStr = "",
     new_password: FormStr = "",
@@ -228,6 +240,7 @@ def change_password(
         try:
             accounts.change_password(
                 session,
+                settings=settings,
                 user=user,
                 current=current_password,
                 new=new_password,

@@ -25,7 +25,7 @@ from app.accounts.models import (
     Role,
     User,
 )
-from app.config import get_settings
+from app.config import Settings
 from app.db import id_of, utcnow
 from app.security.passwords import hash_password, password_problem, verify_password
 
@@ -126,7 +126,7 @@ def _release_write_lock(session: Session) -> None:
     session.commit()
 
 
-def sign_up(session: Session, *, form: SignUp) -> User:
+def sign_up(session: Session, *, settings: Settings, form: SignUp) -> User:
     """Create a learner account; raises AccountError with per-field messages."""
     errors = _validate_signup(form)
     email = normalize_email(form.email)
@@ -137,7 +137,7 @@ def sign_up(session: Session, *, form: SignUp) -> User:
     if errors:
         raise AccountError(errors)
     _release_write_lock(session)
-    password_hash = hash_password(form.password)
+    password_hash = hash_password(form.password, settings=settings)
     org = find_or_create_organization(session, name=form.organization)
     user = User(
         email=email,
@@ -165,8 +165,7 @@ def _throttle_keys(email: str, client_ip: str) -> list[str]:
     return [f"email:{normalize_email(email)}"[:400], f"ip:{client_ip}"[:400]]
 
 
-def _recent_failures(session: Session, keys: list[str]) -> int:
-    settings = get_settings()
+def _recent_failures(session: Session, keys: list[str], settings: Settings) -> int:
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     counts = session.exec(
         select(LoginFailure.key, func.count())
@@ -176,20 +175,23 @@ def _recent_failures(session: Session, keys: list[str]) -> int:
     return max((n for _, n in counts), default=0)
 
 
-def log_in(session: Session, *, email: str, password: str, client_ip: str) -> tuple[User, str]:
+def log_in(
+    session: Session, *, settings: Settings, email: str, password: str, client_ip: str
+) -> tuple[User, str]:
     """Check the credentials and start a session: (user, cookie token).
 
     Raises LoginThrottled past the failure limit (per account and per address, counted in
     the database so every worker sees them) and AccountError with one generic message for an
     unknown email or a wrong password alike.
     """
-    settings = get_settings()
     keys = _throttle_keys(email, client_ip)
-    if _recent_failures(session, keys) >= settings.login_max_failures:
+    if _recent_failures(session, keys, settings) >= settings.login_max_failures:
         raise LoginThrottled(settings.login_window_minutes)
     user = _user_by_email(session, email)
     _release_write_lock(session)
-    ok, new_hash = verify_password(password, user.password_hash if user else None)
+    ok, new_hash = verify_password(
+        password, user.password_hash if user else None, settings=settings
+    )
     if user is None or not ok:
         for key in keys:
             session.add(LoginFailure(key=key))
@@ -199,7 +201,7 @@ def log_in(session: Session, *, email: str, password: str, client_ip: str) -> tu
         user.password_hash = new_hash
         session.add(user)
     session.exec(delete(LoginFailure).where(col(LoginFailure.key) == keys[0]))
-    token = sessions.start_session(session, user=user)
+    token = sessions.start_session(session, user=user, days=settings.session_days)
     session.commit()
     return user, token
 
@@ -214,13 +216,14 @@ def _reset_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_password_reset(session: Session, *, email: str, reset_url_base: str) -> None:
+def request_password_reset(session: Session, *, settings: Settings, email: str) -> None:
     """Email a single-use reset link when the account exists; silent otherwise."""
     user = _user_by_email(session, email)
     if user is None:
         return
     token = secrets.token_urlsafe(32)
-    minutes = get_settings().reset_token_minutes
+    minutes = settings.reset_token_minutes
+    reset_url_base = settings.base_url.rstrip("/") + "/password/reset"
     session.add(
         PasswordResetToken(
             token_hash=_reset_hash(token),
@@ -230,6 +233,7 @@ def request_password_reset(session: Session, *, email: str, reset_url_base: str)
     )
     send_email(
         session,
+        settings=settings,
         to=user.email,
         subject="Reset your Groundwork password",
         body=(
@@ -264,13 +268,13 @@ def reset_token_is_valid(session: Session, *, token: str) -> bool:
     return _valid_reset(session, token) is not None
 
 
-def reset_password(session: Session, *, token: str, password: str) -> User:
+def reset_password(session: Session, *, settings: Settings, token: str, password: str) -> User:
     """Set a new password from a reset link; ends every session and API token of the user."""
     # Hashed before the link is looked up, so the write lock is not held while hashing;
     # checking the link and using it stay one transaction (a link works once, even when
     # the form is sent twice at the same moment).
     problem = password_problem(password)
-    password_hash = hash_password(password) if problem is None else ""
+    password_hash = hash_password(password, settings=settings) if problem is None else ""
     found = _valid_reset(session, token)
     if found is None:
         raise AccountError({"form": "This reset link has expired or was already used."})
@@ -289,18 +293,18 @@ def reset_password(session: Session, *, token: str, password: str) -> User:
 
 
 def change_password(
-    session: Session, *, user: User, current: str, new: str, keep_token: str
+    session: Session, *, settings: Settings, user: User, current: str, new: str, keep_token: str
 ) -> None:
     """Change the password after checking the current one; ends the user's other sessions
     and revokes their API tokens."""
     _release_write_lock(session)
-    ok, _ = verify_password(current, user.password_hash)
+    ok, _ = verify_password(current, user.password_hash, settings=settings)
     if not ok:
         raise AccountError({"current_password": "Your current password is not correct."})
     problem = password_problem(new)
     if problem:
         raise AccountError({"new_password": problem})
-    password_hash = hash_password(new)
+    password_hash = hash_password(new, settings=settings)
     db_user = session.get(User, user.id)
     assert db_user is not None
     db_user.password_hash = password_hash
@@ -314,6 +318,7 @@ def change_password(
 def create_user(
     session: Session,
     *,
+    settings: Settings,
     email: str,
     password: str,
     display_name: str,
@@ -328,9 +333,9 @@ def create_user(
         organization=organization,
         job_role=JobRole.other.value,
     )
-    user = sign_up(session, form=form)
+    user = sign_up(session, settings=settings, form=form)
     if role != Role.learner:
-        user.role = role.value
+        user.role = role
         session.add(user)
         session.commit()
     return user
@@ -341,7 +346,7 @@ def set_role(session: Session, *, email: str, role: Role) -> User:
     user = _user_by_email(session, email)
     if user is None:
         raise AccountError({"email": f"No account has the email {normalize_email(email)}."})
-    user.role = role.value
+    user.role = role
     session.add(user)
     session.commit()
     return user

@@ -12,7 +12,6 @@ from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User, UserSession
-from app.config import get_settings
 from app.db import id_of, utcnow, write_session
 
 log = logging.getLogger("groundwork.accounts")
@@ -26,11 +25,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(session: Session, *, user: User) -> str:
-    """A new login for ``user``; returns the cookie token (not committed)."""
+def start_session(session: Session, *, user: User, days: int) -> str:
+    """A new login for ``user`` lasting ``days``; returns the cookie token (not committed)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    days = get_settings().session_days
     session.add(
         UserSession(
             token_hash=hash_token(token),
@@ -51,8 +49,9 @@ _BY_TOKEN = (
 )
 
 
-def resolve_session(session: Session, *, token: str) -> tuple[UserSession, User] | None:
-    """The live session and user behind a cookie token, renewing its expiry when due."""
+def resolve_session(session: Session, *, token: str, days: int) -> tuple[UserSession, User] | None:
+    """The live session and user behind a cookie token, renewing its expiry (to ``days``
+    from now) when due."""
     row = session.exec(_BY_TOKEN, params={"token_hash": hash_token(token)}).first()
     if row is None:
         return None
@@ -61,12 +60,11 @@ def resolve_session(session: Session, *, token: str) -> tuple[UserSession, User]
     if login.expires_at <= now:
         return None
     if now - login.last_seen_at > _TOUCH_EVERY:
-        _touch(session, id_of(login))
+        _touch(session, id_of(login), days)
     return login, user
 
 
-def _touch(session: Session, session_id: int) -> None:
-    days = get_settings().session_days
+def _touch(session: Session, session_id: int, days: int) -> None:
     engine = session.get_bind()
     if engine.get_execution_options().get("sqlite_immediate"):
         # A write request's session already holds SQLite's write lock: a second write

@@ -15,7 +15,7 @@ from app.accounts.models import Role, User
 
 def organization_scope(user: User) -> int | None:
     """The one organization this staff account covers; None means every organization."""
-    if user.role == Role.admin.value:
+    if user.role == Role.admin:
         return None
     return user.staff_organization_id
 

@@ -23,7 +23,9 @@ def _principal(
     client_ip = request.client.host if request.client else "unknown"
     with open_session(write=True, engine=request.app.state.engine) as session:
         try:
-            return tokens.authenticate(session, raw=raw, client_ip=client_ip)
+            return tokens.authenticate(
+                session, raw=raw, client_ip=client_ip, settings=request.app.state.settings
+            )
         except tokens.ApiAuthError as exc:
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
             if exc.retry_after is not None:

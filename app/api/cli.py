@@ -9,7 +9,8 @@ from app.accounts.models import User
 from app.accounts.service import normalize_email
 from app.api import tokens
 from app.api.models import ApiToken
-from app.db import write_session
+from app.config import get_settings
+from app.db import engine_for, write_session
 
 tokens_app = typer.Typer(help="Personal access tokens for the JSON API.", no_args_is_help=True)
 
@@ -24,7 +25,8 @@ def tokens_create(
     expires_days: int | None = typer.Option(None, help="Days until it expires (none: never)."),
 ) -> None:
     """Make a token and print it once (only its hash is kept)."""
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         owner = session.exec(select(User).where(User.email == normalize_email(email))).first()
         if owner is None:
             typer.echo(f"No account has the email {normalize_email(email)}.", err=True)
@@ -49,7 +51,8 @@ def tokens_create(
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int = typer.Argument(..., help="The token's number.")) -> None:
     """Revoke a token at once."""
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         row = session.get(ApiToken, token_id)
         if row is None:
             typer.echo(f"There is no token {token_id}.", err=True)

@@ -21,7 +21,6 @@ from app.accounts.models import Organization, User
 from app.accounts.staff_scope import may_see_organization, scope_condition
 from app.api.schemas import EnrollmentOut, ModuleProgressOut, MyEnrollment
 from app.certificates.models import Certificate
-from app.config import get_settings
 from app.content.course import Course
 from app.content.models import CourseRecord
 from app.db import utcnow
@@ -134,9 +133,10 @@ def my_enrollments(
 
 
 def list_enrollments(
-    session: Session, *, staff: User, query: EnrollmentQuery
+    session: Session, *, staff: User, query: EnrollmentQuery, settle_seconds: float
 ) -> tuple[list[EnrollmentOut], str | None]:
-    """One page of enrollments in the staff member's scope, and the next page's cursor."""
+    """One page of enrollments in the staff member's scope, and the next page's cursor;
+    rows changed in the last ``settle_seconds`` wait for a later page."""
     if not 1 <= query.limit <= MAX_PAGE:
         raise BadParameter("limit", f"Ask for 1 to {MAX_PAGE} rows a page.")
     conditions = []
@@ -172,7 +172,7 @@ def list_enrollments(
         conditions.append(or_(col(Enrollment.updated_at) > after, col(Enrollment.id) > after_id))
     # Rows changed in the last few seconds wait: a transaction stamps updated_at before it
     # commits, so a row committed late could otherwise land behind a cursor handed out.
-    settled = utcnow() - timedelta(seconds=get_settings().api_settle_seconds)
+    settled = utcnow() - timedelta(seconds=settle_seconds)
     conditions.append(col(Enrollment.updated_at) < settled)
     statement = (
         select(  # type: ignore[call-overload]

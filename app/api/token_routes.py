@@ -38,7 +38,7 @@ def _page(
         {
             "owner": owner,
             "own": owner.id == request.state.user.id,
-            "may_create": request.state.user.role in (Role.staff.value, Role.admin.value),
+            "may_create": request.state.user.role in (Role.staff, Role.admin),
             "action": action,
             "tokens": tokens.tokens_of(session, user_id=owner.id),
             "scopes": [(s, tokens.SCOPES[s][0]) for s in tokens.allowed_scopes(owner.role)],

@@ -21,24 +21,24 @@ from sqlmodel import Session, col, func, select
 from app.accounts.credential_hooks import register_credentials_listener
 from app.accounts.models import LoginFailure, Role, User
 from app.api.models import ApiToken
-from app.config import get_settings
+from app.config import Settings
 from app.db import utcnow
 
 TOKEN_PREFIX = "gw_"  # noqa: S105  (the format marker, not a secret)
 NAME_MAX = 100
 MAX_EXPIRY_DAYS = 3650
 # scope -> (what it reads, the roles that may hold it)
-SCOPES: dict[str, tuple[str, frozenset[str]]] = {
-    "read:me": ("your own enrollments and progress", frozenset(r.value for r in Role)),
+SCOPES: dict[str, tuple[str, frozenset[Role]]] = {
+    "read:me": ("your own enrollments and progress", frozenset(Role)),
     "read:enrollments": (
         "enrollments of the learners in your organization scope",
-        frozenset({Role.staff.value, Role.admin.value}),
+        frozenset({Role.staff, Role.admin}),
     ),
     "read:reports": (
         "staff reports for your organization scope",
-        frozenset({Role.staff.value, Role.admin.value}),
+        frozenset({Role.staff, Role.admin}),
     ),
-    "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin.value})),
+    "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin})),
 }
 
 
@@ -73,7 +73,7 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def allowed_scopes(role: str) -> list[str]:
+def allowed_scopes(role: Role) -> list[str]:
     """The scopes an account with ``role`` may hold, in display order."""
     return [name for name, (_, roles) in SCOPES.items() if role in roles]
 
@@ -109,7 +109,7 @@ def create_token(
             )
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
         errors["expires_days"] = f"The expiry is a number of days from 1 to {MAX_EXPIRY_DAYS}."
-    if created_by.id != owner.id and created_by.role != Role.admin.value:
+    if created_by.id != owner.id and created_by.role != Role.admin:
         errors["owner"] = "Only admins make tokens for other accounts."
     if errors:
         raise TokenError(errors)
@@ -143,7 +143,7 @@ def tokens_of(session: Session, *, user_id: int) -> list[ApiToken]:
 def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken | None:
     """Revoke a token of ``actor`` (or any token, for an admin); None when there is none."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != Role.admin.value):
+    if token is None or (token.user_id != actor.id and actor.role != Role.admin):
         return None
     if token.revoked_at is None:
         token.revoked_at = utcnow()
@@ -168,9 +168,8 @@ def _failure_key(client_ip: str) -> str:
     return f"api-ip:{client_ip}"[:400]
 
 
-def _throttled_for(session: Session, key: str, now: datetime) -> int | None:
+def _throttled_for(session: Session, key: str, now: datetime, settings: Settings) -> int | None:
     """Seconds until ``key`` may try again, or None when it is not throttled."""
-    settings = get_settings()
     window = timedelta(minutes=settings.login_window_minutes)
     count, oldest = session.exec(
         select(func.count(), func.min(LoginFailure.created_at)).where(
@@ -184,7 +183,7 @@ def _throttled_for(session: Session, key: str, now: datetime) -> int | None:
     return max(1, math.ceil((oldest + window - now).total_seconds()))
 
 
-def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
+def authenticate(session: Session, *, raw: str, client_ip: str, settings: Settings) -> ApiPrincipal:
     """The principal behind ``raw`` (a bearer token), counting its use; raises ApiAuthError.
 
     A valid token is limited only per token; only invalid attempts are counted and
@@ -202,7 +201,7 @@ def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
         ).first()
     if found is None or not _usable(*found, now):
         key = _failure_key(client_ip)
-        wait = _throttled_for(session, key, now)
+        wait = _throttled_for(session, key, now, settings)
         if wait is not None:
             raise ApiAuthError(429, "Too many requests with invalid tokens from here.", wait)
         if raw:  # a token was presented and is wrong: count it (a missing one guesses nothing)
@@ -211,7 +210,7 @@ def authenticate(session: Session, *, raw: str, client_ip: str) -> ApiPrincipal:
         raise ApiAuthError(401, "The access token is missing, unknown, expired or revoked.")
     token, user = found
     assert token.id is not None
-    limit = get_settings().api_requests_per_minute
+    limit = settings.api_requests_per_minute
     count, started = _count_use(session, token.id, now)
     if count > limit:
         session.rollback()  # a refused request is not a use

@@ -128,7 +128,10 @@ def _routes(api: FastAPI) -> None:
         )
         try:
             page, next_cursor = enrollment_service.list_enrollments(
-                session, staff=principal.user, query=query
+                session,
+                staff=principal.user,
+                query=query,
+                settle_seconds=api.state.settings.api_settle_seconds,
             )
         except enrollment_service.BadParameter as exc:
             raise invalid(exc.field, exc.message) from None

@@ -41,9 +41,9 @@ def check_path(path: Path) -> list[CourseLoad]:
     return load_all(path)
 
 
-def _add_learner_data_problems(loads: list[CourseLoad]) -> None:
-    """Compare the files with the database: ids that vanished while learners have data."""
-    url = get_settings().database_url
+def _add_learner_data_problems(loads: list[CourseLoad], url: str) -> None:
+    """Compare the files with the database at ``url``: ids that vanished while learners
+    have data."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not (
         parsed.database and Path(parsed.database).exists()
@@ -114,14 +114,15 @@ def check(
     ),
 ) -> None:
     """Validate course content; exit 1 when any course has an error."""
+    settings = get_settings()
     if path is None:
-        path = get_settings().content_dir
+        path = settings.content_dir
     if not path.exists():
         typer.echo(f"{path}: no such file or folder", err=True)
         raise typer.Exit(2)
     loads = check_path(path)
     if database:
-        _add_learner_data_problems(loads)
+        _add_learner_data_problems(loads, settings.database_url)
     errors = sum(len(load.errors) for load in loads)
     if output is OutputFormat.json:
         typer.echo(_as_json(loads))

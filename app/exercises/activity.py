@@ -55,9 +55,11 @@ def _check_feedback_openings(ctx: BuildContext) -> None:
             )
 
 
-def _course_facts_query() -> Any:
+def _facts_query(*, one_exercise: bool) -> Any:
+    """Attempts (in order) and state rows of one enrollment: in every exercise of a course,
+    or (``one_exercise``) in the exercise whose stable id is bound as ``activity_id``."""
     enrollment_id: Any = bindparam("enrollment_id")
-    return (
+    statement = (
         select(ActivityRecord.stable_id, ExerciseState, ExerciseAttempt)
         .join(CourseRecord, col(CourseRecord.id) == col(ActivityRecord.course_id))
         .outerjoin(
@@ -74,10 +76,14 @@ def _course_facts_query() -> Any:
         .where(col(ExerciseState.id).is_not(None) | col(ExerciseAttempt.id).is_not(None))
         .order_by(col(ExerciseAttempt.number))
     )
+    if one_exercise:
+        statement = statement.where(ActivityRecord.stable_id == bindparam("activity_id"))
+    return statement
 
 
 # Built once: composing a statement costs more than running it.
-_COURSE_FACTS = _course_facts_query()
+_COURSE_FACTS = _facts_query(one_exercise=False)
+_EXERCISE_FACTS = _facts_query(one_exercise=True)
 _DONE = (
     select(ActivityRecord.stable_id)
     .join(ExerciseAttempt, col(ExerciseAttempt.activity_id) == col(ActivityRecord.id))
@@ -100,6 +106,24 @@ def load_course_facts(
         if attempt is not None:
             attempts.setdefault(stable_id, []).append(attempt)
     return attempts, states
+
+
+def load_exercise_facts(
+    session: Session, *, enrollment_id: int, course_slug: str, activity_id: str
+) -> tuple[list[ExerciseAttempt], ExerciseState | None]:
+    """One exercise's attempts (in order) and state row for one enrollment: one query.
+    An exercise never synced has neither, like one the learner has not touched."""
+    rows = session.exec(
+        _EXERCISE_FACTS,
+        params={
+            "enrollment_id": enrollment_id,
+            "course_slug": course_slug,
+            "activity_id": activity_id,
+        },
+    ).all()
+    attempts = [attempt for _, _, attempt in rows if attempt is not None]
+    state = next((state for _, state, _ in rows if state is not None), None)
+    return attempts, state
 
 
 class ExerciseKind:

@@ -21,11 +21,11 @@ from app.content.course import Course, Module
 from app.content.kinds import Enrolled, progress_keeper
 from app.content.sync import activity_record_id
 from app.db import id_of, utcnow
+from app.exercises.activity import load_exercise_facts
 from app.exercises.grading import Result, grade
 from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.exercises.spec import (
     ExerciseSpec,
-    variant_for,
 )
 from app.exercises.state import ExerciseBlockState, build_state, variant_of
 
@@ -91,15 +91,10 @@ def _state_row(session: Session, *, enrollment_id: int, activity_pk: int) -> Exe
 def learner_state(
     session: Session, *, user: User, enrollment: Enrolled, course: Course, spec: ExerciseSpec
 ) -> ExerciseBlockState:
-    """One exercise's state for an enrolled learner."""
-    try:
-        pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
-    except LookupError:
-        return build_state(
-            spec, variant=variant_for(spec, id_of(user)), attempts=(), hints_revealed=0
-        )
-    row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
-    attempts = _attempts(session, enrollment_id=id_of(enrollment), activity_pk=pk)
+    """One exercise's state for an enrolled learner (one query)."""
+    attempts, row = load_exercise_facts(
+        session, enrollment_id=id_of(enrollment), course_slug=course.slug, activity_id=spec.id
+    )
     return build_state(
         spec,
         variant=variant_of(spec, id_of(user), row),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, User
 from app.accounts.staff_scope import may_see_organization
 from app.learning.models import Enrollment
+from app.reports.figures import read as read_figures
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
-from app.surveys.models import SurveyAnswer, SurveyResponse
+from app.surveys.models import SurveyResponse
 from app.surveys.service import AGREE_VALUES, SCALE
 
 
@@ -29,18 +31,9 @@ def feedback_table(session: Session, scope: ReportScope) -> Table:
             *scale,
         ),
     )
-    stmt = (
-        scope.restrict(
-            select(SurveyResponse.course_id, SurveyAnswer.item_id, SurveyAnswer.value, func.count())
-            .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
-            .join(Enrollment, col(Enrollment.id) == col(SurveyResponse.enrollment_id))
-        )
-        .where(col(SurveyResponse.submitted_at).is_not(None))
-        .group_by(col(SurveyResponse.course_id), col(SurveyAnswer.item_id), col(SurveyAnswer.value))
-    )
     counts: dict[tuple[int, str], Counter[int]] = {}
-    for course_id, item_id, value, n in session.exec(stmt):
-        counts.setdefault((course_id, item_id), Counter())[value] += n
+    for _, course_id, item_id, value, n in read_figures(session, scope, [Measure.rating]):
+        counts.setdefault((course_id, item_id), Counter())[value] += int(n)
     for course_id, course in scope.courses:
         if course.survey is None:
             continue
@@ -90,7 +83,12 @@ def comments_table(session: Session, scope: ReportScope) -> Table:
         )
         .order_by(col(SurveyResponse.submitted_at).desc(), col(SurveyResponse.id))
     )
+    if scope.row_limit is not None:
+        stmt = stmt.limit(scope.row_limit + 1)  # one more says whether there are more
     for course_id, name, org_id, org_name, submitted_at, comment in session.exec(stmt):
+        if scope.row_limit is not None and len(table.rows) == scope.row_limit:
+            table.more_rows = True
+            break
         # Belt and braces: the WHERE already keeps to the scope.
         visible = may_see_organization(scope.staff, org_id)
         table.rows.append(

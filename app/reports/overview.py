@@ -1,7 +1,7 @@
 """Enrollment and completion by course, and broken down by organization, job role, cohort.
 
-All these tables come from one statement (``_enrollment_figures``); breakdowns apply small-n
-and complementary suppression per course.
+All these tables come from one read of the summaries (``_enrollment_figures``); breakdowns
+apply small-n and complementary suppression per course.
 """
 
 from __future__ import annotations
@@ -9,22 +9,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, case, cast, func, literal, null, union_all
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.accounts.models import JOB_ROLE_LABELS, Organization, User
-from app.certificates.models import Certificate
+from app.accounts.models import JOB_ROLE_LABELS, Organization
 from app.datasets.suppression import suppress
-from app.db import utcnow
-from app.learning.models import Enrollment
-from app.reports.scope import COURSE_COLUMN, ReportScope, small_group, unrevoked_certificate
+from app.reports import figures
+from app.reports.figures import ACTIVE_DAYS
+from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Hidden, Table
 
-ACTIVE_DAYS = 30
 COMPLEMENTARY_TEXT = "hidden to protect a small group"
 
 _FIGURES = (
@@ -52,6 +48,19 @@ class _Figures:
     completed: int = 0
     certificates: int = 0
     percents: Counter[int] = field(default_factory=Counter)
+
+    def add(self, measure: str, value: int, n: int) -> None:
+        """Count ``n`` summary rows of ``measure`` (with ``value``) in."""
+        if measure == Measure.enrolled:
+            self.enrolled += n
+        elif measure == Measure.completed:
+            self.completed += n
+        elif measure == Measure.certified:
+            self.certificates += n
+        elif measure == Measure.active_on:
+            self.active += n
+        elif measure == Measure.percent:
+            self.percents[value] += n
 
     def cells(self) -> tuple[CellValue, ...]:
         rate = 100 * self.completed / self.enrolled if self.enrolled else None
@@ -81,79 +90,49 @@ def median(histogram: Mapping[int, int]) -> float | None:
     return (found[0] + found[1]) / 2
 
 
+_MEASURES = (
+    Measure.enrolled,
+    Measure.completed,
+    Measure.certified,
+    Measure.percent,
+    Measure.active_on,
+)
+# grouping -> the summary column it groups by
+_GROUP_COLUMN = {
+    "by-organization": "organization_id",
+    "by-job-role": "job_role",
+    "by-cohort": "cohort",
+}
+
+
 def _enrollment_figures(
     session: Session, scope: ReportScope, groupings: list[str]
 ) -> dict[str, dict[tuple[int, Any], _Figures]]:
     """Figures per (course id, group) for the overview (group None) and each grouping.
 
-    One statement: the matching enrollments are selected once (a CTE used by every branch,
-    which SQLite and PostgreSQL materialise), then each grouping is a GROUP BY over it, joined
-    with UNION ALL. Progress is grouped by its percent (0-100), so medians come from at most
-    101 buckets per group.
+    One read of the summaries per table, each from its own roll-up level. Progress comes as
+    a histogram of percents, so medians come from at most 101 buckets per group.
     """
-    since = utcnow() - timedelta(days=ACTIVE_DAYS)
-    base = scope.restrict(
-        select(  # type: ignore[call-overload]  # SQLModel types at most four columns
-            col(Enrollment.course_id).label("course_id"),
-            col(Enrollment.percent).label("percent"),
-            case((col(Enrollment.completed_at).is_not(None), 1), else_=0).label("completed"),
-            case((col(Enrollment.last_activity_at) >= since, 1), else_=0).label("active"),
-            case((col(Certificate.id).is_not(None), 1), else_=0).label("certified"),
-            col(User.organization_id).label("organization"),
-            col(User.job_role).label("job_role"),
-            col(Enrollment.cohort).label("cohort"),
-        ).select_from(Enrollment)
-    )
-    base = base.outerjoin(Certificate, unrevoked_certificate()).cte("matching")
-    no_int, no_text = cast(null(), Integer), cast(null(), String)
-    # grouping -> (its integer key, its text key, the column it groups by)
-    keys: dict[str, tuple[Any, Any, Any]] = {
-        "overview": (no_int, no_text, None),
-        "by-organization": (base.c.organization, no_text, base.c.organization),
-        "by-job-role": (no_int, base.c.job_role, base.c.job_role),
-        "by-cohort": (no_int, base.c.cohort, base.c.cohort),
-    }
-    branches = []
+    result: dict[str, dict[tuple[int, Any], _Figures]] = {}
     for name in ["overview", *groupings]:
-        int_key, text_key, group_col = keys[name]
-        branches.append(
-            sa_select(
-                literal(name).label("grouping"),
-                base.c.course_id,
-                base.c.percent,
-                int_key.label("int_key"),
-                text_key.label("text_key"),
-                func.count().label("n"),
-                func.sum(base.c.completed),
-                func.sum(base.c.active),
-                func.sum(base.c.certified),
-            ).group_by(
-                base.c.course_id, base.c.percent, *([group_col] if group_col is not None else [])
-            )
-        )
-    result: dict[str, dict[tuple[int, Any], _Figures]] = {"overview": {}}
-    result.update({name: {} for name in groupings})
-    for (
-        name,
-        course_id,
-        percent,
-        int_key,
-        text_key,
-        n,
-        completed,
-        active,
-        certified,
-    ) in session.execute(union_all(*branches)):
-        key = (course_id, int_key if name == "by-organization" else text_key)
-        figures = result[name].get(key)
-        if figures is None:
-            figures = result[name][key] = _Figures()
-        figures.enrolled += n
-        figures.active += int(active or 0)
-        figures.completed += int(completed or 0)
-        figures.certificates += int(certified or 0)
-        figures.percents[percent] += n
+        by = [_GROUP_COLUMN[name]] if name in _GROUP_COLUMN else []
+        figures_of = result[name] = {}
+        for measure, course_id, *rest in figures.read(session, scope, _MEASURES, by=by):
+            group = _group_key(name, rest[0]) if by else None
+            entry = figures_of.get((course_id, group))
+            if entry is None:
+                entry = figures_of[(course_id, group)] = _Figures()
+            entry.add(measure, rest[-2], int(rest[-1]))
     return result
+
+
+def _group_key(name: str, value: Any) -> Any:
+    """The summaries' "none" (organization 0, cohort "") as the breakdowns' None."""
+    if name == "by-organization":
+        return value or None
+    if name == "by-cohort":
+        return value or None
+    return value
 
 
 def _overview(scope: ReportScope, by_course: dict[tuple[int, Any], _Figures]) -> Table:

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, User
@@ -22,6 +23,8 @@ from app.content.models import CourseRecord
 from app.db import within_days
 from app.learning.models import Enrollment
 from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters
+from app.reports.summary_models import ReportSummary
+from app.reports.summary_sql import Measure
 from app.reports.tables import Column, Hidden
 
 COURSE_COLUMN = Column("course", "Course")
@@ -48,6 +51,7 @@ class ReportScope:
     filters: ReportFilters
     courses: list[tuple[int, Course]]  # (course row id, course)
     min_n: int
+    row_limit: int | None = None  # lists (comments) keep their first rows only, for a page
 
     @property
     def restricted(self) -> bool:
@@ -94,6 +98,7 @@ def report_scope(
     filters: ReportFilters,
     courses: Mapping[str, Course],
     min_n: int,
+    row_limit: int | None = None,
 ) -> ReportScope:
     """The scope of a report: the courses the filters choose that have rows, by title."""
     wanted = [filters.course] if filters.course else list(courses)
@@ -105,13 +110,9 @@ def report_scope(
         ((ids[slug], courses[slug]) for slug in wanted if slug in ids and slug in courses),
         key=lambda pair: pair[1].title,
     )
-    return ReportScope(staff=staff, filters=filters, courses=chosen, min_n=min_n)
-
-
-def matching_enrollments(session: Session, scope: ReportScope) -> int:
-    """How many enrollments the report describes."""
-    stmt = scope.restrict(select(func.count(col(Enrollment.id))).select_from(Enrollment))
-    return int(session.exec(stmt).one())
+    return ReportScope(
+        staff=staff, filters=filters, courses=chosen, min_n=min_n, row_limit=row_limit
+    )
 
 
 def filter_choices(
@@ -123,17 +124,22 @@ def filter_choices(
     if scope is not None:
         orgs_stmt = orgs_stmt.where(Organization.id == scope)
     orgs = [(i, n) for i, n in session.exec(orgs_stmt).all() if i is not None]
+    # From the summaries' cohort roll-up (with the organization kept for a one-organization
+    # account): a row per cohort, not per learner. Cohorts of enrolled learners.
+    summary = ReportSummary.__table__  # type: ignore[attr-defined]
     cohort_stmt = (
-        select(Enrollment.cohort)
-        .join(User, col(User.id) == col(Enrollment.user_id))
-        .where(col(Enrollment.cohort).is_not(None))
+        sa_select(summary.c.cohort)
+        .where(
+            summary.c.measure == Measure.enrolled.value,
+            summary.c.level == (4 if scope is None else 5),
+            summary.c.cohort != "",
+        )
         .distinct()
-        .order_by(col(Enrollment.cohort))
+        .order_by(summary.c.cohort)
     )
-    condition = scope_condition(staff, User.organization_id)
-    if condition is not None:
-        cohort_stmt = cohort_stmt.where(condition)
-    cohorts = [c for c in session.exec(cohort_stmt).all() if c]
+    if scope is not None:
+        cohort_stmt = cohort_stmt.where(summary.c.organization_id == scope)
+    cohorts = list(session.execute(cohort_stmt).scalars())
     return FilterChoices(
         courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],
         organizations=orgs,

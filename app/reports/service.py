@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
+from app.reports import figures
 from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
@@ -25,7 +26,7 @@ from app.reports.overview import (
     enrollment_tables,
     median,
 )
-from app.reports.scope import ReportScope, filter_choices, matching_enrollments, report_scope
+from app.reports.scope import ReportScope, filter_choices, report_scope
 from app.reports.tables import Table
 from app.spreadsheets import write_csv
 
@@ -57,6 +58,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "exercises": ("exercises",),
     "feedback": ("feedback", "feedback-comments"),
 }
+PAGE_ROWS = 100  # a list table (comments) shows its newest rows on the page
 _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
     "exercises": exercises_table,
     "feedback": feedback_table,
@@ -77,12 +79,18 @@ def report_tables(
     filters: ReportFilters,
     courses: Mapping[str, Course],
     min_n: int,
+    row_limit: int | None = None,
 ) -> dict[str, Table]:
-    """The reports called ``names`` for these filters: the one source of pages and CSVs."""
+    """The reports called ``names`` for these filters: the one source of pages and CSVs.
+
+    ``row_limit`` keeps list tables (comments) to their first rows, with ``more_rows``
+    saying whether there are more (a page shows the newest; the CSV has them all)."""
     unknown = [name for name in names if name not in REPORTS]
     if unknown:
         raise UnknownReport(unknown[0])
-    scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
+    scope = report_scope(
+        session, staff=staff, filters=filters, courses=courses, min_n=min_n, row_limit=row_limit
+    )
     enrollment_names = [n for n in names if n == "overview" or n in GROUPINGS]
     tables = enrollment_tables(session, scope, enrollment_names) if enrollment_names else {}
     for name in names:
@@ -137,13 +145,19 @@ def report_page(
     choices = filter_choices(session, staff=staff, courses=courses)
     filters, errors = parse_filters(params, choices)
     tables = report_tables(
-        session, staff=staff, names=PAGES[page], filters=filters, courses=courses, min_n=min_n
+        session,
+        staff=staff,
+        names=PAGES[page],
+        filters=filters,
+        courses=courses,
+        min_n=min_n,
+        row_limit=PAGE_ROWS,
     )
     if "overview" in tables:
         matching = tables["overview"].described
     else:
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-        matching = matching_enrollments(session, scope)
+        matching = figures.matching(session, scope)
     return ReportPage(filters, errors, choices, tables, min_n, matching)
 
 

@@ -45,6 +45,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[tuple[CellValue, ...]] = field(default_factory=list)
     described: int = 0  # enrollments behind the figures (enrollment tables only)
+    more_rows: bool = False  # ``rows`` holds the first rows of a longer list (a page)
 
     @property
     def has_hidden(self) -> bool:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from passlib.context import CryptContext
 
-from app.config import get_settings
+from app.config import Settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
@@ -25,9 +25,8 @@ def _context(memory_kib: int, rounds: int) -> CryptContext:
     )
 
 
-def _current() -> CryptContext:
+def _current(settings: Settings) -> CryptContext:
     """The context for the configured cost (GROUNDWORK_ARGON2_MEMORY_KIB and _ROUNDS)."""
-    settings = get_settings()
     return _context(settings.argon2_memory_kib, settings.argon2_rounds)
 
 
@@ -48,19 +47,21 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password``."""
-    hashed: str = _current().hash(password)
+def hash_password(password: str, *, settings: Settings) -> str:
+    """An argon2id hash of ``password`` at the cost ``settings`` give."""
+    hashed: str = _current(settings).hash(password)
     return hashed
 
 
-def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
-    """(matches, new hash when the stored one uses outdated parameters).
+def verify_password(
+    password: str, password_hash: str | None, *, settings: Settings
+) -> tuple[bool, str | None]:
+    """(matches, new hash when the stored one uses other parameters than ``settings``).
 
     ``None`` stands for an account that does not exist: a hash of a random password is
     checked instead, so an unknown email costs the same time as a wrong password.
     """
-    context = _current()
+    context = _current(settings)
     if len(password) > MAX_LENGTH:
         return False, None
     if password_hash is None:

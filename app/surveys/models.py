@@ -20,7 +20,9 @@ class SurveyResponse(SQLModel, table=True):
     comment: str | None = Field(default=None, max_length=5000)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
-    submitted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    submitted_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True, index=True)
+    )
 
 
 class SurveyAnswer(SQLModel, table=True):

@@ -7,7 +7,8 @@ import threading
 
 import typer
 
-from app.db import get_engine, write_session
+from app.config import get_settings
+from app.db import engine_for, write_session
 from app.webhooks import service
 from app.webhooks.delivery import deliver_due
 from app.webhooks.runtime import INTERVAL_SECONDS, run_worker
@@ -26,7 +27,8 @@ def webhooks_add(
     ),
 ) -> None:
     """Register an endpoint and print its signing secret."""
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         org_id = None
         if organization:
             org = service.organization_by_name(session, name=organization)
@@ -41,6 +43,7 @@ def webhooks_add(
                 events=events.split(","),
                 organization_id=org_id,
                 created_by=None,
+                allow_private_urls=settings.webhook_allow_private_urls,
             )
         except service.WebhookError as exc:
             typer.echo("; ".join(exc.errors.values()), err=True)
@@ -52,7 +55,8 @@ def webhooks_add(
 @webhooks_app.command("list")
 def webhooks_list() -> None:
     """Show every endpoint."""
-    with write_session() as session:
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine, write_session(engine) as session:
         rows = service.endpoints(session)
     for endpoint, org in rows:
         state = "active" if endpoint.active else "paused"
@@ -65,14 +69,15 @@ def worker(
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
     """Deliver webhooks from the outbox until stopped (Ctrl-C or SIGTERM)."""
-    engine = get_engine()
-    if once:
-        typer.echo(f"Sent {deliver_due(engine)} deliveries.")
-        return
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    typer.echo("Delivering webhooks; Ctrl-C stops.")
-    try:
-        run_worker(engine, stop, interval)
-    except KeyboardInterrupt:
-        stop.set()
+    settings = get_settings()
+    with engine_for(settings.database_url) as engine:
+        if once:
+            typer.echo(f"Sent {deliver_due(engine, settings)} deliveries.")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        typer.echo("Delivering webhooks; Ctrl-C stops.")
+        try:
+            run_worker(engine, settings, stop, interval)
+        except KeyboardInterrupt:
+            stop.set()

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook
 
-from app.config import get_settings
+from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
@@ -81,8 +81,9 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-def _send(endpoint: WebhookEndpoint, body: str, headers: dict[str, str]) -> Outcome:
-    settings = get_settings()
+def _send(
+    endpoint: WebhookEndpoint, body: str, headers: dict[str, str], settings: Settings
+) -> Outcome:
     try:
         target = check_url(endpoint.url, allow_private=settings.webhook_allow_private_urls)
     except UnsafeUrl as exc:
@@ -134,15 +135,15 @@ def attempt_deadline(timeout: float) -> float:
     return timeout * 3
 
 
-def _lease_seconds() -> float:
+def _lease_seconds(timeout: float) -> float:
     """How long a claim holds a delivery: well past the attempt's deadline."""
-    return attempt_deadline(get_settings().webhook_timeout_seconds) + 60
+    return attempt_deadline(timeout) + 60
 
 
-def _claim(session: Session, delivery_id: int, now: datetime) -> datetime | None:
+def _claim(session: Session, delivery_id: int, now: datetime, timeout: float) -> datetime | None:
     """Claim a due delivery: its next attempt moves to the lease's end, which is returned
     (and identifies this claim); None when another worker has it or it is not due."""
-    lease = now + timedelta(seconds=_lease_seconds())
+    lease = now + timedelta(seconds=_lease_seconds(timeout))
     result = session.execute(
         update(WebhookDelivery)
         .where(
@@ -156,11 +157,11 @@ def _claim(session: Session, delivery_id: int, now: datetime) -> datetime | None
     return lease if result.rowcount else None  # type: ignore[attr-defined]
 
 
-def deliver_one(engine: Engine, delivery_id: int) -> Outcome | None:
+def deliver_one(engine: Engine, settings: Settings, delivery_id: int) -> Outcome | None:
     """Try one delivery now; None when another worker has it (or it is no longer due)."""
     now = utcnow()
     with open_session(write=True, engine=engine) as session:
-        lease = _claim(session, delivery_id, now)
+        lease = _claim(session, delivery_id, now, settings.webhook_timeout_seconds)
         if lease is None:
             return None
         delivery, endpoint, event = session.exec(
@@ -174,9 +175,11 @@ def deliver_one(engine: Engine, delivery_id: int) -> Outcome | None:
     assert event.id is not None
     body = json.dumps(payload(event, slug), separators=(",", ":"), sort_keys=True)
     outcome = _send(
-        endpoint, body, signed_headers(endpoint.secret, message_id(event.id), body, now)
+        endpoint,
+        body,
+        signed_headers(endpoint.secret, message_id(event.id), body, now),
+        settings,
     )
-    settings = get_settings()
     with open_session(write=True, engine=engine) as session:
         row = session.exec(
             select(WebhookDelivery).where(col(WebhookDelivery.id) == delivery_id).with_for_update()
@@ -209,7 +212,7 @@ def deliver_one(engine: Engine, delivery_id: int) -> Outcome | None:
     return outcome
 
 
-def deliver_due(engine: Engine, *, max_rounds: int = 20) -> int:
+def deliver_due(engine: Engine, settings: Settings, *, max_rounds: int = 20) -> int:
     """Dispatch new events, then send what is due (in order per enrollment); how many sent."""
     sent = 0
     with open_session(write=True, engine=engine) as session:
@@ -220,6 +223,6 @@ def deliver_due(engine: Engine, *, max_rounds: int = 20) -> int:
         if not due:
             break
         for delivery_id in due:
-            if deliver_one(engine, delivery_id) is not None:
+            if deliver_one(engine, settings, delivery_id) is not None:
                 sent += 1
     return sent

@@ -61,7 +61,12 @@ def admin_webhook_add(
     form = {"url": url[:2000], "events": (events or [])[:10], "organization": raw[:10]}
     try:
         endpoint = service.add_endpoint(
-            session, url=url, events=events or [], organization_id=org_id, created_by=user
+            session,
+            url=url,
+            events=events or [],
+            organization_id=org_id,
+            created_by=user,
+            allow_private_urls=request.app.state.settings.webhook_allow_private_urls,
         )
     except service.WebhookError as exc:
         return _endpoints_page(request, session, errors=exc.errors, form=form, status_code=400)

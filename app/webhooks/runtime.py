@@ -23,11 +23,13 @@ def background_wanted(settings: Settings) -> bool:
     return settings.webhook_delivery == "background"
 
 
-def run_worker(engine: Engine, stop: threading.Event, interval: float = INTERVAL_SECONDS) -> None:
+def run_worker(
+    engine: Engine, settings: Settings, stop: threading.Event, interval: float = INTERVAL_SECONDS
+) -> None:
     """Deliver until ``stop`` is set; an error is logged and the loop goes on."""
     while not stop.is_set():
         try:
-            deliver_due(engine)
+            deliver_due(engine, settings)
         except Exception:  # the loop must outlive one bad round (a busy database, a bug)
             log.exception("Webhook delivery round failed")
         stop.wait(interval)
@@ -39,7 +41,10 @@ def start_background(app: FastAPI) -> None:
         return
     stop = threading.Event()
     thread = threading.Thread(
-        target=run_worker, args=(app.state.engine, stop), name="webhooks", daemon=True
+        target=run_worker,
+        args=(app.state.engine, app.state.settings, stop),
+        name="webhooks",
+        daemon=True,
     )
     thread.start()
     app.state.webhook_worker = (thread, stop)

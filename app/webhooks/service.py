@@ -16,7 +16,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, exists, func, select
 
 from app.accounts.models import Organization, User
-from app.config import get_settings
 from app.db import utcnow
 from app.events.models import DomainEvent
 from app.events.service import EventKind
@@ -56,11 +55,13 @@ def add_endpoint(
     events: list[str],
     organization_id: int | None,
     created_by: User | None,
+    allow_private_urls: bool,
 ) -> WebhookEndpoint:
-    """Register an endpoint (its secret is on the row, shown to admins). Commits."""
+    """Register an endpoint (its secret is on the row, shown to admins). Commits.
+    ``allow_private_urls`` is the setting GROUNDWORK_WEBHOOK_ALLOW_PRIVATE_URLS."""
     errors: dict[str, str] = {}
     try:
-        check_url(url, allow_private=get_settings().webhook_allow_private_urls)
+        check_url(url, allow_private=allow_private_urls)
     except UnsafeUrl as exc:
         errors["url"] = str(exc)
     wanted = sorted({e.strip() for e in events if e.strip()})

@@ -12,7 +12,7 @@ from app.accounts.models import Organization, User
 from app.db import open_session
 
 
-def test_simultaneous_sign_ups_of_a_new_organization_share_it(engine) -> None:  # type: ignore[no-untyped-def]
+def test_simultaneous_sign_ups_of_a_new_organization_share_it(engine, settings) -> None:  # type: ignore[no-untyped-def]
     barrier = threading.Barrier(6)
     errors: list[BaseException] = []
 
@@ -22,6 +22,7 @@ def test_simultaneous_sign_ups_of_a_new_organization_share_it(engine) -> None:  
                 barrier.wait(timeout=10)
                 accounts.sign_up(
                     session,
+                    settings=settings,
                     form=accounts.SignUp(
                         email=f"teacher{n}@example.org",
                         password="a good long password",

@@ -146,7 +146,9 @@ def test_reset_for_unknown_email_looks_the_same(client, session):
     assert strip(known) == strip(unknown)
 
 
-def test_reset_link_is_not_kept_in_the_outbox_once_smtp_sent_it(client, session, monkeypatch):
+def test_reset_link_is_not_kept_in_the_outbox_once_smtp_sent_it(
+    client, session, settings, monkeypatch
+):
     from app.accounts import mail
     from tests.factories import make_user as factory
 
@@ -154,13 +156,9 @@ def test_reset_link_is_not_kept_in_the_outbox_once_smtp_sent_it(client, session,
     monkeypatch.setattr(
         mail, "_send_smtp", lambda url, sender, to, subject, body: sent.append(body)
     )
-    monkeypatch.setenv("GROUNDWORK_SMTP_URL", "smtp://mail.invalid:25")
-    from app.config import get_settings
-
-    get_settings.cache_clear()
+    settings.smtp_url = "smtp://mail.invalid:25"
     factory(session, email="smtp@example.org")
     post_form(client, "/password/forgot", {"email": "smtp@example.org"})
-    get_settings.cache_clear()
     token = re.search(r"/password/reset/(\S+)", sent[0]).group(1)
     stored = session.exec(select(OutboxEmail)).one()
     assert token not in stored.body and stored.sent_at is not None

@@ -3,9 +3,8 @@ SMTP server that is down or refuses keeps the email in the outbox until `mail re
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,11 @@ from typer.testing import CliRunner, Result
 from app.accounts.mail import NOT_STORED
 from app.accounts.models import OutboxEmail
 from app.cli import app as cli_app
-from app.config import get_settings
-from app.db import get_engine
+from app.config import Settings
 from tests.accounts.smtp_server import MailServer, free_port, make_certificate, start
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
+from tests.settings_support import export_to_environment
 
 
 @pytest.fixture(scope="session")
@@ -39,29 +38,26 @@ def mail_server(certificate: tuple[Path, Path], monkeypatch) -> Iterator[MailSer
 
 
 @pytest.fixture
-def use_smtp(monkeypatch) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """Call with an SMTP URL to point the settings at it."""
+def use_smtp(settings: Settings) -> Callable[[str], None]:
+    """Call with an SMTP URL to point the app's settings (and the CLI's) at it."""
 
     def point_at(url: str) -> None:
-        monkeypatch.setenv("GROUNDWORK_SMTP_URL", url)
-        get_settings.cache_clear()
+        settings.smtp_url = url
 
-    yield point_at
-    get_settings.cache_clear()
+    return point_at
 
 
-def _retry(engine) -> Result:  # type: ignore[no-untyped-def]
-    """`groundwork mail retry` against the test's database (a fresh process would be)."""
-    os.environ["GROUNDWORK_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    try:
+@pytest.fixture
+def retry(monkeypatch, settings: Settings, engine) -> Callable[[], Result]:  # type: ignore[no-untyped-def]
+    """`groundwork mail retry` against the test's database and settings, as a fresh process
+    would read them from its environment."""
+
+    def run() -> Result:
+        url = engine.url.render_as_string(hide_password=False)
+        export_to_environment(monkeypatch, settings, database_url=url)
         return CliRunner().invoke(cli_app, ["mail", "retry"])
-    finally:
-        get_engine().dispose()
-        get_engine.cache_clear()
-        del os.environ["GROUNDWORK_DATABASE_URL"]
-        get_settings.cache_clear()
+
+    return run
 
 
 def _ask_for_reset(client, email: str):  # type: ignore[no-untyped-def]
@@ -102,7 +98,7 @@ def test_reset_mail_goes_through_smtp_with_starttls_and_login(  # type: ignore[n
 
 
 def test_unreachable_smtp_keeps_the_email_and_retry_sends_it(  # type: ignore[no-untyped-def]
-    client, session, mail_server: MailServer, use_smtp, engine
+    client, session, mail_server: MailServer, use_smtp, retry
 ):
     make_user(session, email="patient@example.org")
     use_smtp(mail_server.url())
@@ -116,7 +112,7 @@ def test_unreachable_smtp_keeps_the_email_and_retry_sends_it(  # type: ignore[no
     link = _link(pending.body)  # kept whole: it is the only copy until SMTP takes it
 
     use_smtp(mail_server.url())
-    result = _retry(engine)
+    result = retry()
     assert result.exit_code == 0, result.output
     assert "Sent 1 email(s); 0 still waiting." in result.output
     [delivered] = mail_server.received
@@ -126,7 +122,7 @@ def test_unreachable_smtp_keeps_the_email_and_retry_sends_it(  # type: ignore[no
     assert retried.sent_at is not None and link not in retried.body
     assert client.get(link).status_code == 200
 
-    again = _retry(engine)
+    again = retry()
     assert "Sent 0 email(s); 0 still waiting." in again.output
     assert len(mail_server.received) == 1  # never sent twice
 
@@ -151,7 +147,7 @@ def test_a_refusing_smtp_server_keeps_the_email(  # type: ignore[no-untyped-def]
     assert kept.sent_at is None and "/password/reset/" in kept.body
 
 
-def test_retry_without_smtp_configured_says_so(engine, use_smtp) -> None:  # type: ignore[no-untyped-def]
+def test_retry_without_smtp_configured_says_so(use_smtp, retry) -> None:  # type: ignore[no-untyped-def]
     use_smtp("")
-    result = _retry(engine)
+    result = retry()
     assert result.exit_code == 1 and "GROUNDWORK_SMTP_URL is not set" in result.output

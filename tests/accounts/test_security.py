@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.accounts.sessions import SESSION_COOKIE
+from app.config import OWASP_ARGON2_MEMORY_KIB, OWASP_ARGON2_ROUNDS
 from app.db import make_engine
 from app.main import create_app
 from app.security.redirects import safe_next
@@ -218,23 +219,20 @@ def test_friendly_404(client):
     assert "could not find that page" in response.text
 
 
-def test_login_rehashes_a_password_stored_with_weaker_parameters(client, session, monkeypatch):
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [{"argon2_memory_kib": OWASP_ARGON2_MEMORY_KIB, "argon2_rounds": OWASP_ARGON2_ROUNDS}],
+)
+def test_login_rehashes_a_password_stored_with_weaker_parameters(client, session):
     """At production cost (the suite runs cheaper), a weaker stored hash is upgraded."""
     from passlib.hash import argon2
     from sqlmodel import select
 
     from app.accounts.models import User
-    from app.config import get_settings
 
-    monkeypatch.delenv("GROUNDWORK_ARGON2_MEMORY_KIB")
-    monkeypatch.delenv("GROUNDWORK_ARGON2_ROUNDS")
-    get_settings.cache_clear()
     weak = argon2.using(type="ID", memory_cost=8192, rounds=1, parallelism=1).hash(DEFAULT_PASSWORD)
     user = make_user(session, password_hash=weak)
-    try:
-        login(client, user)
-    finally:
-        get_settings.cache_clear()
+    login(client, user)
     session.expire_all()
     stored = session.exec(select(User).where(User.id == user.id)).one().password_hash
     assert stored != weak and "m=19456,t=2,p=1" in stored

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from app.accounts.models import OutboxEmail
+from app.accounts.models import OutboxEmail, Role
 from app.api.models import ApiToken
 from tests.api.support import api_get, make_token
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -76,7 +76,7 @@ def test_a_token_older_than_the_password_is_refused_even_unrevoked(client, sessi
 def test_a_learner_sees_and_revokes_their_own_tokens_but_cannot_make_one(client, session) -> None:
     staff = make_user(session, role="staff")
     raw = make_token(session, staff, "read:me", "read:enrollments")
-    staff.role = "learner"  # demoted: the token shrinks to read:me but still works
+    staff.role = Role.learner  # demoted: the token shrinks to read:me but still works
     session.add(staff)
     session.commit()
     login(client, staff)

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from app.accounts.models import LoginFailure, Organization, User
+from app.accounts.models import LoginFailure, Organization, Role, User
 from app.api import tokens
 from app.api.models import ApiToken
 from app.cli import app as cli_app
@@ -67,7 +67,7 @@ def test_demoting_the_owner_shrinks_the_token(client, session) -> None:
     staff = make_user(session, role="staff")
     raw = make_token(session, staff, "read:enrollments", "read:me")
     assert api_get(client, "/enrollments", raw).status_code == 200
-    staff.role = "learner"
+    staff.role = Role.learner
     session.add(staff)
     session.commit()
     response = api_get(client, "/enrollments", raw)
@@ -118,8 +118,8 @@ def test_failed_tokens_are_throttled_in_the_database(client, session, settings) 
     assert keys and all(k == "api-ip:testclient" for k in keys)
 
 
-def test_excessive_use_of_one_token_is_throttled(client, session, settings, monkeypatch) -> None:
-    monkeypatch.setattr(settings, "api_requests_per_minute", 3)
+@pytest.mark.parametrize("settings_overrides", [{"api_requests_per_minute": 3}])
+def test_excessive_use_of_one_token_is_throttled(client, session) -> None:
     user = make_user(session)
     raw = make_token(session, user, "read:me")
     assert [api_get(client, "/me/enrollments", raw).status_code for _ in range(3)] == [200] * 3
@@ -131,9 +131,8 @@ def test_excessive_use_of_one_token_is_throttled(client, session, settings, monk
 
 
 def test_cli_prints_the_token_once_and_it_reads_its_organization_only(
-    client, session, engine, monkeypatch
+    client, session, cli_environment
 ) -> None:
-    monkeypatch.setattr("app.db.get_engine", lambda: engine)
     riverside = Organization(name="Riverside", name_key="riverside")
     hillcrest = Organization(name="Hillcrest", name_key="hillcrest")
     session.add_all([riverside, hillcrest])
@@ -159,10 +158,10 @@ def test_cli_prints_the_token_once_and_it_reads_its_organization_only(
     assert session.exec(select(User).where(User.email == "nobody@example.org")).first() is None
 
 
-def test_the_per_token_limit_holds_under_concurrent_requests(engine, settings, monkeypatch):
+def test_the_per_token_limit_holds_under_concurrent_requests(engine, settings):
     """Each request increments the window atomically: 20 at once against a limit of 5 let
     exactly 5 in (on PostgreSQL a read-modify-write let them all through)."""
-    monkeypatch.setattr(settings, "api_requests_per_minute", 5)
+    limited = settings.model_copy(update={"api_requests_per_minute": 5})
     with open_session(engine=engine) as session:
         raw = make_token(session, make_user(session), "read:me")
     barrier = threading.Barrier(20)
@@ -172,7 +171,7 @@ def test_the_per_token_limit_holds_under_concurrent_requests(engine, settings, m
         barrier.wait()
         try:
             with open_session(write=True, engine=engine) as session:
-                tokens.authenticate(session, raw=raw, client_ip="192.0.2.9")
+                tokens.authenticate(session, raw=raw, client_ip="192.0.2.9", settings=limited)
             outcomes.append(200)
         except tokens.ApiAuthError as exc:
             outcomes.append(exc.status)

@@ -2,11 +2,4 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.learning.support import fixture_settings
-
-
-@pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    yield from fixture_settings(monkeypatch)
+from tests.learning.support import serve_fixture_courses  # noqa: F401  (settings_overrides)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.config import Settings, get_settings
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 
@@ -19,12 +17,9 @@ URL = "/courses/data-course/explore/absence-explorer"
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def settings_overrides() -> dict[str, object]:
     """Serve the data fixture course."""
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(COURSES))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    return {"content_dir": COURSES}
 
 
 def _learner(client, session) -> None:

@@ -12,6 +12,7 @@ from app.content.runtime import cached_registry
 from app.content.sync import sync_courses
 from app.demo.cli import seed_district
 from app.demo.seed import SeedOptions, SeedReport
+from tests.settings_support import make_settings
 
 ANCHOR = datetime(2026, 6, 30, tzinfo=UTC)
 PASSWORD = "demo district password"
@@ -27,4 +28,10 @@ def bundled_courses(engine: Engine) -> list[Course]:
 def seed_small(engine: Engine, *, learners: int = 60, seed: int = 3, **kw: object) -> SeedReport:
     """A demo district of ``learners`` learners with a fixed anchor time."""
     options = SeedOptions(learners=learners, organizations=4, seed=seed, anchor=ANCHOR, **kw)  # type: ignore[arg-type]
-    return seed_district(engine, bundled_courses(engine), options=options, password=PASSWORD)
+    return seed_district(
+        engine,
+        bundled_courses(engine),
+        options=options,
+        password=PASSWORD,
+        settings=make_settings(),
+    )

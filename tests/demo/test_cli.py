@@ -3,8 +3,6 @@ and the staff reports it fills."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -14,7 +12,6 @@ from typer.testing import CliRunner
 
 from app.accounts.models import User
 from app.cli import app as cli
-from app.config import get_settings
 from app.db import open_session
 from app.demo.catalog import DEMO_DOMAIN
 from app.learning.models import Enrollment
@@ -26,13 +23,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The CLI pointed at this test's database."""
-    monkeypatch.setenv("GROUNDWORK_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+def database(engine: Engine, cli_environment: None, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The CLI pointed at this test's database, with this test's settings."""
     monkeypatch.delenv("GROUNDWORK_DEMO_PASSWORD", raising=False)
-    get_settings.cache_clear()
-    yield engine
-    get_settings.cache_clear()
+    return engine
 
 
 def _count(engine: Engine, model: type) -> int:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from app.config import get_settings
 from app.db import make_engine, metadata, open_session
 from tests.e2e.audit_data import AuditSite, fill
 from tests.factories import DEFAULT_PASSWORD
+from tests.settings_support import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -85,10 +85,9 @@ def audit_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditSite]:
     which use their own fresh accounts."""
     from app.main import create_app
 
-    get_settings.cache_clear()
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.db'}")
     metadata.create_all(engine)
-    app = create_app(get_settings(), engine)
+    app = create_app(make_settings(), engine)
     with _serve(app) as url, open_session(engine=engine) as s:
         yield AuditSite(url, fill(s, url, app.state.settings.secret_key), engine)
     engine.dispose()

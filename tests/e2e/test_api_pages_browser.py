@@ -15,8 +15,7 @@ PAGES = ["/account/tokens", "/admin/webhooks", "/admin/webhooks/deliveries"]
 
 
 @pytest.fixture
-def admin_state(browser, live_server, session, settings):  # type: ignore[no-untyped-def]
-    settings.webhook_allow_private_urls = True
+def admin_state(browser, live_server, session):  # type: ignore[no-untyped-def]
     admin = make_user(session, role="admin", email="admin@example.org")
     webhooks.add_endpoint(
         session,
@@ -24,6 +23,7 @@ def admin_state(browser, live_server, session, settings):  # type: ignore[no-unt
         events=webhooks.EVENT_KINDS,
         organization_id=None,
         created_by=admin,
+        allow_private_urls=True,
     )
     context = browser.new_context(base_url=live_server)
     page = context.new_page()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from app.config import Settings, get_settings
 from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -22,12 +20,9 @@ COURSES = Path(__file__).parents[1] / "exercises" / "fixtures" / "courses"
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def settings_overrides() -> dict[str, object]:
     """Serve the data fixture course."""
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(COURSES))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    return {"content_dir": COURSES}
 
 
 def test_chart_draws_updates_in_place_and_exercise_grades(page, session) -> None:

@@ -16,7 +16,7 @@ from tests.security.conftest import (
     JOURNEY,
     XSS,
     make_world,
-    settings,  # noqa: F401  (serve the security fixture courses)
+    settings_overrides,  # noqa: F401  (serve the security fixture courses)
 )
 
 

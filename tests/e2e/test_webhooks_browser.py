@@ -4,7 +4,6 @@ learner completes a course in the browser."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from app.cli import app as cli_app
-from app.config import Settings, get_settings
 from app.webhooks.delivery import deliver_due
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.learning.support import COURSES, JOURNEY
@@ -20,21 +18,16 @@ from tests.webhooks.receiver import Receiver
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Settings]:
+def settings_overrides(tmp_path: Path) -> dict[str, object]:
     shutil.copytree(COURSES / JOURNEY, tmp_path / JOURNEY)
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(tmp_path))
-    monkeypatch.setenv("GROUNDWORK_WEBHOOK_ALLOW_PRIVATE_URLS", "true")
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    return {"content_dir": tmp_path, "webhook_allow_private_urls": True}
 
 
 def test_completing_a_course_in_the_browser_reaches_the_receiver(
-    page, session, engine, monkeypatch
+    page, session, engine, settings, cli_environment
 ) -> None:  # type: ignore[no-untyped-def]
     receiver = Receiver().start()
     try:
-        monkeypatch.setattr("app.db.get_engine", lambda: engine)
         added = CliRunner().invoke(
             cli_app,
             ["webhooks", "add", "--url", receiver.url, "--events", "course.completed"],
@@ -63,7 +56,7 @@ def test_completing_a_course_in_the_browser_reaches_the_receiver(
         page.get_by_role("button", name="Submit feedback").click()
         expect(page.get_by_role("status").first).to_be_visible()
 
-        deliver_due(engine)
+        deliver_due(engine, settings)
         completed = [r for r in receiver.received if r.json["type"] == "course.completed"]
         assert len(completed) == 1 and completed[0].verified
         data = completed[0].json["data"]

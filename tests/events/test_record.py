@@ -9,9 +9,9 @@ from app.certificates import service as certificates
 from app.events import service as events
 from app.events.models import DomainEvent
 from app.learning.models import Enrollment
-from tests.security.conftest import JOURNEY, World, settings, world
+from tests.security.conftest import JOURNEY, World, settings_overrides, world
 
-__all__ = ["settings", "world"]
+__all__ = ["settings_overrides", "world"]
 
 
 def test_a_learners_journey_is_recorded_in_order(world: World, session) -> None:

@@ -9,13 +9,12 @@ piece of the answer spec, or a correct-choice marker. Only the author preview sh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import ROOT, Settings, get_settings
+from app.config import ROOT
 from tests.api.support import make_token
 from tests.exercises.leak_checks import (  # noqa: F401
     ALLOWED_INPUT_ATTRS,
@@ -38,12 +37,9 @@ def root(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[Settings]:
+def settings_overrides(root: Path) -> dict[str, object]:
     """Serve the courses in ``root``."""
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(root))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    return {"content_dir": root}
 
 
 def test_no_answer_key_reaches_a_learner(client: TestClient, session, root: Path) -> None:

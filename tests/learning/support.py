@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings, get_settings
 from tests.helpers import post_form
 
 COURSES = Path(__file__).parent / "fixtures" / "courses"
@@ -22,12 +20,11 @@ SURVEY_ANSWERS = {
 }
 
 
-def fixture_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """Settings whose content folder is this package's fixture courses."""
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(COURSES))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+@pytest.fixture(name="settings_overrides")
+def serve_fixture_courses() -> dict[str, object]:
+    """The app serves this package's fixture courses (used as ``settings_overrides`` by the
+    learning, survey and certificate tests)."""
+    return {"content_dir": COURSES}
 
 
 def enroll(client: TestClient, slug: str = JOURNEY, **data: str) -> httpx.Response:

@@ -17,7 +17,6 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Organization, User
 from app.certificates.models import Certificate
-from app.config import Settings, get_settings
 from app.reflections.models import LearnerReflection
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login, post_form
@@ -35,16 +34,18 @@ DATA = "data-course"
 XSS = '<script>alert(1)</script>"><img src=x onerror=alert(1)>{{7*7}}javascript:alert(1)'
 
 
-@pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Settings]:
-    """Serve the journey course (reflections, survey, certificate) and the data course."""
+def security_content(tmp_path: Path) -> dict[str, object]:
+    """Settings overrides serving a copy of the journey course (reflections, survey,
+    certificate) and the data course."""
     content = tmp_path / "content"
     shutil.copytree(JOURNEY_DIR, content / JOURNEY)
     shutil.copytree(DATA_DIR, content / DATA)
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(content))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    return {"content_dir": content}
+
+
+@pytest.fixture
+def settings_overrides(tmp_path: Path) -> dict[str, object]:
+    return security_content(tmp_path)
 
 
 @dataclass

@@ -23,14 +23,9 @@ def root(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch, root: Path):  # type: ignore[no-untyped-def]
+def settings_overrides(root: Path) -> dict[str, object]:
     """Serve the courses in ``root``."""
-    from app.config import get_settings
-
-    monkeypatch.setenv("GROUNDWORK_CONTENT_DIR", str(root))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    return {"content_dir": root}
 
 
 def _check_text(body: str, specs: list[ExerciseSpec], where: str) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from app.accounts.models import OutboxEmail
 from app.accounts.sessions import SESSION_COOKIE
-from app.config import get_settings
+from app.config import OWASP_ARGON2_MEMORY_KIB, OWASP_ARGON2_ROUNDS
 from app.exercises.spec import variant_for
 from app.main import create_app
 from app.security.csrf import CSRF_COOKIE
@@ -21,6 +21,7 @@ from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 from tests.security.conftest import DATA, JOURNEY, World
 from tests.security.routes import app_routes
+from tests.settings_support import make_settings
 
 
 def _directives(csp: str) -> dict[str, list[str]]:
@@ -114,43 +115,38 @@ def _live(cookie: str) -> bool:
 
 
 @pytest.mark.parametrize("base_url", ["http://127.0.0.1:8000", "https://groundwork.example.org"])
-def test_cookie_flags(monkeypatch, engine, session, base_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_cookie_flags(engine, session, base_url: str) -> None:  # type: ignore[no-untyped-def]
     """Session, CSRF, flash and parked-text cookies: HttpOnly, SameSite=Lax, Secure on https;
     HSTS on https only."""
-    monkeypatch.setenv("GROUNDWORK_BASE_URL", base_url)
-    get_settings.cache_clear()
-    try:
-        app = create_app(get_settings(), engine)
-        user = make_user(session)
-        cookies: dict[str, str] = {}
-        scheme = base_url.split(":")[0]  # the client only sends Secure cookies over https
-        with TestClient(app, follow_redirects=False, base_url=f"{scheme}://testserver") as c:
-            responses = [c.get("/login"), login(c, user), c.get("/me")]
-            responses.append(post_form(c, "/logout"))  # flash cookie
-            # An expired login while writing parks the text in a cookie.
-            responses.append(
-                post_form(
-                    c,
-                    "/courses/data-for-liberation/reflections/norms-reflection",
-                    {"text": "kept while logged out", "action": "submit"},
-                )
+    app = create_app(make_settings(base_url=base_url), engine)
+    user = make_user(session)
+    cookies: dict[str, str] = {}
+    scheme = base_url.split(":")[0]  # the client only sends Secure cookies over https
+    with TestClient(app, follow_redirects=False, base_url=f"{scheme}://testserver") as c:
+        responses = [c.get("/login"), login(c, user), c.get("/me")]
+        responses.append(post_form(c, "/logout"))  # flash cookie
+        # An expired login while writing parks the text in a cookie.
+        responses.append(
+            post_form(
+                c,
+                "/courses/data-for-liberation/reflections/norms-reflection",
+                {"text": "kept while logged out", "action": "submit"},
             )
-            for response in responses:
-                for cookie in _set_cookies(response):
-                    if _live(cookie):
-                        cookies[cookie.split("=", 1)[0]] = cookie
-        assert {SESSION_COOKIE, CSRF_COOKIE, "gw_flash", "gw_parked"} <= set(cookies)
+        )
         for response in responses:
-            hsts = response.headers.get("strict-transport-security")
-            assert (hsts == "max-age=31536000") == base_url.startswith("https://"), hsts
-        for name, cookie in cookies.items():
-            flags = [f.strip().lower() for f in cookie.split(";")[1:]]
-            assert "httponly" in flags, name
-            assert "samesite=lax" in flags, name
-            assert ("secure" in flags) == base_url.startswith("https://"), (name, cookie)
-            assert "path=/" in flags, name
-    finally:
-        get_settings.cache_clear()
+            for cookie in _set_cookies(response):
+                if _live(cookie):
+                    cookies[cookie.split("=", 1)[0]] = cookie
+    assert {SESSION_COOKIE, CSRF_COOKIE, "gw_flash", "gw_parked"} <= set(cookies)
+    for response in responses:
+        hsts = response.headers.get("strict-transport-security")
+        assert (hsts == "max-age=31536000") == base_url.startswith("https://"), hsts
+    for name, cookie in cookies.items():
+        flags = [f.strip().lower() for f in cookie.split(";")[1:]]
+        assert "httponly" in flags, name
+        assert "samesite=lax" in flags, name
+        assert ("secure" in flags) == base_url.startswith("https://"), (name, cookie)
+        assert "path=/" in flags, name
 
 
 def test_no_secret_in_urls_redirects_or_logs(world: World, caplog) -> None:
@@ -191,23 +187,21 @@ def test_no_secret_in_urls_redirects_or_logs(world: World, caplog) -> None:
     assert all(not loc or "token" not in loc.lower() for loc in locations)
 
 
-def test_reset_links_are_not_logged_in_production(monkeypatch, engine, session, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_reset_links_are_not_logged_in_production(engine, session, caplog) -> None:  # type: ignore[no-untyped-def]
     """Without SMTP in production the email is kept in the outbox, and the log line carries
     no reset link (a credential); development still logs it for local use."""
     make_user(session, email="reset.me@example.org")
-    monkeypatch.setenv("GROUNDWORK_ENVIRONMENT", "production")
-    monkeypatch.setenv("GROUNDWORK_SMTP_URL", "")
-    monkeypatch.delenv("GROUNDWORK_ARGON2_MEMORY_KIB")  # production refuses the suite's cost
-    monkeypatch.delenv("GROUNDWORK_ARGON2_ROUNDS")
-    get_settings.cache_clear()
+    production = make_settings(
+        environment="production",
+        smtp_url="",
+        argon2_memory_kib=OWASP_ARGON2_MEMORY_KIB,  # production refuses the suite's cost
+        argon2_rounds=OWASP_ARGON2_ROUNDS,
+    )
     caplog.set_level(logging.DEBUG)
-    try:
-        app = create_app(get_settings(), engine)
-        with TestClient(app, follow_redirects=False) as c:
-            response = post_form(c, "/password/forgot", {"email": "reset.me@example.org"})
-            assert response.status_code == 200
-    finally:
-        get_settings.cache_clear()
+    app = create_app(production, engine)
+    with TestClient(app, follow_redirects=False) as c:
+        response = post_form(c, "/password/forgot", {"email": "reset.me@example.org"})
+        assert response.status_code == 200
     session.expire_all()
     mail = session.exec(select(OutboxEmail)).one()
     link = next(line for line in mail.body.splitlines() if "/password/reset/" in line)

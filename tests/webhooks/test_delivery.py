@@ -22,16 +22,23 @@ SECRET_TEXT = "Reflection words that must never leave 4417"
 
 def _register(session, receiver: Receiver, events=ALL, organization_id=None) -> WebhookEndpoint:  # type: ignore[no-untyped-def]
     endpoint = service.add_endpoint(
-        session, url=receiver.url, events=events, organization_id=organization_id, created_by=None
+        session,
+        url=receiver.url,
+        events=events,
+        organization_id=organization_id,
+        created_by=None,
+        allow_private_urls=True,  # the receiver listens on loopback
     )
     receiver.secret = endpoint.secret
     return endpoint
 
 
-def test_a_course_completed_is_delivered_signed(app, client, session, receiver, engine) -> None:
+def test_a_course_completed_is_delivered_signed(
+    app, client, session, receiver, engine, settings
+) -> None:
     _register(session, receiver)
     world = make_world(app, session, text=SECRET_TEXT)
-    assert deliver_due(engine) > 0
+    assert deliver_due(engine, settings) > 0
     assert receiver.received and all(r.verified for r in receiver.received)
     kinds = [r.json["type"] for r in receiver.received]
     assert {"enrollment.created", "module.completed", "course.completed"} <= set(kinds)
@@ -45,7 +52,7 @@ def test_a_course_completed_is_delivered_signed(app, client, session, receiver, 
     assert a and a[0]["data"]["course"] == JOURNEY and a[0]["data"]["percent"] == 100
     statuses = session.exec(select(WebhookDelivery.status)).all()
     assert set(statuses) == {DeliveryStatus.delivered.value}
-    assert deliver_due(engine) == 0  # nothing is sent twice
+    assert deliver_due(engine, settings) == 0  # nothing is sent twice
 
 
 def test_a_tampered_body_fails_verification(receiver: Receiver) -> None:
@@ -61,7 +68,9 @@ def test_a_tampered_body_fails_verification(receiver: Receiver) -> None:
         Webhook(secret).verify('{"a":2}', headers)
 
 
-def test_retries_after_a_500_then_fails_after_the_last(app, session, receiver, engine) -> None:
+def test_retries_after_a_500_then_fails_after_the_last(
+    app, session, receiver, engine, settings
+) -> None:
     failures = {"left": 1}
 
     def flaky(item) -> int:  # type: ignore[no-untyped-def]
@@ -73,7 +82,7 @@ def test_retries_after_a_500_then_fails_after_the_last(app, session, receiver, e
     receiver.respond = flaky
     _register(session, receiver, events=["enrollment.created"])
     make_world(app, session)
-    deliver_due(engine)
+    deliver_due(engine, settings)
     rows = session.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
     assert rows[0].status == "delivered" and rows[0].attempts == 2
     assert rows[0].response_status == 204 and rows[0].last_error is None
@@ -83,7 +92,7 @@ def test_retries_after_a_500_then_fails_after_the_last(app, session, receiver, e
     with client_for(app) as c:
         post_form(c, "/signup", _signup("c@example.org"))
         post_form(c, f"/courses/{JOURNEY}/enroll")
-    deliver_due(engine)
+    deliver_due(engine, settings)
     session.rollback()  # end the test's read transaction: see what the worker wrote
     last = session.exec(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())).first()  # type: ignore[union-attr]
     assert last is not None and last.status == "failed" and last.attempts == 3
@@ -91,7 +100,7 @@ def test_retries_after_a_500_then_fails_after_the_last(app, session, receiver, e
 
 
 def test_a_rolled_back_change_is_never_delivered(
-    app, session, receiver, engine, monkeypatch
+    app, session, receiver, engine, monkeypatch, settings
 ) -> None:
     _register(session, receiver)
 
@@ -104,11 +113,11 @@ def test_a_rolled_back_change_is_never_delivered(
         response = post_form(c, f"/courses/{JOURNEY}/enroll")
         assert response.status_code == 500
     assert session.exec(select(DomainEvent)).all() == []
-    assert deliver_due(engine) == 0
+    assert deliver_due(engine, settings) == 0
     assert receiver.received == []
 
 
-def test_one_enrollments_events_arrive_in_order(app, session, receiver, engine) -> None:
+def test_one_enrollments_events_arrive_in_order(app, session, receiver, engine, settings) -> None:
     """The first module completion fails twice; nothing later about that enrollment overtakes it."""
     seen = {"n": 0}
 
@@ -121,7 +130,7 @@ def test_one_enrollments_events_arrive_in_order(app, session, receiver, engine) 
     receiver.respond = first_module_fails
     _register(session, receiver)
     make_world(app, session)
-    deliver_due(engine)
+    deliver_due(engine, settings)
     accepted = [r.json["data"] for r in receiver.accepted]
     by_enrollment: dict[int, list[int]] = {}
     for data in accepted:
@@ -131,7 +140,9 @@ def test_one_enrollments_events_arrive_in_order(app, session, receiver, engine) 
     assert sorted(e for ids in by_enrollment.values() for e in ids) == sorted(recorded)
 
 
-def test_per_organization_endpoints_get_only_their_learners(app, session, receiver, engine) -> None:
+def test_per_organization_endpoints_get_only_their_learners(
+    app, session, receiver, engine, settings
+) -> None:
     world = make_world(app, session)  # organizations exist now; later events only
     _register(
         session,
@@ -142,14 +153,13 @@ def test_per_organization_endpoints_get_only_their_learners(app, session, receiv
     from app.certificates import service as certificates
 
     certificates.revoke(session, admin=world.admin, code=world.certificate_code, reason="test")
-    deliver_due(engine)
+    deliver_due(engine, settings)
     assert receiver.received == []  # learner A's certificate, another organization
 
 
 def test_loopback_is_refused_unless_allowed_and_rechecked_at_delivery(
     app, session, receiver, engine, settings
 ) -> None:
-    settings.webhook_allow_private_urls = False
     for url in (
         receiver.url,
         "http://10.1.2.3/x",
@@ -158,24 +168,26 @@ def test_loopback_is_refused_unless_allowed_and_rechecked_at_delivery(
     ):
         with pytest.raises(service.WebhookError) as caught:
             service.add_endpoint(
-                session, url=url, events=ALL, organization_id=None, created_by=None
+                session,
+                url=url,
+                events=ALL,
+                organization_id=None,
+                created_by=None,
+                allow_private_urls=False,
             )
         assert "url" in caught.value.errors
-    settings.webhook_allow_private_urls = True
-    _register(session, receiver)
-    settings.webhook_allow_private_urls = False  # e.g. the name now resolves inside
+    _register(session, receiver)  # allowed when it was registered ...
     make_world(app, session)
-    deliver_due(engine)
+    # ... not when it is delivered (e.g. the name now resolves inside)
+    deliver_due(engine, settings.model_copy(update={"webhook_allow_private_urls": False}))
     assert receiver.received == []
     row = session.exec(select(WebhookDelivery)).first()
     assert row is not None and "loopback" in (row.last_error or "")
 
 
 def test_cli_registers_an_endpoint_that_is_delivered_to(
-    app, session, receiver, engine, monkeypatch
+    app, session, receiver, cli_environment
 ) -> None:
-    monkeypatch.setattr("app.db.get_engine", lambda: engine)
-    monkeypatch.setattr("app.webhooks.cli.get_engine", lambda: engine)
     result = CliRunner().invoke(
         cli_app,
         [
@@ -218,24 +230,26 @@ def _signup(email: str) -> dict[str, str]:
 
 
 def test_events_recorded_while_paused_are_delivered_on_resume(
-    app, session, receiver, engine
+    app, session, receiver, engine, settings
 ) -> None:
     endpoint = _register(session, receiver, events=["enrollment.created"])
     assert service.set_active(session, endpoint_id=endpoint.id, active=False) is not None
     make_world(app, session)
-    assert deliver_due(engine) == 0  # paused: nothing is sent ...
+    assert deliver_due(engine, settings) == 0  # paused: nothing is sent ...
     assert receiver.received == []
     session.rollback()
     waiting = session.exec(select(WebhookDelivery)).all()
     assert waiting and {d.status for d in waiting} == {DeliveryStatus.pending.value}
     assert session.exec(select(DomainEvent).where(DomainEvent.dispatched_at.is_(None))).all() == []  # type: ignore[union-attr]
     assert service.set_active(session, endpoint_id=endpoint.id, active=True) is not None
-    assert deliver_due(engine) == len(waiting)  # ... and nothing is lost
+    assert deliver_due(engine, settings) == len(waiting)  # ... and nothing is lost
     assert len(receiver.received) == len(waiting)
     assert {r.json["type"] for r in receiver.received} == {"enrollment.created"}
 
 
-def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(app, session, receiver, engine) -> None:
+def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(
+    app, session, receiver, engine, settings
+) -> None:
     """An endpoint stored before URLs were checked this strictly (or one httpx refuses for
     any reason) fails its own delivery; the round goes on to the others."""
     with pytest.raises(service.WebhookError):
@@ -245,6 +259,7 @@ def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(app, session, receive
             events=["enrollment.created"],
             organization_id=None,
             created_by=None,
+            allow_private_urls=True,
         )
     bad = _register(session, receiver, events=["enrollment.created"])
     bad.url = "http://127.0.0.1:9/a\x01b"  # as if it had been stored earlier
@@ -252,7 +267,7 @@ def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(app, session, receive
     session.commit()
     good = _register(session, receiver, events=["enrollment.created"])
     make_world(app, session)
-    deliver_due(engine)  # raises nothing
+    deliver_due(engine, settings)  # raises nothing
     session.rollback()
     rows = session.exec(select(WebhookDelivery)).all()
     to_bad = [r for r in rows if r.endpoint_id == bad.id]
@@ -262,7 +277,7 @@ def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(app, session, receive
 
 
 def test_any_error_while_sending_is_a_failed_attempt(
-    app, session, receiver, engine, monkeypatch
+    app, session, receiver, engine, monkeypatch, settings
 ) -> None:
     def odd(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("something no one foresaw")
@@ -270,7 +285,7 @@ def test_any_error_while_sending_is_a_failed_attempt(
     _register(session, receiver, events=["enrollment.created"])
     make_world(app, session)
     monkeypatch.setattr("httpx.Client.stream", odd)  # after the world: TestClient is one too
-    deliver_due(engine)
+    deliver_due(engine, settings)
     session.rollback()
     rows = session.exec(select(WebhookDelivery)).all()
     assert rows and {r.status for r in rows} == {"failed"}

@@ -14,7 +14,7 @@ from tests.security.conftest import make_world
 
 
 def test_admin_registers_sees_deliveries_and_replays(
-    app, client, session, receiver, engine
+    app, client, session, receiver, engine, settings
 ) -> None:
     admin = make_user(session, role="admin")
     login(client, admin)
@@ -34,7 +34,7 @@ def test_admin_registers_sees_deliveries_and_replays(
     receiver.respond = lambda _: 500
     session.rollback()  # the world is read through this session: start afresh
     make_world(app, session)
-    deliver_due(engine)
+    deliver_due(engine, settings)
     deliveries = client.get("/admin/webhooks/deliveries?status=failed")
     assert deliveries.status_code == 200
     rows = soup(deliveries).find("tbody").find_all("tr")
@@ -46,7 +46,7 @@ def test_admin_registers_sees_deliveries_and_replays(
     before = len(receiver.received)
     replay = post_form(client, f"/admin/webhooks/deliveries/{failed.id}/replay")
     assert replay.status_code == 303
-    deliver_due(engine)
+    deliver_due(engine, settings)
     assert len(receiver.received) == before + 1
     assert receiver.received[-1].verified
     assert receiver.received[-1].headers["webhook-id"] == f"msg_{failed.event_id}"
