@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"reports"},
     {"webhooks"},
     {"api"},
-    {"deps", "health", "backup", "activities", "models", "main", "cli", "asgi"},
+    {"deps", "health", "backup", "activities", "models", "main", "cli", "asgi", "demo"},
 ]
 ENTRY_POINTS = {"main", "cli", "asgi", "activities", "models"}
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
