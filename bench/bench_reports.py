@@ -1,6 +1,7 @@
 """Staff report times on a demo-district SQLite database (20,000 enrollments by default).
 
 Run: .venv/bin/python bench/bench_reports.py [--enrollments 20000 --repeat 20]
+     [--database FILE | --postgres] [--no-export]
 
 Builds a fresh database under a temporary folder with the bundled courses synced and fills
 it with ``groundwork demo seed`` (``app.demo``: 12 organizations, learners in one or both
@@ -8,7 +9,8 @@ courses with a drop-off curve, graded attempts, reflections, surveys, certificat
 many learners as give about the asked number of enrollments. Then times, per report, the
 service function (queries + table) and the whole page or CSV through the app (routing,
 auth, session, render), as an all-organization admin and as one-organization staff.
-Exits 1 when the overview page's p50 misses the goal.
+Exits 1 when a report page's p50 misses its goal. ``--database`` keeps the seeded file, so
+a 1,000,000-learner district is seeded once.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("GROUNDWORK_SECRET_KEY", "bench-secret-key")
@@ -43,7 +46,8 @@ from app.demo.seed import SeedOptions  # noqa: E402
 from app.reports import service  # noqa: E402
 from app.reports.filters import ReportFilters  # noqa: E402
 
-GOAL_MS = 250.0
+GOAL_MS = 150.0  # issue 11: every report page, admin (all organizations)
+STAFF_GOAL_MS = 50.0  # one-organization staff
 PASSWORD = "bench password"
 ENROLLMENTS_PER_LEARNER = 1.18  # what the demo seed makes (docs/performance.md, "Demo seed")
 
@@ -63,6 +67,23 @@ def _populate(engine: Engine, courses: list, enrollments: int) -> None:  # type:
     )
 
 
+@contextmanager
+def _postgres() -> Iterator[str]:
+    """The URL of a new database on a throwaway PostgreSQL server (tests/pg_server.py)."""
+    import psycopg
+
+    sys.path.insert(0, str(ROOT))  # tests/ is not installed: the throwaway server lives there
+    from tests.pg_server import PostgresServer
+
+    server = PostgresServer()
+    try:
+        with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
+            c.execute("CREATE DATABASE bench_reports")
+        yield server.url("bench_reports")
+    finally:
+        server.stop()
+
+
 def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     fn()  # warm up
     times = []
@@ -79,14 +100,26 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enrollments", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="a SQLite file to seed and keep (seeded only if it does not exist yet)",
+    )
+    parser.add_argument("--no-export", action="store_true", help="skip enrollments.csv")
+    parser.add_argument("--postgres", action="store_true", help="on a throwaway PostgreSQL")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        metadata.create_all(engine)
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        path = args.database or Path(tmp) / "bench.db"
+        seeded = path.exists() and not args.postgres
+        url = stack.enter_context(_postgres()) if args.postgres else f"sqlite:///{path}"
+        engine = make_engine(url)
         registry = build_registry(ROOT / "course_content")
         courses = registry.published()
-        sync_courses(engine, courses)
-        _populate(engine, courses, args.enrollments)
+        if not seeded:
+            metadata.create_all(engine)
+            sync_courses(engine, courses)
+            _populate(engine, courses, args.enrollments)
         with Session(engine) as session:
             admin = session.exec(select(User).where(User.email == f"admin@{DEMO_DOMAIN}")).one()
             one_org = session.exec(
@@ -99,6 +132,8 @@ def main() -> int:
             print(f"{'service function':44s} {'p50 ms':>8s} {'p95 ms':>8s}")
             for who, staff in (("admin", admin), ("one-org staff", one_org)):
                 for name in service.REPORTS:
+                    if args.no_export and name == "enrollments":
+                        continue
                     p50, p95 = _time(
                         lambda staff=staff, name=name: service.report_table(
                             session,
@@ -111,10 +146,10 @@ def main() -> int:
                         args.repeat,
                     )
                     print(f"{name + ', ' + who:44s} {p50:8.1f} {p95:8.1f}")
-        return _http(engine, args.repeat, staff_emails)
+        return _http(engine, args.repeat, staff_emails, export=not args.no_export)
 
 
-def _http(engine, repeat: int, emails: tuple[str, str]) -> int:  # type: ignore[no-untyped-def]
+def _http(engine, repeat: int, emails: tuple[str, str], *, export: bool) -> int:  # type: ignore[no-untyped-def]
     from app.main import create_app
 
     get_settings.cache_clear()
@@ -134,19 +169,25 @@ def _http(engine, repeat: int, emails: tuple[str, str]) -> int:  # type: ignore[
                 follow_redirects=False,
             )
             assert response.status_code == 303, response.text[:300]
+            month_ago = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
             for url in (
                 "/staff/reports",
                 "/staff/reports?course=data-for-liberation&job_role=teacher",
+                f"/staff/reports?enrolled_from={month_ago}",
                 "/staff/reports/exercises",
                 "/staff/reports/feedback",
                 "/staff/reports/overview.csv",
-                "/staff/reports/enrollments.csv",
+                *(["/staff/reports/enrollments.csv"] if export else []),
             ):
                 p50, p95 = _time(lambda url=url: client.get(url).raise_for_status(), repeat)
                 print(f"{url[:36] + ' ' + label:44s} {p50:8.1f} {p95:8.1f}")
-                if url == "/staff/reports" and p50 > GOAL_MS:
+                goal = GOAL_MS if label == "admin" else STAFF_GOAL_MS
+                if "?" not in url and not url.endswith(".csv") and p50 > goal:
                     failed = True
-    print(f"goal: overview page p50 under {GOAL_MS:.0f} ms" + (" — MISSED" if failed else ""))
+    print(
+        f"goal: report pages p50 under {GOAL_MS:.0f} ms (admin), {STAFF_GOAL_MS:.0f} ms (staff)"
+        + (" — MISSED" if failed else "")
+    )
     return 1 if failed else 0
 
 
