@@ -152,7 +152,9 @@ def seed(
                  job_role, org_id, None, created, created)
             )  # fmt: skip
             for index, plan in enumerate(_course_choice(rng, plans)):
-                begins = start if index == 0 else min(start + rng.randint(DAY, 120 * DAY), anchor)
+                begins = start if index == 0 else start + rng.randint(DAY, 120 * DAY)
+                if begins >= anchor:  # the second course would start after today: not yet
+                    break
                 maker.enrollment(
                     plan,
                     enrollment_id=enrollment_id,
