@@ -200,3 +200,12 @@ def test_the_limits_themselves_are_allowed() -> None:
             measure="chronic_absence_rate", group_by=("school", "grade"), compare="risk_ratio"
         ),
     )
+
+
+def test_check_query_names_keys_under_query_by_default() -> None:
+    with pytest.raises(SpecError) as info:
+        check_query(DS, QuerySpec(measure="nope"))
+    assert info.value.key == "query.measure" and str(info.value).startswith("query.measure: ")
+    with pytest.raises(SpecError) as info:
+        parse_query(DS, {"measure": "nope"})
+    assert info.value.key == "query.measure"

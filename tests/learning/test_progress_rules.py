@@ -76,7 +76,7 @@ COURSE = _course(
 def test_a_module_counts_its_required_activities_only() -> None:
     progress = evaluate(COURSE, rows={}, done={"r1", "extra"}, surveyed=False)
     a = progress.status("a")
-    assert a is not None
+    assert a is not None and a.module_id == "a"
     assert (a.state, a.required_total, a.required_done) == ("in_progress", 2, 1)
     assert (a.needs_mark, a.marked_done, a.viewed, a.locked_by) == (False, False, False, None)
     assert a.label == "In progress"
