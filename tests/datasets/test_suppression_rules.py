@@ -5,6 +5,9 @@ live in test_suppression_ranges.py."""
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import pytest
 
 from app.datasets.suppression import coded_range, deducible_bounds, is_coded, leaks, suppress
@@ -238,3 +241,113 @@ def test_a_pinned_group_of_one_value_leaks_and_a_group_of_none_never_does() -> N
     # A group where no one has a value tells nothing, even "pinned" to 0 of 0.
     empty = [(0.0, 0.0), (2.0, 5.0), (10.0, 20.0)]
     assert leaks(statuses, [4, 5, 20], empty, LINE, 10, CODING) == [1]  # type: ignore[arg-type]
+
+
+def test_a_group_of_one_value_is_coded_whenever_coding_is_on() -> None:
+    assert is_coded((1.0, 1.0), CODING) and is_coded((0.0, 1.0), 1)
+
+
+def test_with_coding_off_a_group_of_one_value_may_cover() -> None:
+    """Coding 0: 1 of 1 is shown as 100%, so that group has a value to hide and covers."""
+    statuses = _one_way([5, 11, 40], [(2.0, 5.0), (1.0, 1.0), (20.0, 40.0)], coding=0)
+    assert statuses == ["suppressed", "complementary", "shown"]
+
+
+def test_with_coding_off_subtraction_still_cannot_pin_a_hidden_group() -> None:
+    """Coding 0, rates: 5 of 9 hidden next to a hidden group where no one has a value; the
+    line's total minus the shown 10 + 25 would give the 5 back exactly, so rule 3's count
+    of two hidden groups is not enough: the smallest shown group is hidden as well."""
+    statuses = _one_way(
+        [9, 4, 40, 50], [(5.0, 9.0), (0.0, 0.0), (10.0, 40.0), (25.0, 50.0)], coding=0
+    )
+    assert statuses == ["suppressed", "suppressed", "complementary", "shown"]
+
+
+def test_a_cover_found_while_completing_lines_is_never_a_group_without_values() -> None:
+    """Rows a, b, c by columns x, z. a-x is small: column x takes b-x as its cover and row a
+    takes a-z. Column z then holds one hidden value; c-z is its smallest group but no one
+    in it has a value, so b-z covers."""
+    labels = [("a", "x"), ("a", "z"), ("b", "x"), ("b", "z"), ("c", "x"), ("c", "z")]
+    outcomes = [(2.0, 4.0), (10.0, 20.0), (10.0, 25.0), (20.0, 40.0), (15.0, 30.0), (0.0, 0.0)]
+    statuses, _ = suppress(
+        labels=labels,
+        ns=[4, 20, 25, 40, 30, 12],
+        outcomes=outcomes,
+        total_n=131,
+        total_outcome=None,
+        min_n=10,
+        coding=0,
+    )
+    assert statuses == [
+        "suppressed",
+        "complementary",
+        "complementary",
+        "complementary",
+        "shown",
+        "shown",
+    ]
+
+
+def test_rule_4_never_hides_a_group_without_values_as_cover() -> None:
+    """The range and one hidden group of test_suppression_ranges, plus a group of 30 where
+    no one answered: smaller than the family partners, but it would hide nothing."""
+    statuses = _one_way(
+        [18, 24, 85, 30, 203],
+        [(16.0, 18.0), (7.0, 24.0), (29.0, 85.0), (0.0, 0.0), (94.0, 203.0)],
+    )
+    assert statuses == ["coded", "complementary", "complementary", "shown", "shown"]
+
+
+def _sparse_table(seed: int) -> dict[str, Any]:
+    """A random one- or two-way table, some cells missing, rates near 0%, 100% and none."""
+    rng = random.Random(seed)
+    labels = [
+        (f"r{r}", f"c{c}") for r in range(rng.randint(1, 4)) for c in range(rng.randint(2, 4))
+    ]
+    if rng.random() < 0.3:
+        labels = [lab for lab in labels if rng.random() < 0.8] or labels
+    ns, outcomes = [], []
+    for _ in labels:
+        n = rng.choice([1, 3, 4, 8, 10, 12, 14, 18, 24, 30, 40])
+        kind = rng.random()
+        if kind < 0.1:
+            num, den = 0, 0
+        elif kind < 0.15:
+            num, den = rng.randint(0, 1), 1
+        else:
+            den = n
+            num = (
+                rng.randint(0, 2)
+                if kind < 0.4
+                else n - rng.randint(0, 2)
+                if kind < 0.6
+                else rng.randint(0, n)
+            )
+            num = max(0, min(num, den))
+        ns.append(n)
+        outcomes.append((float(num), float(den)))
+    return {
+        "labels": labels,
+        "ns": ns,
+        "outcomes": outcomes,
+        "total_n": sum(ns),
+        "total_outcome": None,
+        "min_n": 10,
+        "coding": rng.choice([0, 1, 3]),
+    }
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_no_line_of_a_sparse_table_keeps_exactly_one_hidden_value(seed: int) -> None:
+    """Rule 3 on tables with missing cells and any coding: every line of two or more
+    groups (rows and columns; a lone cell is no line) hides none or at least two."""
+    table = _sparse_table(seed)
+    statuses, _ = suppress(**table)
+    lines: dict[tuple[int, str], list[int]] = {}
+    for i, (row, col) in enumerate(table["labels"]):
+        lines.setdefault((0, row), []).append(i)
+        lines.setdefault((1, col), []).append(i)
+    for members in lines.values():
+        if len(members) > 1:
+            hidden = sum(1 for i in members if statuses[i] != "shown")
+            assert hidden != 1, (seed, members, statuses)

@@ -125,6 +125,7 @@ def test_the_exercises_own_unit_is_removed_in_any_case() -> None:
         ("1 234 567", 1234567.0),
         ("1\u00a0234", 1234.0),
         ("1\u2009234,5", 1234.5),
+        (" 12.5 % ", 12.5),  # the unit is found after the surrounding spaces go
     ],
 )
 def test_more_documented_forms(raw: str, value: float) -> None:
