@@ -337,11 +337,15 @@ def _sparse_table(seed: int) -> dict[str, Any]:
     }
 
 
+@pytest.mark.parametrize("rates", [True, False], ids=["rate", "count"])
 @pytest.mark.parametrize("seed", range(100))
-def test_no_line_of_a_sparse_table_keeps_exactly_one_hidden_value(seed: int) -> None:
-    """Rule 3 on tables with missing cells and any coding: every line of two or more
-    groups (rows and columns; a lone cell is no line) hides none or at least two."""
+def test_no_line_of_a_sparse_table_keeps_exactly_one_hidden_value(seed: int, rates: bool) -> None:
+    """Rule 3 on tables with missing cells and any coding, for a rate and for a measure
+    without outcomes: every line of two or more groups (rows and columns; a lone cell is
+    no line) hides none or at least two."""
     table = _sparse_table(seed)
+    if not rates:
+        table["outcomes"] = None
     statuses, _ = suppress(**table)
     lines: dict[tuple[int, str], list[int]] = {}
     for i, (row, col) in enumerate(table["labels"]):

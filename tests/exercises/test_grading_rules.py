@@ -209,8 +209,9 @@ def test_choice_takes_one_answer_with_its_feedback() -> None:
 
 def test_choice_refuses_two_answers() -> None:
     result = grade(CHOICE, ["unexcused", "excused"], "")
-    assert (result.status, result.normalized, result.message) == (
+    assert (result.status, result.score, result.normalized, result.message) == (
         "invalid",
+        0.0,
         "",
         "Choose one answer.",
     )
