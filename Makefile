@@ -13,7 +13,7 @@ MAKE_STARTED := $(shell date +%s)
 timed = @start=$$(date +%s); $(2); status=$$?; \
 	echo "=== $(1): $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
-.PHONY: run test lint install check-content bench bench-http clean
+.PHONY: run test lint install check-content bench bench-http clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,14 @@ bench-http: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Mutation testing of the pure cores (docs/testing.md); slow, not part of `make test`.
+# MUTANTS=... picks mutants by name pattern, e.g. MUTANTS='app.exercises.grading.*'.
+MUTANTS ?= app.exercises.grading.* app.datasets.query.* app.datasets.suppression.* \
+	app.learning.progress.x__evaluate__* app.learning.progress.x_evaluate__* \
+	app.learning.progress.x_row_for__* app.learning.progress.xǁCourseProgressǁstatus__*
+MUTANT_WORKERS ?= 2
+mutants: $(STAMP)
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/mutmut run --max-children $(MUTANT_WORKERS) \
+		$(foreach m,$(MUTANTS),'$(m)')
+	$(BIN)/python scripts/mutation_scores.py

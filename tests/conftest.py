@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -33,6 +35,17 @@ from tests.settings_support import TEST_ENVIRONMENT, export_to_environment, make
 for _name, _value in TEST_ENVIRONMENT.items():
     os.environ.setdefault(_name, _value)
 _empty_names = itertools.count()
+
+# `make mutants` runs with --hypothesis-profile=mutation: the same examples every run, no
+# shrinking (a mutant only needs to fail, not a minimal example) and no deadline (the
+# mutation trampolines make every call slower).
+hypothesis_settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -80,7 +80,10 @@ def suppress(
             _hide_smallest(statuses, ns, members, usable)
     while True:
         _complete_lines(statuses, ns, slices, usable)
-        if outcomes is None or coding <= 0:
+        # Rates run rule 4 even with coding off (coding 0): it then only catches a hidden
+        # group that one subtraction pins exactly, as when the line's other hidden group
+        # is one where no one has a value (it hides nothing, yet counts for rule 3).
+        if outcomes is None:
             break
         if not _widen_one_leak(statuses, ns, outcomes, slices, min_n, coding):
             break

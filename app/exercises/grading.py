@@ -79,7 +79,7 @@ def parse_number(raw: str, unit: str = "") -> float | None:
 
 def _canonical(value: float) -> str:
     text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return "0" if text == "-0" else text  # "%.10f" keeps a digit before the point: never ""
 
 
 def grade(spec: ExerciseSpec, answer: str | Sequence[str], variant: str) -> Result:
