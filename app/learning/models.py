@@ -18,7 +18,7 @@ class Enrollment(SQLModel, table=True):
     course_id: int = Field(foreign_key="course.id", index=True)
     cohort: str | None = Field(default=None, max_length=64, index=True)
     active: bool = True  # False after unenrolling; re-enrolling restores everything
-    enrolled_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    enrolled_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(index=True))
     unenrolled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # Denormalised progress, written in the same transaction as the event that changed it.
     percent: int = 0

@@ -32,6 +32,11 @@ def active_since() -> str:
     return (utcnow() - timedelta(days=ACTIVE_DAYS)).date().isoformat()
 
 
+def is_live(scope: ReportScope) -> bool:
+    """True when the report's figures are computed live (an enrollment-date filter)."""
+    return scope.filters.enrolled_from is not None or scope.filters.enrolled_to is not None
+
+
 def _source(
     scope: ReportScope, measures: Iterable[Measure], by: Sequence[str]
 ) -> tuple[Any, list[Any]]:
@@ -43,7 +48,7 @@ def _source(
     are read as "any", so the report sums only rows about its own groups.
     """
     f = scope.filters
-    if f.enrolled_from is not None or f.enrolled_to is not None:
+    if is_live(scope):
         return measure_rows(scope.conditions(), measures).subquery("live"), []
     table = _TABLE
     fixed: dict[str, Any] = {

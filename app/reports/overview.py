@@ -110,19 +110,28 @@ def _enrollment_figures(
 ) -> dict[str, dict[tuple[int, Any], _Figures]]:
     """Figures per (course id, group) for the overview (group None) and each grouping.
 
-    One read of the summaries per table, each from its own roll-up level. Progress comes as
-    a histogram of percents, so medians come from at most 101 buckets per group.
+    From the summaries: one read per table, each from its own roll-up level. Computed live
+    (a date filter): one read grouped by every column the tables need, folded here, so the
+    window's rows are computed once. Progress comes as a histogram of percents, so medians
+    come from at most 101 buckets per group.
     """
-    result: dict[str, dict[tuple[int, Any], _Figures]] = {}
-    for name in ["overview", *groupings]:
-        by = [_GROUP_COLUMN[name]] if name in _GROUP_COLUMN else []
-        figures_of = result[name] = {}
+    names = ["overview", *groupings]
+    result: dict[str, dict[tuple[int, Any], _Figures]] = {name: {} for name in names}
+    reads = (
+        [(names, [_GROUP_COLUMN[name] for name in groupings])]
+        if figures.is_live(scope)
+        else [([name], [_GROUP_COLUMN[name]] if name in _GROUP_COLUMN else []) for name in names]
+    )
+    for tables, by in reads:
         for measure, course_id, *rest in figures.read(session, scope, _MEASURES, by=by):
-            group = _group_key(name, rest[0]) if by else None
-            entry = figures_of.get((course_id, group))
-            if entry is None:
-                entry = figures_of[(course_id, group)] = _Figures()
-            entry.add(measure, rest[-2], int(rest[-1]))
+            groups, value, n = dict(zip(by, rest, strict=False)), rest[-2], int(rest[-1])
+            for name in tables:
+                column = _GROUP_COLUMN.get(name)
+                group = _group_key(name, groups[column]) if column else None
+                entry = result[name].get((course_id, group))
+                if entry is None:
+                    entry = result[name][(course_id, group)] = _Figures()
+                entry.add(measure, value, n)
     return result
 
 

@@ -1,4 +1,4 @@
-"""report summaries, backfilled from the raw rows; survey responses indexed by submission
+"""report summaries backfilled from the raw rows; enrollments indexed by start, survey responses by submission
 
 Revision ID: 0004
 Revises: 0003
@@ -50,6 +50,8 @@ def upgrade() -> None:
         "report_summary",
         ["level", "measure", "course_id", "organization_id", "job_role", "cohort"],
     )
+    # Reports filtered by enrollment date compute their window live.
+    op.create_index(op.f("ix_enrollment_enrolled_at"), "enrollment", ["enrolled_at"])
     # The feedback page lists the newest comments: read them in submission order.
     op.create_index(op.f("ix_survey_response_submitted_at"), "survey_response", ["submitted_at"])
     # Backfill: summaries are derived data, so they are computed with the rules of the code
@@ -61,5 +63,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_enrollment_enrolled_at"), table_name="enrollment")
     op.drop_index(op.f("ix_survey_response_submitted_at"), table_name="survey_response")
     op.drop_table("report_summary")
