@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 
 from fastapi.concurrency import run_in_threadpool
@@ -20,9 +21,18 @@ __all__ = ["csv_lines", "csv_response", "csv_stream_response", "neutralise", "wr
 CHUNK_BYTES = 64 * 1024
 
 
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+
+
+def _risky(value: str) -> bool:
+    """True when a spreadsheet could run ``value`` as a formula (a plain signed number, such
+    as a wrong answer of -1.1, is only a number)."""
+    return value.startswith(_FORMULA_STARTS) and _NUMBER.fullmatch(value) is None
+
+
 def neutralise(value: str) -> str:
     """A cell a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return "'" + value if _risky(value) else value
 
 
 class _LastLine:
@@ -59,7 +69,7 @@ def csv_lines(rows: Iterable[Sequence[str]], *, plain: Collection[int] = ()) -> 
     for row in remaining:
         cells = list(row)
         for i in checked:
-            if cells[i].startswith(_FORMULA_STARTS):
+            if _risky(cells[i]):
                 cells[i] = "'" + cells[i]
         line = ",".join(cells)
         if (

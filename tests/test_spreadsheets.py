@@ -39,9 +39,17 @@ def test_fast_lines_equal_csv_writer(rows: list[list[str]]) -> None:
 
 
 def test_plain_columns_are_not_checked_but_others_are() -> None:
-    rows = [["name", "when"], ["=SUM(A1)", "2026-03-01T14:05:00+00:00"], ["-1", "-2"]]
+    rows = [
+        ["name", "when"],
+        ["=SUM(A1)", "2026-03-01T14:05:00+00:00"],
+        ["-1+A1", "-2"],
+        ["-1.1", "+3"],
+    ]
     text = "".join(csv_lines(rows, plain={1}))
-    assert text == "\ufeffname,when\r\n'=SUM(A1),2026-03-01T14:05:00+00:00\r\n'-1,-2\r\n"
+    # A plain signed number (a wrong answer of -1.1) stays a number; "-1+A1" is a formula.
+    assert text == (
+        "\ufeffname,when\r\n'=SUM(A1),2026-03-01T14:05:00+00:00\r\n'-1+A1,-2\r\n-1.1,+3\r\n"
+    )
 
 
 def test_no_rows_is_still_a_utf8_file() -> None:

@@ -166,6 +166,19 @@ def _week_axis(weeks: list[str]) -> dict[str, Any]:
     return axis
 
 
+def _peak(rows: list[tuple[Any, ...]]) -> str:
+    """The week with the most enrollments shown, and the latest week, as a sentence."""
+    shown = [(int(n), str(week)) for _, week, n, *_ in rows if _number(n, "count") is not None]
+    if not shown:
+        return ""
+    most, week = max(shown)
+    latest_n, latest = shown[-1]
+    text = f" Most enrollments: {most:,} in the week starting {week}."
+    if latest != week:
+        text += f" Latest week shown ({latest}): {latest_n:,}."
+    return text
+
+
 def trend_charts(table: Table) -> list[Chart]:
     """Per course: a line each for enrollments and completions per week (gaps where hidden)."""
     charts = []
@@ -182,7 +195,7 @@ def trend_charts(table: Table) -> list[Chart]:
         title = f"Enrollments and completions per week: {course}"
         summary = (
             f" Weeks starting {rows[0][1]} to {rows[-1][1]}: {totals['Enrollments']:,} enrollments"
-            f" and {totals['Completions']:,} completions shown."
+            f" and {totals['Completions']:,} completions shown." + _peak(rows)
         )
         label = _label("Line chart", title, summary, left_out)
         spec = _spec(

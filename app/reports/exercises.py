@@ -26,7 +26,7 @@ def exercises_table(session: Session, scope: ReportScope) -> Table:
         (
             COURSE_COLUMN,
             Column("module", "Module"),
-            Column("exercise", "Exercise"),
+            Column("exercise", "Exercise", row_header=True),
             Column("attempted", "Learners who attempted", "count"),
             Column("first_correct", "Correct on first attempt (%)", "percent"),
             Column("eventually_correct", "Correct eventually (%)", "percent"),

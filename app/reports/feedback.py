@@ -25,7 +25,7 @@ def feedback_table(session: Session, scope: ReportScope) -> Table:
         "Feedback survey",
         (
             COURSE_COLUMN,
-            Column("statement", "Statement"),
+            Column("statement", "Statement", row_header=True),
             Column("responses", "Responses", "count"),
             Column("agree", "Agree or strongly agree (%)", "percent"),
             *scale,

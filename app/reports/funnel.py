@@ -1,5 +1,5 @@
 """The module funnel: per module of each course, how many learners opened it and completed it,
-so authors see where learners stop."""
+so authors see where the course loses learners (a signal about module design and time)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.reports.tables import CellValue, Column, Table
 
 FUNNEL_COLUMNS = (
     COURSE_COLUMN,
-    Column("module", "Module"),
+    Column("module", "Module", row_header=True),
     Column("opened", "Learners who opened", "count"),
     Column("completed", "Learners who completed", "count"),
     Column("completed_share", "Completed, of those enrolled (%)", "percent"),
@@ -43,7 +43,7 @@ def _module_counts(session: Session, scope: ReportScope) -> dict[tuple[int, str]
 
 def funnel_table(session: Session, scope: ReportScope) -> Table:
     """One row per module of each chosen course, in course order."""
-    table = Table("funnel", "Module funnel: where learners stop", FUNNEL_COLUMNS)
+    table = Table("funnel", "Module funnel: where the course loses learners", FUNNEL_COLUMNS)
     enrolled = _enrolled(session, scope)
     counts = _module_counts(session, scope)
     for course_id, course in scope.courses:

@@ -22,7 +22,7 @@ WRONG_ANSWERS_PER_EXERCISE = 5
 ITEM_COLUMNS = (
     COURSE_COLUMN,
     Column("module", "Module"),
-    Column("exercise", "Exercise"),
+    Column("exercise", "Exercise", row_header=True),
     Column("attempted", "Learners who attempted", "count"),
     Column("first_correct", "Correct on first attempt (%)", "percent"),
     Column("median_tries", "Median attempts to correct", "decimal"),
@@ -31,7 +31,7 @@ ITEM_COLUMNS = (
 WRONG_ANSWER_COLUMNS = (
     COURSE_COLUMN,
     Column("exercise", "Exercise"),
-    Column("answer", "Wrong answer (as normalised)"),
+    Column("answer", "Wrong answer (as normalised)", row_header=True),
     Column("learners", "Learners who gave it", "count"),
 )
 
@@ -93,7 +93,7 @@ def item_analysis_table(session: Session, scope: ReportScope) -> Table:
                 learners,
                 100 * right / learners,
                 median(tries.get(activity, Counter())) if activity else None,
-                100 * hinted / learners,
+                100 * hinted / learners if block.hints_html else None,  # no hints to open
             )
         table.rows.append((course.title, module.title, exercise_label(block), *figures))
     return table

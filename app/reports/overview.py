@@ -175,7 +175,7 @@ def _breakdown(
 ) -> Table:
     label, _ = GROUPINGS[name]
     title = f"Enrollment and completion by {label.lower()}"
-    table = Table(name, title, (COURSE_COLUMN, Column("group", label), *_FIGURES))
+    table = Table(name, title, (COURSE_COLUMN, Column("group", label, row_header=True), *_FIGURES))
     labels = _group_labels(session, name, {key for _, key in figures})
     for course_id, course in scope.courses:
         groups = sorted(

@@ -55,8 +55,16 @@ class ReportScope:
 
     @property
     def restricted(self) -> bool:
-        """True when the whole report describes a group (a one-organization scope or filter)."""
-        return self.filters.narrows_to_group or organization_scope(self.staff) is not None
+        """True when the whole report describes a group: a one-organization scope, or a
+        filter by organization, job role, cohort or enrollment date (a one-day window can be
+        one person)."""
+        f = self.filters
+        return (
+            f.narrows_to_group
+            or f.enrolled_from is not None
+            or f.enrolled_to is not None
+            or organization_scope(self.staff) is not None
+        )
 
     @property
     def titles(self) -> dict[int, str]:

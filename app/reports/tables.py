@@ -29,6 +29,9 @@ class Column:
     key: str
     label: str
     kind: ColumnKind = "text"
+    # Names its row (with the first column) for screen readers: the module, week, exercise
+    # or group that tells rows of the same course apart.
+    row_header: bool = False
 
     @property
     def numeric(self) -> bool:

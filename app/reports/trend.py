@@ -9,14 +9,13 @@ from sqlmodel import Session
 
 from app.db import utcnow
 from app.reports.figures import read
-from app.reports.overview import COMPLEMENTARY_TEXT
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
 from app.reports.summary_sql import Measure
-from app.reports.tables import CellValue, Column, Hidden, Table
+from app.reports.tables import CellValue, Column, Table
 
 TREND_COLUMNS = (
     COURSE_COLUMN,
-    Column("week", "Week starting"),
+    Column("week", "Week starting", row_header=True),
     Column("enrolled", "Enrollments", "count"),
     Column("completed", "Completions", "count"),
 )
@@ -36,20 +35,18 @@ def _per_week(session: Session, scope: ReportScope, measure: Measure) -> dict[in
     return weeks
 
 
-def _protect(counts: list[int], min_n: int) -> list[CellValue]:
-    """A restricted report's weekly counts with small ones hidden.
+def _protect(counts: list[int], min_n: int, *, course_hidden: bool) -> list[CellValue]:
+    """A restricted report's weekly counts: all of them, or none.
 
-    The overview on the same page shows the course total, so a single hidden week could be
-    worked out by subtraction: then the smallest other non-zero week is hidden as well (a
-    week with none when there is no other, since the zeros would give the hidden one away).
+    The overview on the same page shows the course total, so hiding single small weeks
+    does not work: the hidden cells can be solved from the total (several hidden weeks
+    that add up to a small total are each 1), and a complementary hidden week is told apart
+    by its label. So when any week of a series is a small group (or the course itself is
+    hidden in the overview), the whole series is hidden, zeros included.
     """
-    cells: list[CellValue] = [small_group(min_n) if 0 < n < min_n else n for n in counts]
-    hidden = [i for i, cell in enumerate(cells) if isinstance(cell, Hidden)]
-    if len(hidden) == 1:
-        others = [(n == 0, n, i) for i, n in enumerate(counts) if i != hidden[0]]
-        if others:
-            cells[min(others)[2]] = Hidden(COMPLEMENTARY_TEXT)
-    return cells
+    if course_hidden or any(0 < n < min_n for n in counts):
+        return [small_group(min_n)] * len(counts)
+    return list(counts)
 
 
 def trend_table(session: Session, scope: ReportScope) -> Table:
@@ -72,8 +69,11 @@ def trend_table(session: Session, scope: ReportScope) -> Table:
         enrolled_cells: list[CellValue] = [started[w] for w in weeks]
         completed_cells: list[CellValue] = [done[w] for w in weeks]
         if scope.restricted:
-            enrolled_cells = _protect([started[w] for w in weeks], scope.min_n)
-            completed_cells = _protect([done[w] for w in weeks], scope.min_n)
+            hidden = scope.hide_small(sum(started.values()))
+            enrolled_cells = _protect(
+                [started[w] for w in weeks], scope.min_n, course_hidden=hidden
+            )
+            completed_cells = _protect([done[w] for w in weeks], scope.min_n, course_hidden=hidden)
         for week, n_enrolled, n_completed in zip(
             weeks, enrolled_cells, completed_cells, strict=True
         ):

@@ -108,16 +108,17 @@ def test_trend_counts_weeks_from_the_first_enrollment(session, activity, admin, 
 def test_trend_of_one_organization_hides_small_weeks(session, activity, courses) -> None:
     staff = _staff(session, activity, "Northside")
     t = _table(session, staff, courses, "trend")
-    # Six and six enrollments: both small. Two completions in one week: small, and the only
-    # one hidden, so a week with none is hidden too (the total is on the same page).
-    assert [row[2:] for row in t.rows] == [
-        (SMALL, COMPLEMENTARY),
-        (0, SMALL),
-        (0, 0),
-        (SMALL, 0),
-    ]
+    # Six and six enrollments: small weeks, so the whole enrollment series is hidden (the
+    # total is on the same page: hidden weeks that add up to it could be solved). Two
+    # completions in one week: small, so the completion series is hidden too, zeros included.
+    assert [row[2:] for row in t.rows] == [(SMALL, SMALL)] * 4
+    # With a minimum of 2 every non-zero week is shown, so every week is.
     t = _table(session, staff, courses, "trend", min_n=2)
     assert [row[2:] for row in t.rows] == [(6, 0), (0, 2), (0, 0), (6, 0)]
+    # A minimum of 3: enrollments (6, 6) are shown; the completions (2) are not, in any week.
+    t = _table(session, staff, courses, "trend", min_n=3)
+    small3 = Hidden("fewer than 3 learners")
+    assert [row[2:] for row in t.rows] == [(6, small3), (0, small3), (0, small3), (6, small3)]
 
 
 def test_item_analysis(session, activity, admin, courses) -> None:
@@ -132,7 +133,7 @@ def test_item_analysis(session, activity, admin, courses) -> None:
         1.5,
         pytest.approx(100 * 2 / 12),
     )
-    assert _exercise_row(t, SORT) == (4, 100.0, 1.0, 0.0)
+    assert _exercise_row(t, SORT) == (4, 100.0, 1.0, None)  # sort-or-widen has no hints
     untouched = [row[3:] for row in t.rows if not str(row[2]).startswith((MIRROR, SORT))]
     assert untouched and all(row == (0, None, None, None) for row in untouched)
 
