@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 
 from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
@@ -81,6 +81,13 @@ def staff_report_csv(
         )
     except service.UnknownReport:
         raise HTTPException(status_code=404) from None
+    except service.BadFilters as bad:
+        problems = "\n".join(f"- {message}" for message in bad.errors.values())
+        return PlainTextResponse(
+            "No CSV was made: these filters are not ones you can use.\n"
+            f"{problems}\nOpen the report page to choose filters, then download again.\n",
+            status_code=400,
+        )
     course = request.query_params.get("course", "")
     scope = course if course in registry.courses else "all-courses"
     return csv_stream_response(lines, filename=f"{name}-{scope}-{utcnow():%Y%m%d}.csv")

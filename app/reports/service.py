@@ -39,6 +39,7 @@ __all__ = [
     "GROUPINGS",
     "PAGES",
     "REPORTS",
+    "BadFilters",
     "ReportPage",
     "UnknownReport",
     "export_csv",
@@ -82,6 +83,15 @@ _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
 
 class UnknownReport(Exception):
     """There is no report with that name."""
+
+
+class BadFilters(Exception):
+    """A CSV was asked for with filters that are not offered (a page shows the rest of the
+    report with a message; a download must not quietly describe other learners)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = dict(errors)
 
 
 def report_tables(
@@ -185,13 +195,16 @@ def export_csv_lines(
 ) -> Iterator[str]:
     """The CSV of report ``name`` with the same filters and numbers as its page, line by line.
 
-    Raises ``UnknownReport`` at once, before any line. Report tables are small and built
-    here; the enrollment-level export is read while it is sent (``streaming``).
+    Raises ``UnknownReport`` or ``BadFilters`` at once, before any line. Report tables are
+    small and built here; the enrollment-level export is read while it is sent
+    (``streaming``).
     """
     if name not in REPORTS:
         raise UnknownReport(name)
     choices = filter_choices(session, staff=staff, courses=courses)
-    filters, _ = parse_filters(params, choices)
+    filters, errors = parse_filters(params, choices)
+    if errors:
+        raise BadFilters(errors)
     if name == "enrollments":
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
         rows = enrollment_csv_rows(session.get_bind().engine, scope)
