@@ -76,6 +76,7 @@ def _postgres() -> Iterator[str]:
     from tests.pg_server import PostgresServer
 
     server = PostgresServer()
+    server.start()
     try:
         with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
             c.execute("CREATE DATABASE bench_reports")
