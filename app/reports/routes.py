@@ -84,8 +84,9 @@ def staff_report_csv(
     except service.BadFilters as bad:
         problems = "\n".join(f"- {message}" for message in bad.errors.values())
         return PlainTextResponse(
-            "No CSV was made: these filters are not ones you can use.\n"
-            f"{problems}\nOpen the report page to choose filters, then download again.\n",
+            "No CSV was made: some filters are not ones you can use, and a file without them"
+            " would describe other learners than you asked for. The report page says:\n"
+            f"{problems}\nChoose the filters on the report page, then download again.\n",
             status_code=400,
         )
     course = request.query_params.get("course", "")
