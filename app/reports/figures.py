@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from app.accounts.staff_scope import organization_scope
 from app.db import utcnow
+from app.reports import summary_store
 from app.reports.scope import ReportScope
 from app.reports.summary_models import ReportSummary
 from app.reports.summary_sql import Measure, measure_rows
@@ -58,14 +59,10 @@ def _source(
         "job_role": f.job_role or None,
         "cohort": f.cohort or None,
     }
-    level = 0
     conds: list[Any] = [table.c.course_id.in_([cid for cid, _ in scope.courses])]
-    for bit, name in ((1, "organization_id"), (2, "job_role"), (4, "cohort")):
-        if fixed[name] is not None:
-            conds.append(table.c[name] == fixed[name])
-        if fixed[name] is not None or name in by:
-            level |= bit
-    conds.append(table.c.level == level)
+    conds += [table.c[name] == value for name, value in fixed.items() if value is not None]
+    kept = [name for name, value in fixed.items() if value is not None or name in by]
+    conds.append(table.c.level == summary_store.level(kept))
     return table, conds
 
 

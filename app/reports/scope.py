@@ -22,6 +22,7 @@ from app.content.course import Course
 from app.content.models import CourseRecord
 from app.db import within_days
 from app.learning.models import Enrollment
+from app.reports import summary_store
 from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters
 from app.reports.summary_models import ReportSummary
 from app.reports.summary_sql import Measure
@@ -139,7 +140,8 @@ def filter_choices(
         sa_select(summary.c.cohort)
         .where(
             summary.c.measure == Measure.enrolled.value,
-            summary.c.level == (4 if scope is None else 5),
+            summary.c.level
+            == summary_store.level(["cohort"] if scope is None else ["organization_id", "cohort"]),
             summary.c.cohort != "",
         )
         .distinct()

@@ -10,6 +10,7 @@ test asserts there is none; ``groundwork reports check`` reports it).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -38,6 +39,8 @@ __all__ = [
     "add",
     "counts",
     "drift",
+    "GROUP_BITS",
+    "level",
     "level_of",
     "rebuild",
     "rollups",
@@ -50,6 +53,8 @@ _KEY_COLUMNS = COLUMNS[:-1]
 # A roll-up row stands for every value of a group column: organization -1, text "*"
 # (cohort codes and job roles never contain "*"). Level 7 rows keep all three columns.
 ANY_ORGANIZATION, ANY, BASE = -1, "*", 7
+# A row's level: the sum of the bits of the group columns it keeps.
+GROUP_BITS = {"organization_id": 1, "job_role": 2, "cohort": 4}
 _TABLE: Any = ReportSummary.__table__  # type: ignore[attr-defined]
 
 
@@ -61,6 +66,11 @@ def counts(
     for row in connection.execute(statement, params or {}):
         counts[tuple(row[:-1])] += int(row[-1])
     return counts
+
+
+def level(kept: Iterable[str]) -> int:
+    """The level of the rows that keep these group columns (the others read "any")."""
+    return sum(GROUP_BITS[name] for name in set(kept))
 
 
 def level_of(key: Key) -> int:
@@ -157,19 +167,12 @@ def rebuild(session: Session) -> int:
                 .group_by(*grouped),
             )
         )
-    if session.get_bind().dialect.name == "sqlite":
-        # A rebuild follows bulk loads (the demo seed, a restore): give SQLite's planner
-        # fresh statistics, as PostgreSQL's autovacuum does by itself.
-        session.execute(text("ANALYZE"))
     return int(session.execute(select(func.count()).select_from(_TABLE)).scalar_one())
 
 
 def stored(session: Session) -> Counter[Key]:
     """The summary table as it is."""
-    counts: Counter[Key] = Counter()
-    for row in session.execute(select(*(_TABLE.c[name] for name in COLUMNS))):
-        counts[tuple(row[:-1])] += int(row[-1])
-    return counts
+    return counts(session, select(*(_TABLE.c[name] for name in COLUMNS)))
 
 
 def drift(session: Session) -> dict[Key, tuple[int, int]]:

@@ -32,6 +32,7 @@ from app.reports import summary_store
 from app.reports.summary_sql import Measure, measure_rows
 from app.surveys.models import SurveyAnswer, SurveyResponse
 
+Key = summary_store.Key
 ALL = frozenset(Measure)
 _EXERCISE = frozenset(
     {
@@ -88,9 +89,6 @@ def _counts(connection: Connection, wanted: dict[int, frozenset[Measure]]) -> Co
         for chunk in _chunks(ids):
             found.update(summary_store.counts(connection, _statement(measures), {"ids": chunk}))
     return found
-
-
-Key = summary_store.Key
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
