@@ -137,11 +137,7 @@ def _enrollment_figures(
 
 def _group_key(name: str, value: Any) -> Any:
     """The summaries' "none" (organization 0, cohort "") as the breakdowns' None."""
-    if name == "by-organization":
-        return value or None
-    if name == "by-cohort":
-        return value or None
-    return value
+    return value if name == "by-job-role" else value or None
 
 
 def _overview(scope: ReportScope, by_course: dict[tuple[int, Any], _Figures]) -> Table:

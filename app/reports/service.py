@@ -42,7 +42,6 @@ __all__ = [
     "BadFilters",
     "ReportPage",
     "UnknownReport",
-    "export_csv",
     "export_csv_lines",
     "filter_choices",
     "median",
@@ -213,19 +212,3 @@ def export_csv_lines(
         session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
     )
     return csv_lines(table.csv_rows())
-
-
-def export_csv(
-    session: Session,
-    *,
-    staff: User,
-    name: str,
-    params: Mapping[str, str],
-    courses: Mapping[str, Course],
-    min_n: int,
-) -> str:
-    """The whole CSV of report ``name`` as text (see ``export_csv_lines``)."""
-    lines = export_csv_lines(
-        session, staff=staff, name=name, params=params, courses=courses, min_n=min_n
-    )
-    return "".join(lines)
