@@ -56,6 +56,11 @@ def test_upgrade_keeps_data_written_at_every_revision(engine):
             text("SELECT email, display_name, organization_id FROM user_account")
         ).all()
         sessions = conn.execute(text("SELECT user_id FROM user_session")).all()
-    assert rows == [("kept@example.org", "Kept Person", 7)]
+        waiting = conn.execute(
+            text("SELECT user_id, organization_id, kind FROM membership_request")
+        ).all()
+    # The typed organization waits for staff (revision 0006) instead of counting at once.
+    assert rows == [("kept@example.org", "Kept Person", None)]
+    assert waiting == [(3, 7, "self_declared")]
     assert sessions == [(3,)]
     assert set(metadata.tables) <= set(inspect(engine).get_table_names())

@@ -81,6 +81,11 @@ class User(SQLModel, table=True):
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
     # Staff scope: the one organization a staff account covers; None = all organizations.
     staff_organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    # How and when the membership in organization_id was proven (an app.orgs Proof value).
+    organization_proof: str | None = Field(default=None, max_length=20)
+    organization_joined_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     password_changed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

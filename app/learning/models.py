@@ -16,7 +16,7 @@ class Enrollment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     course_id: int = Field(foreign_key="course.id", index=True)
-    cohort: str | None = Field(default=None, max_length=64, index=True)
+    cohort: str | None = Field(default=None, max_length=64, index=True, foreign_key="cohort.code")
     active: bool = True  # False after unenrolling; re-enrolling restores everything
     enrolled_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(index=True))
     unenrolled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -1,0 +1,1 @@
+"""Organizations, memberships with a proof, invitations, join requests and cohorts."""
