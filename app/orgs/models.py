@@ -46,8 +46,10 @@ class RequestKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Named at sign-up (self-declared)" if self is RequestKind.self_declared else (
-            "Asked to join"
+        return (
+            "Named at sign-up (self-declared)"
+            if self is RequestKind.self_declared
+            else ("Asked to join")
         )
 
 
