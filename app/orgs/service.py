@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, Role, User
 from app.db import id_of, utcnow
-from app.orgs.models import MembershipRequest, OrganizationDomain, Proof, RequestKind
+from app.learning.models import Enrollment
+from app.orgs.models import Cohort, MembershipRequest, OrganizationDomain, Proof, RequestKind
 
 DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -171,6 +172,8 @@ def join(session: Session, *, user: User, organization_id: int, proof: Proof) ->
     A pending request is settled by it. The report summaries recount the learner's
     figures in the same transaction (app/reports/summary_tracking.py).
     """
+    if user.organization_id not in (None, organization_id):
+        _leave_cohorts(session, user=user, organization_id=user.organization_id)
     user.organization_id = organization_id
     user.organization_proof = proof.value
     user.organization_joined_at = utcnow()
@@ -181,11 +184,26 @@ def join(session: Session, *, user: User, organization_id: int, proof: Proof) ->
 
 
 def leave(session: Session, *, user: User) -> None:
-    """End the user's membership (their own work stays theirs); the caller commits."""
+    """End the user's membership and its cohorts (their own work stays theirs); the
+    caller commits."""
+    if user.organization_id is not None:
+        _leave_cohorts(session, user=user, organization_id=user.organization_id)
     user.organization_id = None
     user.organization_proof = None
     user.organization_joined_at = None
     session.add(user)
+
+
+def _leave_cohorts(session: Session, *, user: User, organization_id: int) -> None:
+    """Take the user's enrollments out of the organization's cohorts (through the ORM, so
+    the report summaries recount them)."""
+    codes = select(Cohort.code).where(Cohort.organization_id == organization_id)
+    statement = select(Enrollment).where(
+        Enrollment.user_id == id_of(user), col(Enrollment.cohort).in_(codes)
+    )
+    for enrollment in session.exec(statement):
+        enrollment.cohort = None
+        session.add(enrollment)
 
 
 def pending_request(session: Session, *, user_id: int) -> MembershipRequest | None:
