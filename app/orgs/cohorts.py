@@ -205,3 +205,15 @@ def cohort_names(session: Session, *, codes: list[str] | None = None) -> dict[st
     if codes is not None:
         statement = statement.where(col(Cohort.code).in_(codes))
     return dict(session.exec(statement).all())
+
+
+def learner_cohorts(session: Session, *, user: User) -> list[tuple[Cohort, str]]:
+    """The cohorts the user is in, with their course's slug."""
+    statement = (
+        select(Cohort, CourseRecord.slug)
+        .join(Enrollment, col(Enrollment.cohort) == col(Cohort.code))
+        .join(CourseRecord, col(CourseRecord.id) == col(Cohort.course_id))
+        .where(Enrollment.user_id == id_of(user), col(Enrollment.active).is_(True))
+        .order_by(col(Cohort.name))
+    )
+    return [(c, slug) for c, slug in session.exec(statement).all()]

@@ -15,8 +15,8 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, User
-from app.content.course import Course
 from app.content.models import CourseRecord
+from app.content.registry import Registry
 from app.db import id_of, utcnow
 from app.learning import service as learning
 from app.orgs import service as orgs
@@ -165,10 +165,29 @@ class Accepted:
 
     view: InviteView
     problem: str | None = None
+    course_slug: str | None = None  # the cohort's course, entered
+
+    @property
+    def notices(self) -> list[tuple[str, str]]:
+        """(category, message) pairs to flash."""
+        view = self.view
+        where = view.organization.name + (f", cohort “{view.cohort.name}”" if view.cohort else "")
+        found = [("success", f"You joined {where}.")]
+        return found + ([("error", self.problem)] if self.problem else [])
 
 
-def accept(session: Session, *, user: User, code: str, course: Course | None = None) -> Accepted:
-    """Join the link's organization (and enroll in its cohort's ``course``); commits.
+def use_link(session: Session, *, user: User, code: str, registry: Registry) -> Accepted | str:
+    """``accept``, or the message saying why the link could not be used."""
+    try:
+        return accept(session, user=user, code=code, registry=registry)
+    except InviteUnusable as exc:
+        return f"{exc.message} You were not added to an organization."
+    except LookupError:
+        return "That invitation link does not exist. Check that it was copied whole."
+
+
+def accept(session: Session, *, user: User, code: str, registry: Registry) -> Accepted:
+    """Join the link's organization (and enroll in its cohort's course); commits.
 
     Raises InviteUnusable, or LookupError for a code that names no link.
     """
@@ -198,10 +217,12 @@ def accept(session: Session, *, user: User, code: str, course: Course | None = N
     session.refresh(found.invite)
     if found.cohort is None:
         return Accepted(view=found)
+    slug = cohort_course(session, cohort=found.cohort)
+    course = registry.get(slug) if slug else None
     if course is None:
         return Accepted(view=found, problem="The cohort's course is not available right now.")
     try:
         learning.enroll(session, user=user, course=course, cohort=found.cohort.code)
     except learning.LearningError as exc:
         return Accepted(view=found, problem=exc.message)
-    return Accepted(view=found)
+    return Accepted(view=found, course_slug=course.slug)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.accounts.models import Organization, Role, User
 from app.db import id_of, utcnow
@@ -48,6 +48,11 @@ def clean_domain(domain: str) -> str | None:
     """``domain`` lower-cased without a leading ``@``, or None when it is not a domain."""
     clean = domain.strip().lower().removeprefix("@")
     return clean if DOMAIN_RE.match(clean) else None
+
+
+def email_verified(user: User) -> bool:
+    """Whether the user's address is proven theirs (the domain rule needs it)."""
+    return getattr(user, "email_verified_at", None) is not None
 
 
 def email_domain(email: str) -> str:
@@ -280,3 +285,41 @@ def join_by_domain(session: Session, *, user: User, verified: bool) -> Organizat
     join(session, user=user, organization_id=id_of(org), proof=Proof.domain)
     session.commit()
     return org
+
+
+@dataclass(frozen=True)
+class OrganizationRow:
+    organization: Organization
+    domains: list[OrganizationDomain]
+    members: int
+    waiting: int
+
+
+def overview(session: Session) -> list[OrganizationRow]:
+    """Every organization with its domains, member count and waiting count."""
+    members = dict(
+        session.exec(
+            select(User.organization_id, func.count())
+            .where(col(User.organization_id).is_not(None))
+            .group_by(col(User.organization_id))
+        ).all()
+    )
+    waiting = dict(
+        session.exec(
+            select(MembershipRequest.organization_id, func.count()).group_by(
+                col(MembershipRequest.organization_id)
+            )
+        ).all()
+    )
+    by_org: dict[int, list[OrganizationDomain]] = {}
+    for row in session.exec(select(OrganizationDomain).order_by(col(OrganizationDomain.domain))):
+        by_org.setdefault(row.organization_id, []).append(row)
+    return [
+        OrganizationRow(
+            organization=o,
+            domains=by_org.get(id_of(o), []),
+            members=members.get(id_of(o), 0),
+            waiting=waiting.get(id_of(o), 0),
+        )
+        for o in organizations(session)
+    ]
