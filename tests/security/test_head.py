@@ -21,6 +21,8 @@ NOT_200 = {
     "/password/reset/{token}": "the token is not a real one: 400",
     "/courses/{slug}/assets/{path:path}": "the fixture course has no such picture: 404",
     "/reflections/restore": "nothing parked to restore: 303 back",
+    "/staff/orgs": "staff of one organization are sent to its page: 303",
+    "/join/{code}": "the code used here is a certificate's, which names no invitation: 404",
 }
 
 
