@@ -12,8 +12,10 @@ from app.db import id_of
 from app.orgs import cohorts, invites
 from app.orgs import service as orgs
 from app.orgs.models import Cohort
-from tests.learning.support import JOURNEY
-from tests.learning.support import serve_fixture_courses  # noqa: F401  (settings_overrides)
+from tests.learning.support import (
+    JOURNEY,
+    serve_fixture_courses,  # noqa: F401  (settings_overrides)
+)
 
 
 @dataclass

@@ -29,7 +29,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
-    ("GET", "/join/{code}"): "invitation link: what it joins, with sign-up or log-in (the code is the invitation)",
+    ("GET", "/join/{code}"): "invitation link: what it joins, and sign-up or log-in",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
