@@ -30,6 +30,7 @@ from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
+from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
@@ -171,5 +172,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(exercises_routes.router)
     app.include_router(datasets_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(inquiries_routes.router)
     answer_head_on_get_routes(app)
     return app

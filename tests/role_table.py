@@ -82,4 +82,7 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/admin/webhooks/999/active", set()),
     ("GET", "/admin/webhooks/deliveries", ADMINS),
     ("POST", "/admin/webhooks/deliveries/999/replay", set()),
+    # District inquiries (the public form is in tests/security/test_route_table.py).
+    ("GET", "/admin/inquiries", ADMINS),
+    ("POST", "/admin/inquiries/999/answered", set()),
 ]

@@ -65,6 +65,7 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "token_id": "1",
         "endpoint_id": "1",
         "delivery_id": "1",
+        "inquiry_id": "1",
     }
 
 

@@ -29,6 +29,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
+    ("GET", "/bring-groundwork"): "district inquiry form",
+    ("POST", "/bring-groundwork"): "send a district inquiry (throttled, honeypot)",
+    ("GET", "/bring-groundwork/thanks"): "thank-you page after an inquiry",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
