@@ -102,6 +102,11 @@ def _validate(form: InquiryForm) -> dict[str, str]:
         errors["message"] = (
             f"Use at most {MESSAGE_MAX:,} characters (this message has {len(message):,})."
         )
+    # PostgreSQL cannot store a NUL character (SQLite can): refused alike on both, here,
+    # where the form can still show what was typed.
+    for name in ("name", "job_title", "district", "email", "message"):
+        if "\x00" in getattr(form, name):
+            errors[name] = "Remove the invisible NUL character from this field."
     return errors
 
 

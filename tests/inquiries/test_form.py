@@ -184,3 +184,11 @@ def test_refused_forms_do_not_count_towards_the_throttle(client, session):
         assert send(client, website="spam").status_code == 303
     assert send(client).status_code == 303
     assert len(stored(session)) == 1
+
+
+@pytest.mark.parametrize("name", ["name", "job_title", "district", "email", "message"])
+def test_a_nul_character_is_refused_alike_on_sqlite_and_postgresql(client, session, name):
+    response = send(client, **{name: GOOD.get(name, "x") + "\x00"})
+    assert response.status_code == 400
+    assert "NUL" in soup(response).select_one(f"#{name}-error").get_text()
+    assert stored(session) == []
