@@ -154,16 +154,21 @@ def submit_inquiry(
         message=form.message.strip(),
     )
     session.add(inquiry)
-    session.flush()
-    _tell_admins(session, settings=settings, inquiry=inquiry)
+    admins = list(
+        session.exec(select(User.email).where(User.role == Role.admin).order_by(col(User.id)))
+    )
+    # Stored before any email: an SMTP server that answers slowly (or not at all) never
+    # holds the database's write lock, and cannot lose the inquiry.
+    session.commit()
+    _tell_admins(session, settings=settings, inquiry=inquiry, addresses=admins)
     _confirm(session, settings=settings, inquiry=inquiry)
     session.commit()
     return inquiry
 
 
-def _tell_admins(session: Session, *, settings: Settings, inquiry: DistrictInquiry) -> None:
-    admins = session.exec(select(User.email).where(User.role == Role.admin).order_by(col(User.id)))
-    addresses = list(admins)
+def _tell_admins(
+    session: Session, *, settings: Settings, inquiry: DistrictInquiry, addresses: list[str]
+) -> None:
     if not addresses:
         log.warning("District inquiry %s stored, but no admin account exists to tell", inquiry.id)
     page = settings.base_url.rstrip("/") + f"/admin/inquiries#inquiry-{id_of(inquiry)}"
