@@ -30,6 +30,7 @@ from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
+from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
 from app.orgs import admin_routes as orgs_admin_routes
 from app.orgs import join_routes as orgs_join_routes
@@ -177,5 +178,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(orgs_routes.router)
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)
+    app.include_router(inquiries_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -105,4 +105,7 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/account/organization/request/withdraw", EVERYONE),
     ("POST", "/account/organization/leave", EVERYONE),
     ("POST", "/join/no-such-link", set()),
+    # District inquiries (the public form is in tests/security/test_route_table.py).
+    ("GET", "/admin/inquiries", ADMINS),
+    ("POST", "/admin/inquiries/999/answered", set()),
 ]

@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"events"},
     {"datasets", "exercises", "reflections"},
     {"learning"},
-    {"surveys", "certificates", "orgs"},
+    {"surveys", "certificates", "orgs", "inquiries"},
     {"reports"},
     {"webhooks"},
     {"api"},

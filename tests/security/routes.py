@@ -69,6 +69,7 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "cohort_id": "1",
         "invite_id": "1",
         "domain_id": "1",
+        "inquiry_id": "1",
     }
 
 

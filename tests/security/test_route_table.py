@@ -30,6 +30,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
     ("GET", "/join/{code}"): "invitation link: what it joins, and sign-up or log-in",
+    ("GET", "/bring-groundwork"): "district inquiry form",
+    ("POST", "/bring-groundwork"): "send a district inquiry (throttled, honeypot)",
+    ("GET", "/bring-groundwork/thanks"): "thank-you page after an inquiry",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
