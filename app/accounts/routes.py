@@ -12,6 +12,7 @@ from app.accounts.models import JOB_ROLE_LABELS
 from app.accounts.sessions import SESSION_COOKIE
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
+from app.identity import service as identity
 from app.security.cookies import delete_cookie, set_cookie
 from app.security.redirects import safe_next
 from app.templating import flash, render
@@ -81,6 +82,7 @@ def signup(
         form.errors = exc.errors
         form.password = ""
         return _signup_page(request, session, form, 400)
+    identity.start_verification(session, settings=settings, user=user)
     _, token = accounts.log_in(
         session,
         settings=settings,
@@ -88,7 +90,12 @@ def signup(
         password=password,
         client_ip=_client_ip(request),
     )
-    flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
+    flash(
+        request,
+        f"Welcome to Groundwork, {user.display_name}. We sent a link to {user.email}: "
+        "open it to confirm your email address.",
+        "success",
+    )
     response = RedirectResponse(safe_next(next), 303)
     _set_session_cookie(request, response, token)
     return response
@@ -216,10 +223,35 @@ def reset(
     return RedirectResponse(request.url_for("login_form"), 303)
 
 
+def account_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    *,
+    errors: dict[str, str] | None = None,
+    email_errors: dict[str, str] | None = None,
+    new_email: str = "",
+    status_code: int | None = None,
+) -> Response:
+    """The account page; a form that failed shows its errors and what was typed (400)."""
+    failed = bool(errors or email_errors)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "errors": errors or {},
+            "email_errors": email_errors or {},
+            "new_email": new_email,
+            "verification": identity.verification_status(session, user=user),
+        },
+        status_code=status_code or (400 if failed else 200),
+    )
+
+
 @router.get("/account", name="account")
-def account(request: Request, user: CurrentUser) -> Response:
-    """The account page with the change-password form."""
-    return render(request, "accounts/account.html", {"errors": {}})
+def account(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The account page: email verification, change email, change password."""
+    return account_page(request, session, user)
 
 
 @router.post("/account/password", name="change_password")
@@ -249,6 +281,6 @@ def change_password(
         except accounts.AccountError as exc:
             errors = exc.errors
     if errors:
-        return render(request, "accounts/account.html", {"errors": errors}, status_code=400)
+        return account_page(request, session, user, errors=errors)
     flash(request, "Your password is changed. Your other devices are logged out.", "success")
     return RedirectResponse(request.url_for("account"), 303)
