@@ -87,13 +87,14 @@ def _check_throttle(session: Session, *, user_id: int) -> None:
         .order_by(col(EmailVerification.created_at).desc())
     ).all()
     if sent and sent[0] > now - timedelta(seconds=RESEND_SECONDS):
-        wait = RESEND_SECONDS - int((now - sent[0]).total_seconds())
+        wait = max(RESEND_SECONDS - int((now - sent[0]).total_seconds()), 1)
         raise VerificationThrottled(
             f"We sent you a link a moment ago. Please check your inbox (and spam folder), "
-            f"or wait {max(wait, 1)} seconds before asking for another."
+            f"or wait {wait} second{'s' if wait > 1 else ''} before asking for another."
         )
     if len(sent) >= LINKS_PER_DAY:
-        again = (sent[LINKS_PER_DAY - 1] + timedelta(days=1)).strftime("%H:%M")
+        # The oldest of the day's links leaves the window a day after it was sent.
+        again = (sent[LINKS_PER_DAY - 1] + timedelta(days=1, minutes=1)).strftime("%H:%M")
         raise VerificationThrottled(
             f"We have sent {LINKS_PER_DAY} links to this account today, the most we send in "
             f"a day. Please use one of them, or ask again after {again} UTC."
@@ -164,7 +165,7 @@ def request_email_change(
 ) -> None:
     """Send a link to ``new_email``; the account's email changes only when it is followed.
 
-    Raises accounts.AccountError (fields ``new_email``, ``current_password``) or
+    Raises accounts.AccountError (fields ``new_email``, ``password``) or
     VerificationThrottled. Whether another account holds the address is said only after the
     password is right, and in the words the sign-up form already uses.
     """
@@ -176,7 +177,7 @@ def request_email_change(
     session.commit()  # hold no write lock while argon2 runs (see accounts._release_write_lock)
     ok, _ = verify_password(password, user.password_hash, settings=settings)
     if not ok:
-        raise accounts.AccountError({"current_password": "Your current password is not correct."})
+        raise accounts.AccountError({"password": "Your current password is not correct."})
     if _holder_of(session, address) is not None:
         raise accounts.AccountError({"new_email": ADDRESS_TAKEN})
     start_verification(session, settings=settings, user=user, email=address)
