@@ -23,8 +23,8 @@ from app.identity.models import EmailVerification
 from app.security.passwords import verify_password
 
 LINK_HOURS = 48
-# Per user, counted over the email_verification rows (so every worker sees them): one link
-# a minute and five a day, sign-up and email changes included.
+# Counted over the email_verification rows (so every worker sees them): one link a minute to
+# an address, and five a day per account, sign-up and email changes included.
 RESEND_SECONDS = 60
 LINKS_PER_DAY = 5
 ADDRESS_TAKEN = "Another account already uses this email address."
@@ -72,29 +72,31 @@ def _verify_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/verify-email/{token}"
 
 
-def _check_throttle(session: Session, *, user_id: int) -> None:
-    """Refuse a link within a minute of the last one, or past five in a day."""
+def _check_throttle(session: Session, *, user_id: int, email: str) -> None:
+    """Refuse a link to ``email`` within a minute of the last one there, or any link past
+    five in a day (so a typo can be fixed at once, but nobody is flooded)."""
     # Lock the user's row (PostgreSQL) so that two sends at once are counted one after the
     # other; SQLite's write transaction already serialises them.
     session.exec(select(User.id).where(User.id == user_id).with_for_update()).one()
     now = utcnow()
     sent = session.exec(
-        select(EmailVerification.created_at)
+        select(EmailVerification.created_at, EmailVerification.email)
         .where(
             EmailVerification.user_id == user_id,
             col(EmailVerification.created_at) > now - timedelta(days=1),
         )
         .order_by(col(EmailVerification.created_at).desc())
     ).all()
-    if sent and sent[0] > now - timedelta(seconds=RESEND_SECONDS):
-        wait = max(RESEND_SECONDS - int((now - sent[0]).total_seconds()), 1)
+    last_here = next((at for at, address in sent if address == email), None)
+    if last_here is not None and last_here > now - timedelta(seconds=RESEND_SECONDS):
+        wait = max(RESEND_SECONDS - int((now - last_here).total_seconds()), 1)
         raise VerificationThrottled(
-            f"We sent you a link a moment ago. Please check your inbox (and spam folder), "
-            f"or wait {wait} second{'s' if wait > 1 else ''} before asking for another."
+            f"We sent a link to {email} a moment ago. Please check that inbox (and its spam "
+            f"folder), or wait {wait} second{'s' if wait > 1 else ''} before asking for another."
         )
     if len(sent) >= LINKS_PER_DAY:
         # The oldest of the day's links leaves the window a day after it was sent.
-        again = (sent[LINKS_PER_DAY - 1] + timedelta(days=1, minutes=1)).strftime("%H:%M")
+        again = (sent[LINKS_PER_DAY - 1][0] + timedelta(days=1, minutes=1)).strftime("%H:%M")
         raise VerificationThrottled(
             f"We have sent {LINKS_PER_DAY} links to this account today, the most we send in "
             f"a day. Please use one of them, or ask again after {again} UTC."
@@ -141,7 +143,7 @@ def start_verification(
     address = accounts.normalize_email(email or user.email)
     if address == user.email and is_verified(user):
         raise VerificationRefused(f"Your email address {user.email} is already verified.")
-    _check_throttle(session, user_id=id_of(user))
+    _check_throttle(session, user_id=id_of(user), email=address)
     if address == user.email:
         subject = "Confirm your email address for Groundwork"
         intro = (
