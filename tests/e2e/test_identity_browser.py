@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.e2e.audit import problems_in_both_schemes
 from tests.e2e.conftest import screenshot
 from tests.identity.support import latest_link
 
@@ -30,7 +31,10 @@ def test_verify_by_the_emailed_link_then_change_the_email(page, session):
     page.get_by_role("button", name="Resend the link").click()
     expect(page.get_by_role("status")).to_contain_text("wait")
 
-    page.goto(latest_link(session, "zoe@example.org"))
+    link = latest_link(session, "zoe@example.org")
+    assert problems_in_both_schemes(page, link) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(link)
     screenshot(page, "verify-email-confirm")
     page.get_by_role("button", name="Confirm zoe@example.org").click()
     expect(page.get_by_role("status")).to_contain_text("zoe@example.org is verified")
@@ -42,6 +46,8 @@ def test_verify_by_the_emailed_link_then_change_the_email(page, session):
     page.get_by_role("button", name="Change email").click()
     expect(page.get_by_role("alert")).to_contain_text("current password is not correct")
     expect(page.get_by_label("New email address")).to_have_value("zoe.obrien@example.org")
+    assert problems_in_both_schemes(page) == []  # the form with its errors
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Your password").fill("a good long password")
     page.get_by_role("button", name="Change email").click()
     expect(page.get_by_role("status")).to_contain_text("Your email stays zoe@example.org")
@@ -67,3 +73,4 @@ def test_a_used_link_gets_a_clear_page(page, session):
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     expect(page.get_by_text("already been used")).to_be_visible()
     screenshot(page, "verify-email-used")
+    assert problems_in_both_schemes(page, link) == []
