@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.accounts import service as accounts
-from app.accounts.models import JOB_ROLE_LABELS
+from app.accounts.models import JOB_ROLE_LABELS, User
 from app.accounts.sessions import SESSION_COOKIE
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
@@ -225,8 +226,8 @@ def reset(
 
 def account_page(
     request: Request,
-    session: SessionDep,
-    user: CurrentUser,
+    session: Session,
+    user: User,
     *,
     errors: dict[str, str] | None = None,
     email_errors: dict[str, str] | None = None,

@@ -245,20 +245,19 @@ def verify(session: Session, *, settings: Settings, token: str) -> Verified:
         session.add(user)
         session.commit()
         return Verified(user_id=id_of(user), email=user.email, old_email=None)
-    holder = _holder_of(session, link.email)
-    if holder is not None and holder != user.id:
-        session.rollback()
-        raise VerificationRefused(f"{ADDRESS_TAKEN} Your email address was not changed.")
     old_email = user.email
     user.email, user.email_verified_at = link.email, now
     session.add(user)
-    _retire_links(session, user_id=id_of(user), keep_email=None)
-    _tell_old_address(session, settings=settings, user=user, old_email=old_email)
     try:
-        session.commit()
-    except IntegrityError:  # another account took the address a moment ago
+        # Written before the old address is told: the unique email refuses an address that
+        # another account took since the link was sent.
+        session.flush()
+    except IntegrityError:
         session.rollback()
         raise VerificationRefused(f"{ADDRESS_TAKEN} Your email address was not changed.") from None
+    _retire_links(session, user_id=id_of(user), keep_email=None)
+    _tell_old_address(session, settings=settings, user=user, old_email=old_email)
+    session.commit()
     return Verified(user_id=id_of(user), email=user.email, old_email=old_email)
 
 
