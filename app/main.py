@@ -30,6 +30,7 @@ from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
+from app.identity import routes as identity_routes
 from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
 from app.orgs import admin_routes as orgs_admin_routes
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     mount_api(app)
     app.include_router(accounts_routes.router)
+    app.include_router(identity_routes.router)
     app.include_router(content_routes.router)
     app.include_router(reflections_routes.router)
     app.include_router(reflections_staff_routes.router)

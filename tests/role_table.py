@@ -65,6 +65,8 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/author/preview/data-for-liberation", AUTHORS),
     ("GET", "/author/preview/data-for-liberation/why-data-for-liberation", AUTHORS),
     ("POST", "/account/password", EVERYONE),
+    ("POST", "/account/email", EVERYONE),
+    ("POST", "/account/verify-email/resend", EVERYONE),
     ("GET", "/me/journal/1", set()),
     ("POST", "/me/journal/1/sharing", set()),
     ("GET", "/staff/reflections/1", set()),

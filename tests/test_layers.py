@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"config", "db", "templating", "fonts", "spreadsheets", "signing", "head_requests"},
     {"security"},
     {"accounts"},
+    {"identity"},
     {"content"},
     {"events"},
     {"datasets", "exercises", "reflections"},

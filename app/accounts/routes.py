@@ -6,13 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.accounts import service as accounts
-from app.accounts.models import JOB_ROLE_LABELS
+from app.accounts.models import JOB_ROLE_LABELS, User
 from app.accounts.sessions import SESSION_COOKIE
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
+from app.identity import service as identity
 from app.orgs import invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
@@ -88,6 +90,7 @@ def signup(
         form.errors = exc.errors
         form.password = ""
         return _signup_page(request, session, form, 400, invite[:64])
+    identity.start_verification(session, settings=settings, user=user)
     _, token = accounts.log_in(
         session,
         settings=settings,
@@ -95,7 +98,12 @@ def signup(
         password=password,
         client_ip=_client_ip(request),
     )
-    flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
+    flash(
+        request,
+        f"Welcome to Groundwork, {user.display_name}. We sent a link to {user.email}: "
+        "open it to confirm your email address.",
+        "success",
+    )
     response = RedirectResponse(safe_next(next), 303)
     if invite:
         outcome = invites.use_link(session, user=user, code=invite, registry=registry)
@@ -226,22 +234,36 @@ def reset(
     return RedirectResponse(request.url_for("login_form"), 303)
 
 
-def _account_page(
-    request: Request, session: SessionDep, user: CurrentUser, errors: dict[str, str], status: int
+def account_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    errors: dict[str, str] | None = None,
+    email_errors: dict[str, str] | None = None,
+    new_email: str = "",
+    status_code: int | None = None,
 ) -> Response:
-    membership = orgs.membership(session, user=user)
+    """The account page; a form that failed shows its errors and what was typed (400)."""
+    failed = bool(errors or email_errors)
     return render(
         request,
         "accounts/account.html",
-        {"errors": errors, "membership": membership},
-        status_code=status,
+        {
+            "errors": errors or {},
+            "email_errors": email_errors or {},
+            "new_email": new_email,
+            "verification": identity.verification_status(session, user=user),
+            "membership": orgs.membership(session, user=user),
+        },
+        status_code=status_code or (400 if failed else 200),
     )
 
 
 @router.get("/account", name="account")
 def account(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The account page: organization, and the change-password form."""
-    return _account_page(request, session, user, {}, 200)
+    """The account page: organization, email verification, change email, change password."""
+    return account_page(request, session, user)
 
 
 @router.post("/account/password", name="change_password")
@@ -271,6 +293,6 @@ def change_password(
         except accounts.AccountError as exc:
             errors = exc.errors
     if errors:
-        return _account_page(request, session, user, errors, 400)
+        return account_page(request, session, user, errors=errors)
     flash(request, "Your password is changed. Your other devices are logged out.", "success")
     return RedirectResponse(request.url_for("account"), 303)

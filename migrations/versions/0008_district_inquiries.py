@@ -1,7 +1,7 @@
 """district inquiries and their throttle
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 13:10:00
 
 Two new tables and no data changed: ``district_inquiry`` keeps each message sent with the
@@ -18,7 +18,7 @@ from alembic import op
 import app.db
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

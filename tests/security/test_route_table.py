@@ -24,6 +24,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/password/forgot"): "send a reset link",
     ("GET", "/password/reset/{token}"): "reset form (the token is the credential)",
     ("POST", "/password/reset/{token}"): "reset (the token is the credential)",
+    ("GET", "/verify-email/{token}"): "confirm page of an emailed link (writes nothing)",
+    ("POST", "/verify-email/{token}"): "verify an email address (the token is the credential)",
     ("GET", "/courses"): "catalog",
     ("GET", "/courses/{slug}"): "public course page",
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
