@@ -34,7 +34,7 @@ from app.exercises.models import ExerciseAttempt
 from app.learning.models import Enrollment
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.surveys.models import SurveyAnswer, SurveyResponse
-from tests.factories import make_user
+from tests.factories import make_cohort, make_user
 
 COURSE = "data-for-liberation"
 TITLE = "Data for Liberation: Moving Beyond the Numbers"
@@ -174,6 +174,7 @@ def seed(session: Session) -> Seed:
     recent = datetime(2026, 2, 10, 12, tzinfo=UTC)
 
     riverside = data.orgs["Riverside"]
+    make_cohort(session, code="spring", course_id=course_id, organization_id=riverside.id)
     percents = [0, 10, 20, 30, 40, 50, 60, 70, 80, 100, 100, 100]
     users, rows = [], []
     for i, percent in enumerate(percents):

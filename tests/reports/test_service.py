@@ -210,7 +210,7 @@ def test_parse_filters_ignores_what_is_not_offered(session, data, river_staff, c
     choices = service.filter_choices(session, staff=river_staff, courses=courses)
     assert choices.organizations == [(data.orgs["Riverside"].id, "Riverside")]
     assert choices.scoped_to == "Riverside"
-    assert choices.cohorts == ["spring"]
+    assert choices.cohorts == [("spring", "spring")]  # (code, the cohort record's name)
     filters, errors = parse_filters(
         {
             "course": "no-such-course",
