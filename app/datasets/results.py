@@ -72,6 +72,16 @@ class QueryResult:
             return f"Risk ratio vs {ref}" if ref else "Risk ratio vs all other students"
         return ""
 
+    @property
+    def hidden_groups(self) -> tuple[str, ...]:
+        """The groups this view hides for privacy (too small, or hidden with one), as readers
+        name them ("Black and IEP" for a cell of two dimensions). A range is shown, not hidden."""
+        return tuple(
+            " and ".join(row.names or row.labels)
+            for row in self.rows
+            if row.status in ("suppressed", "complementary")
+        )
+
     def row(self, labels: tuple[str, ...]) -> ResultRow | None:
         """The row for a group, or None."""
         for row in self.rows:
