@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.content.course import Course
 from app.content.loader import CourseLoad, load_course
+from app.content.plaintext import html_to_text
 from app.exercises.grading import grade
 from app.exercises.spec import ExerciseSpec
 
@@ -43,3 +44,82 @@ def test_the_iep_risk_ratio_key_refuses_a_ratio_of_rounded_rates() -> None:
     assert grade(spec, "3.00", "Alder ES").score == 1
     assert grade(spec, "3.02", "Alder ES").score == 0
     assert grade(spec, "3.01", "Alder ES").score == 0
+
+
+def _text(slug: str, module_id: str) -> str:
+    """A module's words as learners read them (Markdown blocks and exercise prompts)."""
+    module = next(m for m in _course(slug).modules if m.id == module_id)
+    parts = [getattr(b, "html", "") or getattr(b, "prompt_html", "") for b in module.blocks]
+    return _words(" ".join(parts))
+
+
+def _words(html: str) -> str:
+    return " ".join(html_to_text(html).split())
+
+
+def test_systems_framing_makes_the_practice_the_subject() -> None:
+    """Defect 1: each rewrite in the framing table starts with a practice or condition, not
+    with a group of students, and the section names what students and families bring."""
+    module = next(m for m in _course("data-for-liberation").modules if m.id.startswith("stories"))
+    table = next(
+        b.html for b in module.blocks if "Systems and asset framing" in getattr(b, "html", "")
+    )
+    rows = soup_rows(table)
+    assert len(rows) == 3
+    for _deficit, reframed in rows:
+        first = reframed.strip('"“ ').split()[0].lower()
+        assert first in {"eastside's", "our", "the"}, reframed
+    assert "strengths" in _text("data-for-liberation", "stories-hiding-in-the-data")
+
+
+def soup_rows(html: str) -> list[tuple[str, str]]:
+    from bs4 import BeautifulSoup
+
+    rows = BeautifulSoup(html, "html.parser").select("tbody tr")
+    return [tuple(td.get_text(" ", strip=True) for td in row.find_all("td")) for row in rows]  # type: ignore[misc]
+
+
+def test_idea_disproportionality_says_what_states_set() -> None:
+    """Defect 4: thresholds, minimum sizes and the multi-year rule, for students with
+    disabilities, and what that means for an all-students ratio."""
+    text = _text("data-for-liberation", "stories-hiding-in-the-data")
+    for words in (
+        "students with disabilities",
+        "risk-ratio threshold",
+        "minimum cell size",
+        "minimum n-size",
+        "three consecutive years",
+    ):
+        assert words in text, words
+    feedback = _exercise("data-for-liberation", "black-suspension-risk").feedback.correct_html
+    assert "it is not IDEA's test" in _words(feedback)
+
+
+def test_the_highest_group_question_ranks_only_the_groups_shown() -> None:
+    """Defect 6: the prompt says hidden groups are not ranked, and no hidden group is a
+    choice."""
+    spec = _exercise("data-for-liberation", "advanced-highest-group")
+    assert "Hidden groups are not among the choices" in _words(spec.prompt_html)
+    names = {c.text_html for c in spec.variants[0].choices}
+    assert not any("Multiracial" in n or "Pacific Islander" in n for n in names)
+
+
+def test_proficiency_is_read_as_readiness_for_a_named_math_course_only() -> None:
+    """Defect 7."""
+    text = _text("data-for-liberation", "seeing-the-system")
+    assert "Algebra I in grade 8" in text
+    assert "says nothing about readiness for an advanced course in another subject" in text
+
+
+def test_every_wrong_culture_element_choice_says_why_it_is_wrong() -> None:
+    """Defect 10: one defensible answer, and a reason for each of the others."""
+    spec = _exercise("data-partnerships", "culture-element")
+    [variant] = spec.variants
+    assert variant.answer.choice_ids == frozenset({"a"})
+    assert all(c.feedback_html for c in variant.choices)
+    assert "Both can explain their own report" in _words(spec.prompt_html)
+
+
+def test_no_unsupported_claim_about_five_minutes_and_a_workshop() -> None:
+    """Defect 11 (second point)."""
+    assert "day-long workshop" not in _text("data-partnerships", "culture-of-data-use")
