@@ -100,7 +100,7 @@ def lookup(ref: DataRef, datasets: Mapping[str, Dataset]) -> DataValue:
     result = run_query(datasets[ref.dataset], ref.spec)
     row = result.overall if ref.group is None else result.row((ref.group,))
     if row is None:
-        raise InlineRoleError("no students match this view")
+        raise InlineRoleError("no one matches this view")
     if row.status in ("suppressed", "complementary"):
         raise InlineRoleError(
             f"this value is hidden in the explorer ({row.display}); the text must not "
