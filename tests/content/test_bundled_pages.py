@@ -34,3 +34,18 @@ def test_every_bundled_module_renders_its_data_numbers(
             assert "{data}" not in text, (slug, module.id)
             checked += _roles_in(ROOT / module.file)
     assert checked >= 40  # the prose's numbers come from the data, not from the keyboard
+
+
+def test_the_course_page_says_how_the_hours_were_computed(
+    client: TestClient, session: Session
+) -> None:
+    login(client, make_user(session, role="author"))
+    for slug in ("data-for-liberation", "data-partnerships"):
+        page = soup(client.get(f"/courses/{slug}"))
+        basis = page.select_one(".hours-basis")
+        assert basis is not None, slug
+        text = " ".join(basis.get_text(" ").split())
+        assert "words it asks for written at 10 words a minute" in text
+        assert "hours are the modules' minutes added up, rounded down to the half hour" in text
+        preview = soup(client.get(f"/author/preview/{slug}"))
+        assert preview.select_one(".hours-basis") is not None
