@@ -123,3 +123,19 @@ def test_every_wrong_culture_element_choice_says_why_it_is_wrong() -> None:
 def test_no_unsupported_claim_about_five_minutes_and_a_workshop() -> None:
     """Defect 11 (second point)."""
     assert "day-long workshop" not in _text("data-partnerships", "culture-of-data-use")
+
+
+def test_what_the_original_session_taught_is_in_the_partnerships_course() -> None:
+    """Defect 11: the credit, the lively, loving and learning culture, resource allocation and
+    the stakeholders' strengths, each where it teaches something."""
+    culture = _text("data-partnerships", "culture-of-data-use")
+    assert "Partners in School Innovation" in culture
+    for word in ("Lively.", "Loving.", "Learning."):
+        assert word in culture
+    assert _exercise("data-partnerships", "lively-loving-learning").variants[0].choices
+    assert "their strengths" in _text("data-partnerships", "building-partnerships")
+    assert "resource allocation" in _text("data-partnerships", "data-for-instruction")
+    allocation = _exercise("data-partnerships", "allocation-rule").variants[0]
+    assert allocation.answer.choice_ids == frozenset({"b"})
+    assert all(c.feedback_html for c in allocation.choices)
+    assert "Partners in School Innovation" in _course("data-partnerships").description_html

@@ -64,12 +64,13 @@ def test_words_asked_prefers_the_authors_count_and_never_goes_below_min_words() 
 # a full answer to every part of each reflection). These are one author's walk-throughs,
 # not measurements of learners; re-time a module when its activities change.
 HAND_TIMED = [
-    # Reading (about 1,160 words with the agreement example) 7 min; three questions 6 min;
-    # the stakeholder map (five groups, stake, knowledge and influence for each, then who to
-    # bring in first: about 200 words) 20 min; the roles section of an agreement (four roles
-    # with two or three responsibilities each, three expectations, one trust practice: about
-    # 220 words) 20 min. The review that filed issue 27 put the reflections at about 40.
-    ("data-partnerships", "building-partnerships", 53),
+    # Reading (about 1,300 words with the agreement example) 8 min; three questions 6 min;
+    # the stakeholder map (five groups; stake, knowledge, strengths and influence for each;
+    # then who to bring in first and which strength to build on: about 240 words) 24 min;
+    # the roles section of an agreement (four roles with two or three responsibilities each,
+    # three expectations, one trust practice: about 220 words) 20 min. The review that filed
+    # issue 27 put the two reflections, before strengths were added, at about 40.
+    ("data-partnerships", "building-partnerships", 58),
     # Reading (about 1,000 words) 6 min; two explorers 8 min; six questions, four read off
     # an explorer, 15 min; the two-sentence reflection and the question after it 7 min.
     ("data-for-liberation", "look-beneath-the-average", 36),
