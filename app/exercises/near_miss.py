@@ -182,7 +182,10 @@ def _coincides(key: float, number: float, decimals: int) -> bool:
 
 
 def displayed_decimals(answer: DerivedAnswerBody, dataset: Dataset) -> int:
-    """The decimals the explorer shows the keyed number with (a risk ratio: 2)."""
+    """The decimals the explorer shows the keyed number with (a risk ratio: 2; a count of
+    groups above or below a threshold: 0)."""
+    if answer.pick in ("above", "below"):
+        return 0
     compare = answer.query.get("compare", "none")
     of = answer.of or ("comparison" if compare not in ("none", None) else "value")
     if of == "comparison" and compare == "risk_ratio":

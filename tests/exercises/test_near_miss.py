@@ -235,3 +235,28 @@ def test_a_difference_is_compared_with_the_same_difference_of_another_measure(
     # ... but access 30.0 -> 50.0 moved by the same 20.0 points.
     warnings = _survey_course(tmp_path / "b", access_yes=10, prompt_and_answer=_VOICE_CHANGE)
     assert warnings == [_coincidence("the measure 'Access'", "20.0 pp (20.0)")]
+
+
+def test_a_count_of_groups_is_held_to_whole_numbers(tmp_path: Path) -> None:
+    """How many groups are above a threshold is a whole number, whatever the measure shows."""
+    shutil.copytree(CHECKS / "honest-course", tmp_path / "honest-course")
+    module = tmp_path / "honest-course" / "modules" / "01-numbers.md"
+    module.write_text(
+        module.read_text()
+        .replace("  pick: value\n  group: B\n", "  pick: above\n  threshold: 15\ntolerance: 0.5\n")
+        .replace(
+            "What share of group B students at South were suspended in 2025-26? Answer to one "
+            "decimal place.",
+            "How many groups at South had a suspension rate above 15% in 2025-26?",
+        )
+    )
+    result = load_course(tmp_path / "honest-course", content_root=tmp_path)
+    assert result.errors == [], result.errors
+    module.write_text(module.read_text().replace("tolerance: 0.5", "tolerance: 0.6"))
+    result = load_course(tmp_path / "honest-course", content_root=tmp_path)
+    assert [e.message for e in result.errors] == [
+        "{exercise} south-b: tolerance 0.6 is wider than half a unit of the precision the "
+        "learner is shown (0 decimals: at most 0.5): a number that shows differently would be "
+        "marked right; ask learners to read the value the explorer shows, and keep the default "
+        "tolerance"
+    ]
