@@ -29,7 +29,7 @@ _QUANTITIES = (
 _PREDICATE = re.compile(
     r"\b(?:is|are|was|were|be|been|looks?|seems?|remains?|stays?)\s+"
     r"(?:(?:very|quite|fairly|relatively|rather|too|so|still|also|pretty)\s+)?"
-    rf"({_ADJECTIVES})\b(?!\s+(?:groups?|numbers?|schools?|enough)\b)",
+    rf"({_ADJECTIVES})\b(?!-|\s+(?:groups?|numbers?|schools?|enough|disproportionality)\b)",
     re.IGNORECASE,
 )
 # "a small gap", "a significant increase".

@@ -199,7 +199,8 @@ def displayed_decimals(answer: DerivedAnswerBody, dataset: Dataset) -> int:
 def near_miss_problems(
     spec: ExerciseSpec, body: Mapping[str, Any], datasets: Mapping[str, Any]
 ) -> list[tuple[str, Severity]]:
-    """Warnings for near misses the grader accepts and for a tolerance off the asked rounding."""
+    """Coincidences and near misses (warnings), and a tolerance off the precision asked for
+    or shown (an error when too wide, a warning when it rejects the asked rounding)."""
     try:
         parsed = ExerciseBody.model_validate(dict(body))
     except ValidationError:

@@ -111,6 +111,8 @@ def test_verdict_words_without_a_comparison_warn(sentence: str) -> None:
         "Combine years until a group is large enough to report.",
         "Try a small change on a small scale.",
         "States flag significant disproportionality with risk ratios.",
+        "A ratio above the threshold is significant disproportionality under the law.",
+        "The tutoring is small-group work.",
         "Truancy counts only unexcused absences.",
         "Test scores are only one kind of evidence.",
     ],
