@@ -141,7 +141,7 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
         draft = f"/courses/{COURSE}/reflections/bias-reflection"
         browser.post(draft, {"text": "A first thought, to finish later.", "action": "draft"})
         browser.post(
-            f"/courses/{COURSE}/survey", {"item-engaging": "4", "comment": "So far, good."}
+            f"/courses/{COURSE}/survey", {"item-was_engaging": "4", "comment": "So far, good."}
         )
 
     session.commit()  # end the read transaction: see what the server wrote since

@@ -13,7 +13,7 @@ Riverside: the three at 100% completed, two with a certificate; learners 0-4 act
 last 30 days; learners 0-5 in cohort ``spring``. Lakeview: the one at 100% completed, its
 certificate revoked; learner 0 active. Exercise ``absence-iep-rate``: Riverside learners 0-3
 right first time, 4-7 wrong then right, 8-9 wrong three times, 10-11 never tried; Lakeview
-learner 0 right first time. Survey: ten Riverside learners submitted (engaging: 5 5 5 4 4 3 3
+learner 0 right first time. Survey: ten Riverside learners submitted (was_engaging: 5 5 5 4 4 3 3
 2 1 5; other items 4), one more saved without submitting (all 1s); two Lakeview learners
 submitted (all 1s).
 """
@@ -39,7 +39,7 @@ from tests.factories import make_cohort, make_user
 COURSE = "data-for-liberation"
 TITLE = "Data for Liberation: Moving Beyond the Numbers"
 EXERCISE = "absence-iep-rate"
-ITEMS = ("engaging", "affect_work", "share", "use_now")
+ITEMS = ("was_engaging", "thought_provoking", "affect_work", "share", "use_now")
 PRIVATE_TEXT = "PRIVATE-REFLECTION-never-in-a-report"
 _codes = itertools.count(1)
 
@@ -221,7 +221,7 @@ def seed(session: Session) -> Seed:
         comment = '=HYPERLINK("http://evil.example")' if i == 0 else None
         if i == 1:
             comment = "Riverside comment: loved the data explorer"
-        _survey(session, rows[i], {"engaging": value, **others}, comment=comment)
+        _survey(session, rows[i], {"was_engaging": value, **others}, comment=comment)
     _survey(session, rows[10], dict.fromkeys(ITEMS, 1), submitted=False, comment="unsent")
     _private_reflection(session, users[0], course_id)
     data.learners["Riverside"], data.enrollments["Riverside"] = users, rows
