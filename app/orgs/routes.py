@@ -207,10 +207,12 @@ def staff_invite_create(
             form=form,
             status_code=400,
         )
-    flash(request, "The invitation link is ready: copy it from the table below.", "success")
-    response = _back(request, "staff_invites", organization_id)
-    response.headers["location"] += f"#invite-{invite.id}"
-    return response
+    flash(
+        request,
+        f"The invitation link is ready: it is the first in the table below (link {invite.id}).",
+        "success",
+    )
+    return _back(request, "staff_invites", organization_id)
 
 
 @router.post("/staff/orgs/{organization_id}/invites/{invite_id}/revoke", name="staff_invite_revoke")

@@ -17,7 +17,11 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.certificates.models import Certificate
+from app.db import id_of
 from app.learning.models import Enrollment
+from app.orgs import invites
+from app.orgs import service as orgs
+from app.orgs.models import Cohort
 from app.reflections.models import LearnerReflection
 from app.security.csrf import CSRF_COOKIE, token_for
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -40,6 +44,8 @@ class AuditData:
     emails: dict[str, str]
     reflection_id: int
     certificate_code: str
+    invite_code: str  # a working invitation link to Riverside's cohort
+    spent_code: str  # a revoked one
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,7 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
             {"body": "Describe before interpret: a strong norm to bring to your team."},
         )
     _inquiries(base_url, secret, admin_email=admin.email)
+    invite_code, spent_code = _organizations(session, learner)
     return AuditData(
         emails={
             "learner": learner.email,
@@ -170,4 +177,22 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
         },
         reflection_id=reflection_id,
         certificate_code=code,
+        invite_code=invite_code,
+        spent_code=spent_code,
     )
+
+
+def _organizations(session: Session, learner: User) -> tuple[str, str]:
+    """Riverside (organization 1) gets a domain, links (one revoked) and a waiting request."""
+    riverside = orgs.organization_named(session, name="Riverside")
+    assert riverside is not None and riverside.id == 1
+    orgs.add_domain(session, organization_id=1, domain="riverside.example.org")
+    cohort = session.exec(select(Cohort).where(Cohort.organization_id == 1)).first()
+    assert cohort is not None and cohort.id == 1
+    link = invites.create_invite(session, organization_id=1, cohort_id=1, max_uses=40)
+    spent = invites.create_invite(session, organization_id=1, expires_days=7)
+    invites.revoke(session, organization_id=1, invite_id=id_of(spent))
+    orgs.request_to_join(
+        session, user=learner, organization_id=1, message="I coach 6th grade math teachers."
+    )
+    return link.code, spent.code

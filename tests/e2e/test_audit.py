@@ -40,6 +40,8 @@ PAGES: list[tuple[str, str]] = [
     ("visitor", "/no-such-page"),
     ("visitor", "/bring-groundwork"),
     ("visitor", "/bring-groundwork/thanks"),
+    ("visitor", "/join/{invite}"),
+    ("visitor", "/join/{spent}"),
     ("learner", "/courses"),
     ("learner", C),
     ("learner", f"/courses/{OTHER_COURSE}"),
@@ -55,6 +57,8 @@ PAGES: list[tuple[str, str]] = [
     ("learner", "/me/journal"),
     ("learner", "/me/journal/{reflection}"),
     ("learner", "/account"),
+    ("learner", "/account/organization"),
+    ("learner", "/join/{invite}"),
     ("learner", "/bring-groundwork"),
     ("finisher", C),
     ("finisher", f"{C}/certificate"),
@@ -72,6 +76,12 @@ PAGES: list[tuple[str, str]] = [
     ("staff", "/staff/reports?organization=1&enrolled_from=tomorrow"),
     ("staff", "/staff/reports/exercises"),
     ("staff", "/staff/reports/feedback"),
+    ("staff", "/staff/orgs"),
+    ("staff", "/staff/orgs/1"),
+    ("staff", "/staff/orgs/1/invites"),
+    ("staff", "/staff/orgs/1/cohorts"),
+    ("staff", "/staff/orgs/1/cohorts/1"),
+    ("admin", "/admin/organizations"),
     ("admin", "/admin/users"),
     ("admin", "/admin/certificates"),
     ("admin", "/admin/inquiries"),
@@ -84,7 +94,12 @@ def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
     pages: dict[str, Page], audit_site: AuditSite, who: str, path: str
 ) -> None:
     data = audit_site.data
-    url = path.format(reflection=data.reflection_id, code=data.certificate_code)
+    url = path.format(
+        reflection=data.reflection_id,
+        code=data.certificate_code,
+        invite=data.invite_code,
+        spent=data.spent_code,
+    )
     page = pages[who]
     page.console_errors.clear()  # type: ignore[attr-defined]
     problems = problems_in_both_schemes(page, url)
