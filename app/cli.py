@@ -24,15 +24,19 @@ from app.content.cli import content_app
 from app.db import engine_for, open_session, write_session
 from app.demo.cli import demo_app
 from app.reports.cli import reports_app
+from app.sso.cli import orgs_sso
 from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 mail_app = typer.Typer(help="Outgoing email.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organizations and their district sign-in.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(mail_app, name="mail")
+app.add_typer(orgs_app, name="orgs")
+orgs_app.command("sso")(orgs_sso)
 app.add_typer(content_app, name="content")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")

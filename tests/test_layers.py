@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"datasets", "exercises", "reflections"},
     {"learning"},
     {"surveys", "certificates", "orgs"},
+    {"sso"},
     {"reports"},
     {"webhooks"},
     {"api"},
