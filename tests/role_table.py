@@ -82,4 +82,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/admin/webhooks/999/active", set()),
     ("GET", "/admin/webhooks/deliveries", ADMINS),
     ("POST", "/admin/webhooks/deliveries/999/replay", set()),
+    # District sign-in settings: admins and staff who manage the organization (none exists
+    # here: 404; tests/sso/test_settings.py covers the allowed and the scoped cases).
+    ("GET", "/staff/orgs/999/sign-in", set()),
+    ("POST", "/staff/orgs/999/sign-in", set()),
+    ("POST", "/staff/orgs/999/sign-in/test", set()),
 ]

@@ -70,7 +70,10 @@ def _redirect_to_provider(
         )
     except service.SignInFailed as exc:
         return _failed(request, exc)
-    response = RedirectResponse(url, 303)
+    # A page that moves on by itself, not a redirect: the Content-Security-Policy's
+    # form-action 'self' stops a form's redirect chain at another site (the provider).
+    org = providers.organization_of(session, provider)
+    response = render(request, "sso/continue.html", {"url": url, "organization": org.name})
     set_cookie(
         response,
         service.BROWSER_COOKIE,

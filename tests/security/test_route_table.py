@@ -29,6 +29,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
+    ("GET", "/sso/start"): "start a district's sign-in (link or district list)",
+    ("POST", "/sso/start"): "start district sign-in by email domain",
+    ("GET", "/sso/callback"): "the identity provider sends the browser back here",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
