@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.accounts.models import User
 from app.db import id_of
 from app.orgs import service as orgs
+from tests.e2e.audit import problems_in_both_schemes
 from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.sso.conftest import ORG_DOMAIN, configure
@@ -85,3 +86,16 @@ def test_the_settings_page_in_a_browser(page, session, district_site):  # type: 
     page.get_by_role("button", name="Test the connection").click()
     assert "The provider answered" in page.content()
     assert page.console_errors == []
+
+
+def test_district_sign_in_pages_pass_axe_and_fit_a_phone(page, session, district_site):  # type: ignore[no-untyped-def]
+    problems = problems_in_both_schemes(page, "/login")
+    problems += problems_in_both_schemes(page, "/sso/callback?state=forged")
+    admin = make_user(session, role="admin")
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(admin.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    problems += problems_in_both_schemes(page, f"/staff/orgs/{id_of(district_site)}/sign-in")
+    assert not problems, "\n".join(problems)
