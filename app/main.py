@@ -30,7 +30,12 @@ from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
+from app.identity import routes as identity_routes
+from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
+from app.orgs import admin_routes as orgs_admin_routes
+from app.orgs import join_routes as orgs_join_routes
+from app.orgs import routes as orgs_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
 from app.reports import routes as reports_routes
@@ -160,6 +165,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     mount_api(app)
     app.include_router(accounts_routes.router)
+    app.include_router(identity_routes.router)
     app.include_router(content_routes.router)
     app.include_router(reflections_routes.router)
     app.include_router(reflections_staff_routes.router)
@@ -172,6 +178,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(exercises_routes.router)
     app.include_router(datasets_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(orgs_routes.router)
+    app.include_router(orgs_join_routes.router)
+    app.include_router(orgs_admin_routes.router)
+    app.include_router(inquiries_routes.router)
     app.include_router(sso_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -25,8 +25,9 @@ log = logging.getLogger("groundwork.mail")
 
 SMTP_TIMEOUT_SECONDS = 10
 NOT_STORED = "[sent by email, not stored]"
-# Password-reset links are credentials: once delivered they are not kept in the outbox.
-_RESET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
+# Password-reset and email-verification links are credentials: once delivered they are not
+# kept in the outbox.
+_SECRET_LINK = re.compile(r"(/password/reset/|/verify-email/)[A-Za-z0-9_-]+")
 
 
 class MailError(RuntimeError):
@@ -100,7 +101,7 @@ def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -
             error = str(exc)
             break
         message.sent_at = utcnow()
-        message.body = _RESET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
+        message.body = _SECRET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
         session.add(message)
         session.commit()  # one by one: a later failure never un-marks a sent message
         sent += 1

@@ -6,12 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.accounts import service as accounts
-from app.accounts.models import JOB_ROLE_LABELS
+from app.accounts.models import JOB_ROLE_LABELS, User
 from app.accounts.sessions import SESSION_COOKIE, set_login_cookie
+from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
+from app.identity import service as identity
+from app.orgs import invites
+from app.orgs import service as orgs
+from app.orgs.link_outcome import after_link
 from app.security.cookies import delete_cookie
 from app.security.redirects import safe_next
 from app.sso import providers as sso_providers
@@ -28,7 +34,7 @@ def home(request: Request, user: OptionalUser) -> Response:
 
 
 def _signup_page(
-    request: Request, session: SessionDep, form: accounts.SignUp, status: int
+    request: Request, session: SessionDep, form: accounts.SignUp, status: int, invite: str = ""
 ) -> Response:
     return render(
         request,
@@ -36,8 +42,8 @@ def _signup_page(
         {
             "form": form,
             "job_roles": JOB_ROLE_LABELS,
-            "organizations": accounts.organization_names(session),
             "next": request.query_params.get("next", ""),
+            "invite": invite,
         },
         status_code=status,
     )
@@ -48,7 +54,8 @@ def signup_form(request: Request, session: SessionDep, user: OptionalUser) -> Re
     """The free sign-up form."""
     if user is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), 303)
-    return _signup_page(request, session, accounts.SignUp(), 200)
+    invite = request.query_params.get("invite", "")[:64]
+    return _signup_page(request, session, accounts.SignUp(), 200, invite)
 
 
 @router.post("/signup", name="signup")
@@ -56,21 +63,24 @@ def signup(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    registry: RegistryDep,
     email: FormStr = "",
     password: FormStr = "",
     display_name: FormStr = "",
-    organization: FormStr = "",
     job_role: FormStr = "",
     next: FormStr = "",
+    invite: FormStr = "",
 ) -> Response:
-    """Create the account, log in, and go on to ``next``."""
-    form = accounts.SignUp(email, password, display_name, organization, job_role)
+    """Create the account, log in, and go on to ``next`` (or join the invitation's
+    organization and cohort at once)."""
+    form = accounts.SignUp(email, password, display_name, job_role)
     try:
         user = accounts.sign_up(session, settings=settings, form=form)
     except accounts.AccountError as exc:
         form.errors = exc.errors
         form.password = ""
-        return _signup_page(request, session, form, 400)
+        return _signup_page(request, session, form, 400, invite[:64])
+    identity.start_verification(session, settings=settings, user=user)
     _, token = accounts.log_in(
         session,
         settings=settings,
@@ -78,8 +88,16 @@ def signup(
         password=password,
         client_ip=_client_ip(request),
     )
-    flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
+    flash(
+        request,
+        f"Welcome to Groundwork, {user.display_name}. We sent a link to {user.email}: "
+        "open it to confirm your email address.",
+        "success",
+    )
     response = RedirectResponse(safe_next(next), 303)
+    if invite:
+        outcome = invites.use_link(session, user=user, code=invite, registry=registry)
+        response = after_link(request, outcome) or response
     set_login_cookie(response, token, settings=settings)
     return response
 
@@ -212,10 +230,36 @@ def reset(
     return RedirectResponse(request.url_for("login_form"), 303)
 
 
+def account_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    errors: dict[str, str] | None = None,
+    email_errors: dict[str, str] | None = None,
+    new_email: str = "",
+    status_code: int | None = None,
+) -> Response:
+    """The account page; a form that failed shows its errors and what was typed (400)."""
+    failed = bool(errors or email_errors)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "errors": errors or {},
+            "email_errors": email_errors or {},
+            "new_email": new_email,
+            "verification": identity.verification_status(session, user=user),
+            "membership": orgs.membership(session, user=user),
+        },
+        status_code=status_code or (400 if failed else 200),
+    )
+
+
 @router.get("/account", name="account")
-def account(request: Request, user: CurrentUser) -> Response:
-    """The account page with the change-password form."""
-    return render(request, "accounts/account.html", {"errors": {}})
+def account(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The account page: organization, email verification, change email, change password."""
+    return account_page(request, session, user)
 
 
 @router.post("/account/password", name="change_password")
@@ -245,6 +289,6 @@ def change_password(
         except accounts.AccountError as exc:
             errors = exc.errors
     if errors:
-        return render(request, "accounts/account.html", {"errors": errors}, status_code=400)
+        return account_page(request, session, user, errors=errors)
     flash(request, "Your password is changed. Your other devices are logged out.", "success")
     return RedirectResponse(request.url_for("account"), 303)

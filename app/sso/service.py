@@ -21,6 +21,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Organization, Role, User
 from app.config import Settings
 from app.db import id_of, utcnow
+from app.identity import service as identity
 from app.orgs import service as orgs
 from app.orgs.models import Proof
 from app.security.redirects import safe_next
@@ -284,6 +285,8 @@ def finish(
             "or ask your district to verify your email address.",
             403,
         )
+    if claims.get("email_verified") in (True, "true"):
+        identity.vouched_for(user)
     if user.organization_id != provider.organization_id:
         if user.organization_id is not None:
             moved_from = session.get(Organization, user.organization_id)

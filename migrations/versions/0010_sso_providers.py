@@ -1,7 +1,7 @@
 """district sign-in: each organization's OpenID Connect provider, and sign-in attempts
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-07 13:45:00
 
 Two new tables and no change to existing rows. ``sso_provider`` holds one provider per
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0006"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

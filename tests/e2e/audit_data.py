@@ -82,6 +82,29 @@ def _attempt(browser: _Browser, activity: str, *answers: str) -> None:
     browser.post(url, [("answer", a) for a in answers])
 
 
+def _inquiries(base_url: str, secret: str, *, admin_email: str) -> None:
+    """Two district inquiries sent by a visitor; an admin marks the first one answered."""
+    with _Browser(base_url, secret) as browser:
+        for district, size in (
+            ("Lakeview Unified", "10000_50000"),
+            ("Hill Country ISD", "not_sure"),
+        ):
+            sent = browser.post(
+                "/bring-groundwork",
+                {
+                    "name": "Rosa Alvarez",
+                    "job_title": "Director of assessment",
+                    "district": district,
+                    "district_size": size,
+                    "email": "rosa@example.org",
+                    "message": "Our coaches would like to take the course together this spring.",
+                },
+            )
+            assert sent.status_code == 303, sent.text[:300]
+        browser.log_in(admin_email)
+        browser.post("/admin/inquiries/1/answered", {})
+
+
 def fill(session: Session, base_url: str, secret: str) -> AuditData:
     """Seed the reports' learners, then have one learner and one staff member use the site."""
     seed(session)
@@ -135,6 +158,7 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
             f"/staff/reflections/{reflection_id}/feedback",
             {"body": "Describe before interpret: a strong norm to bring to your team."},
         )
+    _inquiries(base_url, secret, admin_email=admin.email)
     return AuditData(
         emails={
             "learner": learner.email,

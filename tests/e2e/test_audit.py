@@ -38,6 +38,8 @@ PAGES: list[tuple[str, str]] = [
     ("visitor", "/certificates/{code}"),
     ("visitor", "/certificates/NOPE-NOPE-NOPE"),
     ("visitor", "/no-such-page"),
+    ("visitor", "/bring-groundwork"),
+    ("visitor", "/bring-groundwork/thanks"),
     ("learner", "/courses"),
     ("learner", C),
     ("learner", f"/courses/{OTHER_COURSE}"),
@@ -53,6 +55,7 @@ PAGES: list[tuple[str, str]] = [
     ("learner", "/me/journal"),
     ("learner", "/me/journal/{reflection}"),
     ("learner", "/account"),
+    ("learner", "/bring-groundwork"),
     ("finisher", C),
     ("finisher", f"{C}/certificate"),
     ("finisher", "/me"),
@@ -71,6 +74,7 @@ PAGES: list[tuple[str, str]] = [
     ("staff", "/staff/reports/feedback"),
     ("admin", "/admin/users"),
     ("admin", "/admin/certificates"),
+    ("admin", "/admin/inquiries"),
     ("admin", "/staff/reports"),
 ]
 

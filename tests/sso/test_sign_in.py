@@ -49,6 +49,7 @@ def test_first_sign_in_creates_a_confirmed_member_and_logs_in(
     assert user.organization_id == district.id
     assert user.organization_proof == Proof.sso.value
     assert user.organization_joined_at is not None
+    assert user.email_verified_at is not None  # the provider vouched for the address
     page = client.get("/me")
     assert page.status_code == 200
     assert "Riverside Unified" in text(page)  # the welcome message names the organization
@@ -97,6 +98,7 @@ def test_a_district_member_signs_in_again_without_email_verified(
     again = sign_in(client, oidc_provider, "ida", email=email)
     assert again.status_code == 303
     assert "gw_session" in client.cookies
+    assert _user(session, email).email_verified_at is None  # nobody vouched for it
 
 
 def test_admin_accounts_cannot_use_district_sign_in(client, session, oidc_provider, district):
