@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,12 +42,21 @@ class Provider:
         self.server.server_close()
 
 
-@pytest.fixture
-def oidc_provider() -> Iterator[Provider]:
-    server = make_server("127.0.0.1", 0, oidc_provider_mock.app(), threaded=True)
+@contextmanager
+def running_provider(**options: Any) -> Iterator[Provider]:
+    """A provider on a free loopback port; ``options`` go to ``oidc_provider_mock.app``."""
+    server = make_server("127.0.0.1", 0, oidc_provider_mock.app(**options), threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     provider = Provider(server, thread, f"http://127.0.0.1:{server.server_port}")
-    yield provider
-    if thread.is_alive():
-        provider.stop()
+    try:
+        yield provider
+    finally:
+        if thread.is_alive():
+            provider.stop()
+
+
+@pytest.fixture
+def oidc_provider() -> Iterator[Provider]:
+    with running_provider() as provider:
+        yield provider

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, select
 
 from app.accounts.models import User
@@ -18,6 +19,7 @@ from app.orgs.models import Proof
 from app.sso.models import SsoLoginAttempt
 from tests.factories import make_user
 from tests.helpers import csrf, soup
+from tests.oidc_provider import running_provider
 from tests.sso.conftest import ORG_DOMAIN, configure, provider_url, query_of, sign_in, start
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -299,3 +301,24 @@ def test_a_member_of_the_district_keeps_their_proof_and_join_date(
     assert response.status_code == 303
     same = _user(session, user.email)
     assert (same.organization_proof, same.organization_joined_at) == ("invite", joined)
+
+
+def test_an_expired_id_token_is_refused(client, session, district, caplog):
+    with running_provider(access_token_max_age=timedelta(minutes=-10)) as provider:
+        configure(session, provider, district)
+        response = sign_in(client, provider, "old", email=f"old@{ORG_DOMAIN}", email_verified=True)
+    assert response.status_code == 400
+    assert "could not be trusted" in text(response)
+    assert "ID token rejected" in caplog.text and "exp" in caplog.text
+
+
+def test_an_unreadable_client_secret_gets_a_clear_page(
+    client, session, engine, oidc_provider, district
+):
+    """After GROUNDWORK_SECRET_KEY changed, the stored secret cannot be decrypted."""
+    configure(session, oidc_provider, district)
+    with engine.begin() as conn:
+        conn.execute(sql_text("UPDATE sso_provider SET client_secret_encrypted = 'garbage'"))
+    response = sign_in(client, oidc_provider, "k", email=f"k@{ORG_DOMAIN}", email_verified=True)
+    assert response.status_code == 502
+    assert "the client secret must be entered again" in text(response)
