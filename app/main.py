@@ -41,6 +41,7 @@ from app.reflections import staff_routes as reflections_staff_routes
 from app.reports import routes as reports_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, BrowserStateMiddleware
+from app.sso import routes as sso_routes
 from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
 from app.webhooks import routes as webhooks_routes
@@ -181,5 +182,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)
     app.include_router(inquiries_routes.router)
+    app.include_router(sso_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -12,5 +12,6 @@ from app.learning import models as learning  # noqa: F401
 from app.orgs import models as orgs  # noqa: F401
 from app.reflections import models as reflections  # noqa: F401
 from app.reports import summary_models as reports  # noqa: F401
+from app.sso import models as sso  # noqa: F401
 from app.surveys import models as surveys  # noqa: F401
 from app.webhooks import models as webhooks  # noqa: F401

@@ -110,4 +110,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     # District inquiries (the public form is in tests/security/test_route_table.py).
     ("GET", "/admin/inquiries", ADMINS),
     ("POST", "/admin/inquiries/999/answered", set()),
+    # District sign-in settings: admins and staff who manage the organization (none exists
+    # here: 404; tests/sso/test_settings.py covers the allowed and the scoped cases).
+    ("GET", "/staff/orgs/999/sign-in", set()),
+    ("POST", "/staff/orgs/999/sign-in", set()),
+    ("POST", "/staff/orgs/999/sign-in/test", set()),
 ]

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"datasets", "exercises", "reflections"},
     {"learning"},
     {"surveys", "certificates", "orgs", "inquiries"},
+    {"sso"},
     {"reports"},
     {"webhooks"},
     {"api"},

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import JOB_ROLE_LABELS, User
-from app.accounts.sessions import SESSION_COOKIE
+from app.accounts.sessions import SESSION_COOKIE, set_login_cookie
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
@@ -18,23 +18,13 @@ from app.identity import service as identity
 from app.orgs import invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
-from app.security.cookies import delete_cookie, set_cookie
+from app.security.cookies import delete_cookie
 from app.security.redirects import safe_next
+from app.sso import providers as sso_providers
 from app.templating import flash, render
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
-
-
-def _set_session_cookie(request: Request, response: Response, token: str) -> None:
-    settings = request.app.state.settings
-    set_cookie(
-        response,
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_days * 86400,
-        secure=settings.secure_cookies,
-    )
 
 
 @router.get("/", name="home")
@@ -108,7 +98,7 @@ def signup(
     if invite:
         outcome = invites.use_link(session, user=user, code=invite, registry=registry)
         response = after_link(request, outcome) or response
-    _set_session_cookie(request, response, token)
+    set_login_cookie(response, token, settings=settings)
     return response
 
 
@@ -116,13 +106,19 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def login_context(session: SessionDep, **values: object) -> dict[str, object]:
+    """The login page's context: the password form, and district sign-in where set up."""
+    empty = {"email": "", "errors": {}, "next": "", "sso_email": "", "sso_errors": {}}
+    return {**empty, "districts": sso_providers.districts(session), **values}
+
+
 @router.get("/login", name="login_form")
-def login_form(request: Request, user: OptionalUser) -> Response:
-    """The login form."""
+def login_form(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The login form, with district sign-in where an organization has set it up."""
     next_path = request.query_params.get("next", "")
     if user is not None:
         return RedirectResponse(safe_next(next_path), 303)
-    return render(request, "accounts/login.html", {"email": "", "errors": {}, "next": next_path})
+    return render(request, "accounts/login.html", login_context(session, next=next_path))
 
 
 @router.post("/login", name="login")
@@ -135,7 +131,7 @@ def login(
     next: FormStr = "",
 ) -> Response:
     """Check the credentials; the same answer for an unknown email and a wrong password."""
-    context = {"email": email, "next": next}
+    context = login_context(session, email=email, next=next)
     try:
         _, token = accounts.log_in(
             session,
@@ -160,7 +156,7 @@ def login(
             request, "accounts/login.html", {**context, "errors": exc.errors}, status_code=400
         )
     response = RedirectResponse(safe_next(next), 303)
-    _set_session_cookie(request, response, token)
+    set_login_cookie(response, token, settings=settings)
     return response
 
 

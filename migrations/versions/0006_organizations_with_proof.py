@@ -96,7 +96,9 @@ def _tables() -> None:
         sa.Column("max_uses", sa.Integer(), nullable=True),
         sa.Column("uses", sa.Integer(), nullable=False),
         sa.Column("revoked_at", utc, nullable=True),
-        sa.ForeignKeyConstraint(["cohort_id"], ["cohort.id"], name=op.f("fk_invite_cohort_id_cohort")),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"], ["cohort.id"], name=op.f("fk_invite_cohort_id_cohort")
+        ),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["user_account.id"],

@@ -24,6 +24,8 @@ NOT_200 = {
     "/reflections/restore": "nothing parked to restore: 303 back",
     "/staff/orgs": "staff of one organization are sent to its page: 303",
     "/join/{code}": "the code used here is a certificate's, which names no invitation: 404",
+    "/sso/start": "no organization has district sign-in here: the login page again, 400",
+    "/sso/callback": "no sign-in attempt to finish: 400",
 }
 
 

@@ -35,6 +35,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/bring-groundwork"): "district inquiry form",
     ("POST", "/bring-groundwork"): "send a district inquiry (throttled, honeypot)",
     ("GET", "/bring-groundwork/thanks"): "thank-you page after an inquiry",
+    ("GET", "/sso/start"): "start a district's sign-in (link or district list)",
+    ("POST", "/sso/start"): "start district sign-in by email domain",
+    ("GET", "/sso/callback"): "the identity provider sends the browser back here",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
