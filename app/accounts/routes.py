@@ -15,7 +15,7 @@ from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
 from app.identity import service as identity
-from app.orgs import invites
+from app.orgs import cohorts, invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
 from app.security.cookies import delete_cookie
@@ -263,6 +263,7 @@ def account_page(
             "new_email": new_email,
             "verification": identity.verification_status(session, user=user),
             "membership": orgs.membership(session, user=user),
+            "my_cohorts": cohorts.learner_cohorts(session, user=user),
         },
         status_code=status_code or (400 if failed else 200),
     )
