@@ -23,6 +23,7 @@ from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
 from app.db import engine_for, open_session, write_session
 from app.demo.cli import demo_app
+from app.notifications.cli import reminders_app
 from app.reports.cli import reports_app
 from app.webhooks.cli import webhooks_app, worker
 
@@ -38,6 +39,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(reports_app, name="reports")
 app.add_typer(demo_app, name="demo")
+app.add_typer(reminders_app, name="reminders")
 app.command("worker")(worker)
 
 

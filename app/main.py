@@ -20,6 +20,7 @@ from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.api import token_routes
 from app.api.v1 import mount_api
+from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
@@ -31,6 +32,7 @@ from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
 from app.learning import routes as learning_routes
+from app.notifications import routes as notifications_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
 from app.reports import routes as reports_routes
@@ -171,5 +173,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(exercises_routes.router)
     app.include_router(datasets_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(assignments_routes.router)
+    app.include_router(notifications_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -26,6 +26,8 @@ LAYERS: list[set[str]] = [
     {"datasets", "exercises", "reflections"},
     {"learning"},
     {"surveys", "certificates", "orgs"},
+    {"assignments"},
+    {"notifications"},
     {"reports"},
     {"webhooks"},
     {"api"},

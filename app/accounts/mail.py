@@ -7,10 +7,12 @@ sends it later; the person who asked for it sees the same page either way.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlparse
@@ -43,17 +45,28 @@ class DeliveryReport:
 
 
 def send_email(
-    session: Session, *, settings: Settings, to: str, subject: str, body: str, secret: str = ""
+    session: Session,
+    *,
+    settings: Settings,
+    to: str,
+    subject: str,
+    body: str,
+    secret: str = "",
+    headers: Mapping[str, str] | None = None,
 ) -> OutboxEmail:
     """Record the message in the outbox and send it when SMTP is configured (not committed).
 
     ``secret`` (e.g. a reset token) is blanked in the stored copy once SMTP has delivered
     the message; without SMTP, or while SMTP fails, the outbox is the only copy, so it stays.
+    ``headers`` (e.g. ``List-Unsubscribe``) are stored with it, so a retry sends them too.
     """
-    message = OutboxEmail(to_address=to, subject=subject, body=body)
+    extra = dict(headers or {})
+    message = OutboxEmail(
+        to_address=to, subject=subject, body=body, headers=json.dumps(extra) if extra else ""
+    )
     if settings.smtp_url:
         try:
-            _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body)
+            _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body, extra)
         except MailError as exc:
             log.warning(
                 "Email to %s not sent, kept in the outbox for `groundwork mail retry`: %s (%s)",
@@ -95,6 +108,7 @@ def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -
                 message.to_address,
                 message.subject,
                 message.body,
+                stored_headers(message),
             )
         except MailError as exc:
             error = str(exc)
@@ -107,11 +121,22 @@ def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -
     return DeliveryReport(sent=sent, still_pending=len(pending) - sent, error=error)
 
 
-def _send_smtp(url: str, sender: str, to: str, subject: str, body: str) -> None:
+def stored_headers(message: OutboxEmail) -> dict[str, str]:
+    """The extra headers kept with an outbox message."""
+    return (
+        {str(k): str(v) for k, v in json.loads(message.headers).items()} if message.headers else {}
+    )
+
+
+def _send_smtp(
+    url: str, sender: str, to: str, subject: str, body: str, headers: Mapping[str, str]
+) -> None:
     """Hand one message to the SMTP server at ``url``; MailError when it cannot."""
     parsed = urlparse(url)  # smtp://user:pass@host:port, smtp+starttls://… or smtps://…
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = sender, to, subject
+    for name, value in headers.items():
+        email[name] = value
     email.set_content(body)
     host = parsed.hostname or "localhost"
     try:
