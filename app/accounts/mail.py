@@ -15,6 +15,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from urllib.parse import unquote, urlparse
 
 from sqlmodel import Session, col, select
@@ -26,6 +27,9 @@ from app.db import utcnow
 log = logging.getLogger("groundwork.mail")
 
 SMTP_TIMEOUT_SECONDS = 10
+# Headers up to RFC 5322's line limit stay on one line: the default (78) would fold a long
+# List-Unsubscribe URL, which has no spaces, into encoded words that mail programs ignore.
+_POLICY = default_policy.clone(max_line_length=998)
 NOT_STORED = "[sent by email, not stored]"
 # Password-reset links are credentials: once delivered they are not kept in the outbox.
 _RESET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
@@ -133,7 +137,7 @@ def _send_smtp(
 ) -> None:
     """Hand one message to the SMTP server at ``url``; MailError when it cannot."""
     parsed = urlparse(url)  # smtp://user:pass@host:port, smtp+starttls://… or smtps://…
-    email = EmailMessage()
+    email = EmailMessage(policy=_POLICY)
     email["From"], email["To"], email["Subject"] = sender, to, subject
     for name, value in headers.items():
         email[name] = value
