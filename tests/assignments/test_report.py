@@ -67,7 +67,13 @@ def test_counts_on_the_page_and_in_the_csv(client, session):
     assert download.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == [
-        "Assignment", "Due", "Learners", "Done on time", "Done late", "Overdue", "Not yet due"
+        "Assignment",
+        "Due",
+        "Learners",
+        "Done on time",
+        "Done late",
+        "Overdue",
+        "Not yet due",
     ]
     assert rows[1:] == page
     assert hidden == [

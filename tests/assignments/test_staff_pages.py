@@ -34,8 +34,12 @@ def test_staff_assign_modules_with_a_fixed_date_and_the_course_relative(client, 
     response = post_form(
         client,
         _url(cohort),
-        {"scope": "modules", "modules": ["welcome", "practice"], "due_kind": "fixed",
-         "due_on": "2026-12-18"},
+        {
+            "scope": "modules",
+            "modules": ["welcome", "practice"],
+            "due_kind": "fixed",
+            "due_on": "2026-12-18",
+        },
     )
     assert response.status_code == 303
     response = post_form(
@@ -73,8 +77,12 @@ def test_errors_keep_what_was_typed(client, session):
     response = post_form(
         client,
         _url(cohort),
-        {"scope": "modules", "modules": ["practice", "no-such-module"], "due_kind": "fixed",
-         "due_on": "12/18/2026"},
+        {
+            "scope": "modules",
+            "modules": ["practice", "no-such-module"],
+            "due_kind": "fixed",
+            "due_on": "12/18/2026",
+        },
     )
     assert response.status_code == 400
     page = soup(response)
@@ -139,8 +147,8 @@ def test_learners_are_refused_and_forms_need_the_token(client, session):
     client.cookies.clear()
     login(client, make_user(session, role="admin"))
     forged = client.post(
-        _url(cohort), data={"csrf_token": "forged", "scope": "course", "due_kind": "relative",
-                            "due_days": "3"}
+        _url(cohort),
+        data={"csrf_token": "forged", "scope": "course", "due_kind": "relative", "due_days": "3"},
     )
     assert forged.status_code == 403
     assert _assignments(session) == []

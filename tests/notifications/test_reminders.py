@@ -47,8 +47,9 @@ def _complete_welcome(client, user, day: int) -> None:  # type: ignore[no-untype
         client.cookies.clear()
 
 
-def test_sent_days_before_and_once_overdue_never_twice(client, engine, session, settings,
-                                                       mail_server: MailServer):
+def test_sent_days_before_and_once_overdue_never_twice(
+    client, engine, session, settings, mail_server: MailServer
+):
     _, _, [learner] = _world(session)
     assert settings.reminder_days_before == 2
     assert _run(engine, settings, 9) == 0  # three days before: too early
@@ -75,20 +76,22 @@ def test_sent_days_before_and_once_overdue_never_twice(client, engine, session, 
     assert all(s.sent_at is not None and "List-Unsubscribe-Post" in s.headers for s in stored)
 
 
-def test_completing_the_work_stops_them(client, engine, session, settings,
-                                        mail_server: MailServer):
+def test_completing_the_work_stops_them(client, engine, session, settings, mail_server: MailServer):
     _, _, [early, midway, never] = _world(session, 3)
     _complete_welcome(client, early, 5)
     assert _run(engine, settings, 10) == 2  # midway and never
     _complete_welcome(client, midway, 11)
     assert _run(engine, settings, 13) == 1  # only never is overdue
     assert [m.rcpt_tos for m in mail_server.received] == [
-        [midway.email], [never.email], [never.email]
+        [midway.email],
+        [never.email],
+        [never.email],
     ]
 
 
-def test_one_click_unsubscribe_stops_the_next_one(client, engine, session, settings,
-                                                   mail_server: MailServer):
+def test_one_click_unsubscribe_stops_the_next_one(
+    client, engine, session, settings, mail_server: MailServer
+):
     _, assignment, [quitter, stayer] = _world(session, 2)
     assert _run(engine, settings, 10) == 2
     [to_quitter] = [m for m in mail_server.received if m.rcpt_tos == [quitter.email]]
@@ -111,8 +114,9 @@ def test_one_click_unsubscribe_stops_the_next_one(client, engine, session, setti
     assert _run(engine, settings, 21) == 2
 
 
-def test_reminder_days_before_is_a_setting(client, engine, session, settings,
-                                           mail_server: MailServer):
+def test_reminder_days_before_is_a_setting(
+    client, engine, session, settings, mail_server: MailServer
+):
     _world(session)
     settings.reminder_days_before = 0
     assert _run(engine, settings, 11) == 0
@@ -120,8 +124,9 @@ def test_reminder_days_before_is_a_setting(client, engine, session, settings,
     assert mail_server.received[0].message["Subject"].endswith("due today")
 
 
-def test_a_learner_who_turned_reminders_off_gets_none(client, engine, session, settings,
-                                                      mail_server: MailServer):
+def test_a_learner_who_turned_reminders_off_gets_none(
+    client, engine, session, settings, mail_server: MailServer
+):
     _, _, [learner] = _world(session)
     login(client, learner)
     post_form(client, "/account/notifications", {})

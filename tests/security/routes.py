@@ -65,6 +65,8 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "token_id": "1",
         "endpoint_id": "1",
         "delivery_id": "1",
+        "cohort_id": "1",
+        "assignment_id": "1",
     }
 
 

@@ -29,6 +29,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
+    ("GET", "/unsubscribe/{token}"): "unsubscribe page from an email (the signed token names "
+    "the user and the kind; GET never unsubscribes)",
+    ("POST", "/unsubscribe/{token}"): "RFC 8058 one-click unsubscribe, posted by mail programs",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
