@@ -21,9 +21,12 @@ from app.accounts.models import Role
 from app.api.cli import tokens_app
 from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
-from app.db import engine_for, open_session, write_session
+from app.db import engine_for, id_of, open_session, write_session
 from app.demo.cli import demo_app
 from app.notifications.cli import reminders_app
+from app.orgs import service as orgs
+from app.orgs.cli import orgs_app
+from app.orgs.models import Proof
 from app.reports.cli import reports_app
 from app.webhooks.cli import webhooks_app, worker
 
@@ -40,6 +43,7 @@ app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(reports_app, name="reports")
 app.add_typer(demo_app, name="demo")
 app.add_typer(reminders_app, name="reminders")
+app.add_typer(orgs_app, name="orgs")
 app.command("worker")(worker)
 
 
@@ -132,7 +136,9 @@ def users_create(
     email: str = typer.Option(..., help="The account's email address."),
     role: Role = typer.Option(Role.learner, help="learner, author, staff or admin."),
     name: str = typer.Option("", help="Display name (defaults to the part before @)."),
-    organization: str = typer.Option("", help="Organization name."),
+    organization: str = typer.Option(
+        "", help="An existing organization to add the account to (as an administrator's act)."
+    ),
     password: str = typer.Option(
         "", help="Password; prompted for when omitted (or GROUNDWORK_NEW_PASSWORD)."
     ),
@@ -143,6 +149,14 @@ def users_create(
     if not secret:
         secret = getpass.getpass("Password: ")
     with engine_for(settings.database_url) as engine, write_session(engine) as session:
+        org = orgs.organization_named(session, name=organization) if organization else None
+        if organization and org is None:
+            typer.echo(
+                f"No organization is called {organization!r}: create it first with "
+                "`groundwork orgs create`.",
+                err=True,
+            )
+            raise typer.Exit(1)
         try:
             user = accounts.create_user(
                 session,
@@ -151,11 +165,13 @@ def users_create(
                 password=secret,
                 display_name=name or email.split("@")[0],
                 role=role,
-                organization=organization,
             )
         except accounts.AccountError as exc:
             typer.echo("; ".join(exc.errors.values()), err=True)
             raise typer.Exit(1) from None
+        if org is not None:
+            orgs.join(session, user=user, organization_id=id_of(org), proof=Proof.admin)
+            session.commit()
     typer.echo(f"Created {user.email} with role {user.role}.")
 
 

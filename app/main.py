@@ -33,6 +33,9 @@ from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
 from app.learning import routes as learning_routes
 from app.notifications import routes as notifications_routes
+from app.orgs import admin_routes as orgs_admin_routes
+from app.orgs import join_routes as orgs_join_routes
+from app.orgs import routes as orgs_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
 from app.reports import routes as reports_routes
@@ -175,5 +178,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reports_routes.router)
     app.include_router(assignments_routes.router)
     app.include_router(notifications_routes.router)
+    app.include_router(orgs_routes.router)
+    app.include_router(orgs_join_routes.router)
+    app.include_router(orgs_admin_routes.router)
     answer_head_on_get_routes(app)
     return app

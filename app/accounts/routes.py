@@ -10,8 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts import service as accounts
 from app.accounts.models import JOB_ROLE_LABELS
 from app.accounts.sessions import SESSION_COOKIE
+from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
+from app.orgs import invites
+from app.orgs import service as orgs
+from app.orgs.link_outcome import after_link
 from app.security.cookies import delete_cookie, set_cookie
 from app.security.redirects import safe_next
 from app.templating import flash, render
@@ -38,7 +42,7 @@ def home(request: Request, user: OptionalUser) -> Response:
 
 
 def _signup_page(
-    request: Request, session: SessionDep, form: accounts.SignUp, status: int
+    request: Request, session: SessionDep, form: accounts.SignUp, status: int, invite: str = ""
 ) -> Response:
     return render(
         request,
@@ -46,8 +50,8 @@ def _signup_page(
         {
             "form": form,
             "job_roles": JOB_ROLE_LABELS,
-            "organizations": accounts.organization_names(session),
             "next": request.query_params.get("next", ""),
+            "invite": invite,
         },
         status_code=status,
     )
@@ -58,7 +62,8 @@ def signup_form(request: Request, session: SessionDep, user: OptionalUser) -> Re
     """The free sign-up form."""
     if user is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), 303)
-    return _signup_page(request, session, accounts.SignUp(), 200)
+    invite = request.query_params.get("invite", "")[:64]
+    return _signup_page(request, session, accounts.SignUp(), 200, invite)
 
 
 @router.post("/signup", name="signup")
@@ -66,21 +71,23 @@ def signup(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    registry: RegistryDep,
     email: FormStr = "",
     password: FormStr = "",
     display_name: FormStr = "",
-    organization: FormStr = "",
     job_role: FormStr = "",
     next: FormStr = "",
+    invite: FormStr = "",
 ) -> Response:
-    """Create the account, log in, and go on to ``next``."""
-    form = accounts.SignUp(email, password, display_name, organization, job_role)
+    """Create the account, log in, and go on to ``next`` (or join the invitation's
+    organization and cohort at once)."""
+    form = accounts.SignUp(email, password, display_name, job_role)
     try:
         user = accounts.sign_up(session, settings=settings, form=form)
     except accounts.AccountError as exc:
         form.errors = exc.errors
         form.password = ""
-        return _signup_page(request, session, form, 400)
+        return _signup_page(request, session, form, 400, invite[:64])
     _, token = accounts.log_in(
         session,
         settings=settings,
@@ -90,6 +97,9 @@ def signup(
     )
     flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
     response = RedirectResponse(safe_next(next), 303)
+    if invite:
+        outcome = invites.use_link(session, user=user, code=invite, registry=registry)
+        response = after_link(request, outcome) or response
     _set_session_cookie(request, response, token)
     return response
 
@@ -216,10 +226,22 @@ def reset(
     return RedirectResponse(request.url_for("login_form"), 303)
 
 
+def _account_page(
+    request: Request, session: SessionDep, user: CurrentUser, errors: dict[str, str], status: int
+) -> Response:
+    membership = orgs.membership(session, user=user)
+    return render(
+        request,
+        "accounts/account.html",
+        {"errors": errors, "membership": membership},
+        status_code=status,
+    )
+
+
 @router.get("/account", name="account")
-def account(request: Request, user: CurrentUser) -> Response:
-    """The account page with the change-password form."""
-    return render(request, "accounts/account.html", {"errors": {}})
+def account(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The account page: organization, and the change-password form."""
+    return _account_page(request, session, user, {}, 200)
 
 
 @router.post("/account/password", name="change_password")
@@ -249,6 +271,6 @@ def change_password(
         except accounts.AccountError as exc:
             errors = exc.errors
     if errors:
-        return render(request, "accounts/account.html", {"errors": errors}, status_code=400)
+        return _account_page(request, session, user, errors, 400)
     flash(request, "Your password is changed. Your other devices are logged out.", "success")
     return RedirectResponse(request.url_for("account"), 303)

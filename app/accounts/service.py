@@ -20,7 +20,6 @@ from app.accounts.mail import send_email
 from app.accounts.models import (
     JobRole,
     LoginFailure,
-    Organization,
     PasswordResetToken,
     Role,
     User,
@@ -56,42 +55,12 @@ class SignUp:
     email: str = ""
     password: str = ""
     display_name: str = ""
-    organization: str = ""
     job_role: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _org_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def organization_names(session: Session, *, limit: int = 200) -> list[str]:
-    """Existing organization names, for the sign-up form's suggestions."""
-    return list(session.exec(select(Organization.name).order_by(Organization.name).limit(limit)))
-
-
-def find_or_create_organization(session: Session, *, name: str) -> Organization | None:
-    """The organization called ``name`` (case and spacing ignored), created if new."""
-    clean = " ".join(name.split())
-    if not clean:
-        return None
-    key = _org_key(clean)
-    found = select(Organization).where(Organization.name_key == key[:200])
-    org = session.exec(found).first()
-    if org is None:
-        # Two people of a new school signing up at once (PostgreSQL runs them side by side):
-        # the second insert loses the race on the unique key and uses the first one's row.
-        try:
-            with session.begin_nested():
-                org = Organization(name=clean[:200], name_key=key[:200])
-                session.add(org)
-        except IntegrityError:
-            org = session.exec(found).one()
-    return org
 
 
 def _validate_signup(form: SignUp) -> dict[str, str]:
@@ -107,8 +76,6 @@ def _validate_signup(form: SignUp) -> dict[str, str]:
         errors["display_name"] = "Enter the name you would like to be called."
     elif len(name) > 200:
         errors["display_name"] = "Use at most 200 characters for your name."
-    if len(form.organization) > 200:
-        errors["organization"] = "Use at most 200 characters for your organization."
     if form.job_role not in {r.value for r in JobRole}:
         errors["job_role"] = "Choose the role that best describes your work."
     return errors
@@ -138,13 +105,11 @@ def sign_up(session: Session, *, settings: Settings, form: SignUp) -> User:
         raise AccountError(errors)
     _release_write_lock(session)
     password_hash = hash_password(form.password, settings=settings)
-    org = find_or_create_organization(session, name=form.organization)
     user = User(
         email=email,
         display_name=" ".join(form.display_name.split()),
         password_hash=password_hash,
         job_role=JobRole(form.job_role).value,
-        organization_id=org.id if org else None,
     )
     session.add(user)
     try:
@@ -323,14 +288,12 @@ def create_user(
     password: str,
     display_name: str,
     role: Role = Role.learner,
-    organization: str = "",
 ) -> User:
     """Create an account with any role (the CLI's way to make the first admin)."""
     form = SignUp(
         email=email,
         password=password,
         display_name=display_name,
-        organization=organization,
         job_role=JobRole.other.value,
     )
     user = sign_up(session, settings=settings, form=form)

@@ -68,7 +68,6 @@ async def course_page(
         )
 
     page, due = await run_db(request, load)
-    cohort = learning.clean_cohort(request.query_params.get("cohort"))
     return render(
         request,
         "learning/course.html",
@@ -76,7 +75,6 @@ async def course_page(
             "page": page,
             "due": due,
             "course": course,
-            "cohort": cohort,
             "minutes": course.minutes,
             "labels": STATE_LABELS,
         },
@@ -90,35 +88,25 @@ def enroll(
     session: SessionDep,
     user: OptionalUser,
     course: VisibleCourse,
-    cohort: FormStr = "",
 ) -> Response:
     """Enroll in one click; visitors sign up or log in first and come back enrolled."""
     if user is None:
         query = {"confirm": _enroll_token(request, slug)}
-        if learning.clean_cohort(cohort):
-            query["cohort"] = cohort.strip()
         back = request.url_for("enroll_return", slug=slug).path + "?" + urlencode(query)
         flash(request, f"Create a free account (or log in) to enroll in “{course.title}”.", "info")
         return RedirectResponse(request.url_for("signup_form").include_query_params(next=back), 303)
-    return _enroll_and_redirect(request, session, course, user, cohort)
+    return _enroll_and_redirect(request, session, course, user)
 
 
 def _enroll_and_redirect(
-    request: Request, session: SessionDep, course: Course, user: CurrentUser, cohort: str
+    request: Request, session: SessionDep, course: Course, user: CurrentUser
 ) -> Response:
     was_enrolled = learning.find_enrollment(session, user=user, course_slug=course.slug)
     try:
-        learning.enroll(session, user=user, course=course, cohort=cohort)
+        learning.enroll(session, user=user, course=course)
     except learning.LearningError as exc:
         flash(request, exc.message, "error")
         return RedirectResponse(request.url_for("course_page", slug=course.slug), 303)
-    if cohort.strip() and not learning.clean_cohort(cohort):
-        flash(
-            request,
-            "The cohort code in your link was not valid (letters, digits, dots, dashes and "
-            "underscores, up to 64), so no cohort was recorded. Ask your organizer for the link.",
-            "error",
-        )
     if was_enrolled is None:
         flash(request, f"You are enrolled in “{course.title}”. Welcome!", "success")
     else:
@@ -131,16 +119,11 @@ def enroll_return(
     request: Request, slug: str, session: SessionDep, user: CurrentUser, course: VisibleCourse
 ) -> Response:
     """Where sign-up or login sends a visitor who clicked Enroll: enroll them and go on."""
-    cohort = request.query_params.get("cohort", "")
     sent = request.query_params.get("confirm", "")
     if sent and matches(sent, _enroll_token(request, slug)):
-        return _enroll_and_redirect(request, session, course, user, cohort)
+        return _enroll_and_redirect(request, session, course, user)
     # A link from elsewhere: ask, with a real form, rather than enroll on a GET.
-    return render(
-        request,
-        "learning/enroll_confirm.html",
-        {"course": course, "cohort": learning.clean_cohort(cohort)},
-    )
+    return render(request, "learning/enroll_confirm.html", {"course": course})
 
 
 @router.post("/courses/{slug}/unenroll", name="unenroll")

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.accounts.models import Organization, Role, User
 from app.db import id_of, utcnow
-from app.orgs.models import MembershipRequest, OrganizationDomain, Proof, RequestKind
+from app.learning.models import Enrollment
+from app.orgs.models import Cohort, MembershipRequest, OrganizationDomain, Proof, RequestKind
 
 DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -47,6 +48,11 @@ def clean_domain(domain: str) -> str | None:
     """``domain`` lower-cased without a leading ``@``, or None when it is not a domain."""
     clean = domain.strip().lower().removeprefix("@")
     return clean if DOMAIN_RE.match(clean) else None
+
+
+def email_verified(user: User) -> bool:
+    """Whether the user's address is proven theirs (the domain rule needs it)."""
+    return getattr(user, "email_verified_at", None) is not None
 
 
 def email_domain(email: str) -> str:
@@ -171,6 +177,8 @@ def join(session: Session, *, user: User, organization_id: int, proof: Proof) ->
     A pending request is settled by it. The report summaries recount the learner's
     figures in the same transaction (app/reports/summary_tracking.py).
     """
+    if user.organization_id not in (None, organization_id):
+        _leave_cohorts(session, user=user, organization_id=user.organization_id)
     user.organization_id = organization_id
     user.organization_proof = proof.value
     user.organization_joined_at = utcnow()
@@ -181,11 +189,26 @@ def join(session: Session, *, user: User, organization_id: int, proof: Proof) ->
 
 
 def leave(session: Session, *, user: User) -> None:
-    """End the user's membership (their own work stays theirs); the caller commits."""
+    """End the user's membership and its cohorts (their own work stays theirs); the
+    caller commits."""
+    if user.organization_id is not None:
+        _leave_cohorts(session, user=user, organization_id=user.organization_id)
     user.organization_id = None
     user.organization_proof = None
     user.organization_joined_at = None
     session.add(user)
+
+
+def _leave_cohorts(session: Session, *, user: User, organization_id: int) -> None:
+    """Take the user's enrollments out of the organization's cohorts (through the ORM, so
+    the report summaries recount them)."""
+    codes = select(Cohort.code).where(Cohort.organization_id == organization_id)
+    statement = select(Enrollment).where(
+        Enrollment.user_id == id_of(user), col(Enrollment.cohort).in_(codes)
+    )
+    for enrollment in session.exec(statement):
+        enrollment.cohort = None
+        session.add(enrollment)
 
 
 def pending_request(session: Session, *, user_id: int) -> MembershipRequest | None:
@@ -262,3 +285,41 @@ def join_by_domain(session: Session, *, user: User, verified: bool) -> Organizat
     join(session, user=user, organization_id=id_of(org), proof=Proof.domain)
     session.commit()
     return org
+
+
+@dataclass(frozen=True)
+class OrganizationRow:
+    organization: Organization
+    domains: list[OrganizationDomain]
+    members: int
+    waiting: int
+
+
+def overview(session: Session) -> list[OrganizationRow]:
+    """Every organization with its domains, member count and waiting count."""
+    members = dict(
+        session.exec(
+            select(User.organization_id, func.count())
+            .where(col(User.organization_id).is_not(None))
+            .group_by(col(User.organization_id))
+        ).all()
+    )
+    waiting = dict(
+        session.exec(
+            select(MembershipRequest.organization_id, func.count()).group_by(
+                col(MembershipRequest.organization_id)
+            )
+        ).all()
+    )
+    by_org: dict[int, list[OrganizationDomain]] = {}
+    for row in session.exec(select(OrganizationDomain).order_by(col(OrganizationDomain.domain))):
+        by_org.setdefault(row.organization_id, []).append(row)
+    return [
+        OrganizationRow(
+            organization=o,
+            domains=by_org.get(id_of(o), []),
+            members=members.get(id_of(o), 0),
+            waiting=waiting.get(id_of(o), 0),
+        )
+        for o in organizations(session)
+    ]
