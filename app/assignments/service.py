@@ -142,6 +142,8 @@ def _when(assignment: Assignment) -> str:
 
 
 def _titles(session: Session, course_ids: Sequence[int]) -> dict[str, str]:
+    if not course_ids:
+        return {}
     rows = session.exec(
         select(ModuleRecord.stable_id, ModuleRecord.title).where(
             col(ModuleRecord.course_id).in_(list(course_ids))
@@ -276,15 +278,29 @@ def _standing(due_on: date, done_at: datetime | None, today: date) -> Standing:
     return "overdue" if today > due_on else "open"
 
 
-def standings(
-    session: Session,
-    *,
-    assignments: Sequence[Assignment],
+def _learner_due(
+    assignment: Assignment,
+    enrollment: Enrollment,
+    organization_joined_at: datetime | None,
+    completions: dict[str, datetime],
     today: date,
-    user_id: int | None = None,
+) -> LearnerDue:
+    due_on = due_on_for(assignment, joined_at=_joined_at(enrollment, organization_joined_at))
+    done_at = _done_at(assignment, enrollment, completions)
+    return LearnerDue(
+        assignment=assignment,
+        user_id=enrollment.user_id,
+        due_on=due_on,
+        done_at=done_at,
+        standing=_standing(due_on, done_at, today),
+    )
+
+
+def standings(
+    session: Session, *, assignments: Sequence[Assignment], today: date
 ) -> list[LearnerDue]:
-    """Every cohort learner's standing on each assignment, or only ``user_id``'s (one
-    query for the cohorts, one per cohort, one for the completions)."""
+    """Every cohort learner's standing on each assignment (one query for the cohorts, one
+    per cohort, one for the completions)."""
     cohorts = {
         c.id: c
         for c in session.exec(
@@ -301,7 +317,6 @@ def standings(
                 Enrollment.course_id == cohort.course_id,
                 Enrollment.cohort == cohort.code,
                 col(Enrollment.active).is_(True),
-                *([Enrollment.user_id == user_id] if user_id is not None else []),
             )
             .order_by(col(Enrollment.id))
         )
@@ -309,21 +324,11 @@ def standings(
     completions = progress.module_completions(
         session, enrollment_ids=[id_of(e) for rows in members.values() for e, _ in rows]
     )
-    found: list[LearnerDue] = []
-    for assignment in assignments:
-        for enrollment, org_joined in members.get(assignment.cohort_id, []):
-            due_on = due_on_for(assignment, joined_at=_joined_at(enrollment, org_joined))
-            done_at = _done_at(assignment, enrollment, completions[id_of(enrollment)])
-            found.append(
-                LearnerDue(
-                    assignment=assignment,
-                    user_id=enrollment.user_id,
-                    due_on=due_on,
-                    done_at=done_at,
-                    standing=_standing(due_on, done_at, today),
-                )
-            )
-    return found
+    return [
+        _learner_due(assignment, enrollment, joined, completions[id_of(enrollment)], today)
+        for assignment in assignments
+        for enrollment, joined in members.get(assignment.cohort_id, [])
+    ]
 
 
 def all_assignments(session: Session) -> list[Assignment]:
@@ -331,34 +336,47 @@ def all_assignments(session: Session) -> list[Assignment]:
     return list(session.exec(select(Assignment).order_by(col(Assignment.id))))
 
 
-def due_for_learner(session: Session, *, user: User, today: date) -> list[DueItem]:
-    """The learner's assignments, soonest due first, in words."""
-    rows = session.exec(
-        select(Assignment)
-        .join(Cohort, col(Cohort.id) == col(Assignment.cohort_id))
-        .join(
-            Enrollment,
-            (col(Enrollment.cohort) == col(Cohort.code))
-            & (col(Enrollment.course_id) == col(Cohort.course_id)),
-        )
-        .where(Enrollment.user_id == id_of(user), col(Enrollment.active).is_(True))
-    )
-    assignments = list(rows.all())
-    if not assignments:
+def due_for_learner(
+    session: Session, *, user: User, enrollments: Sequence[Enrollment], today: date
+) -> list[DueItem]:
+    """What the learner's cohorts assigned in these (their active) enrollments, soonest
+    due first, in words. No query unless an enrollment is in a cohort."""
+    in_cohort = {(e.cohort, e.course_id): e for e in enrollments if e.cohort and e.active}
+    if not in_cohort:
         return []
-    mine = standings(session, assignments=assignments, today=today, user_id=id_of(user))
-    titles = _titles(session, sorted({a.course_id for a in assignments}))
-    items = [
-        DueItem(
-            course_id=d.assignment.course_id,
-            what=_what(d.assignment, titles),
-            due_on=d.due_on,
-            words=f"due {long_date(d.due_on, today=today)}"
-            if d.done_at is not None
-            else due_words(d.due_on, today=today),
-            done=d.done_at is not None,
-            overdue=d.standing == "overdue",
+    rows = session.exec(
+        select(Assignment, Cohort.code)
+        .join(Cohort, col(Cohort.id) == col(Assignment.cohort_id))
+        .where(col(Cohort.code).in_(sorted({code for code, _ in in_cohort})))
+        .order_by(col(Assignment.id))
+    ).all()
+    mine = [(a, in_cohort[key]) for a, code in rows if (key := (code, a.course_id)) in in_cohort]
+    if not mine:
+        return []
+    completions = progress.module_completions(
+        session, enrollment_ids=sorted({id_of(e) for _, e in mine})
+    )
+    titles = _titles(session, sorted({a.course_id for a, _ in mine if a.modules}))
+    items = []
+    for assignment, enrollment in mine:
+        due = _learner_due(
+            assignment,
+            enrollment,
+            user.organization_joined_at,
+            completions[id_of(enrollment)],
+            today,
         )
-        for d in mine
-    ]
+        done = due.done_at is not None
+        items.append(
+            DueItem(
+                course_id=assignment.course_id,
+                what=_what(assignment, titles),
+                due_on=due.due_on,
+                words=f"due {long_date(due.due_on, today=today)}"
+                if done
+                else due_words(due.due_on, today=today),
+                done=done,
+                overdue=due.standing == "overdue",
+            )
+        )
     return sorted(items, key=lambda i: (i.done, i.due_on))

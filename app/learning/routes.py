@@ -60,12 +60,10 @@ async def course_page(
         if user is None or page.enrollment is None:
             return page, []
         codes = certificates.valid_codes(session, user=user)
-        due = assignments.due_for_learner(session, user=user, today=utcnow().date())
-        course_id = page.enrollment.course_id
-        return (
-            replace(page, certificate_code=codes.get(id_of(page.enrollment))),
-            [item for item in due if item.course_id == course_id],
+        due = assignments.due_for_learner(
+            session, user=user, enrollments=[page.enrollment], today=utcnow().date()
         )
+        return replace(page, certificate_code=codes.get(id_of(page.enrollment))), due
 
     page, due = await run_db(request, load)
     return render(
@@ -252,14 +250,17 @@ async def my_learning(
     today = utcnow().date()
 
     def dashboard() -> dict[str, object]:
+        cards = learning.my_learning(session, user=user, courses=registry.courses)
+        enrollments = [card.enrollment for card in cards]
         return {
-            "cards": _with_certificates(
-                learning.my_learning(session, user=user, courses=registry.courses),
-                certificates.valid_codes(session, user=user),
-            ),
+            "cards": _with_certificates(cards, certificates.valid_codes(session, user=user)),
             "notices": learning.notices_for(session, user=user),
             "certificates": certificates.of_user(session, user=user),
-            "due": _by_course(assignments.due_for_learner(session, user=user, today=today)),
+            "due": _by_course(
+                assignments.due_for_learner(
+                    session, user=user, enrollments=enrollments, today=today
+                )
+            ),
         }
 
     return render(request, "learning/my_learning.html", await run_db(request, dashboard))
