@@ -127,10 +127,11 @@ def course_title(session: Session, *, course_id: int) -> str:
 
 
 def _what(assignment: Assignment, titles: dict[str, str]) -> str:
-    ids = assignment.modules
-    if not ids:
+    """ "The whole course", or the modules' titles: “A”, “B” and “C”."""
+    names = [f"“{titles.get(m, m)}”" for m in assignment.modules]
+    if not names:
         return "The whole course"
-    return "; ".join(titles.get(m, m) for m in ids)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _when(assignment: Assignment) -> str:

@@ -32,15 +32,15 @@ def test_dashboard_and_course_page_say_what_is_due(client, session):
         login(client, learner)
         expected = [
             "Overdue: The whole course, overdue by 2 days",
-            "Practice noticing, due today",
-            "Welcome, due Saturday 12 December, in 4 days",
+            "“Practice noticing”, due today",
+            "“Welcome”, due Saturday 12 December, in 4 days",
         ]
         assert _due_lines(client.get("/me")) == expected
         assert _due_lines(client.get(f"/courses/{JOURNEY}")) == expected
         overdue = soup(client.get("/me")).select_one(".due-overdue .due-flag")
         assert overdue.name == "strong" and overdue.get_text() == "Overdue:"
         assert post_form(client, f"/courses/{JOURNEY}/modules/welcome/done").status_code == 303
-        assert _due_lines(client.get("/me"))[-1] == "Done: Welcome, due Saturday 12 December"
+        assert _due_lines(client.get("/me"))[-1] == "Done: “Welcome”, due Saturday 12 December"
 
 
 def test_relative_dates_count_from_the_later_of_enrolling_and_joining(client, session):

@@ -61,8 +61,8 @@ def test_counts_on_the_page_and_in_the_csv(client, session):
         download = client.get(f"/staff/cohorts/{cohort.id}/assignments/report.csv")
         hidden = _page_rows(client.get(f"/staff/cohorts/{small.id}/assignments/report"))
     assert page == [
-        ["Welcome", "5 days after joining", "4", "1", "1", "1", "1"],
-        ["Practice noticing", "Friday 4 December 2026", "4", "0", "0", "4", "0"],
+        ["“Welcome”", "5 days after joining", "4", "1", "1", "1", "1"],
+        ["“Practice noticing”", "Friday 4 December 2026", "4", "0", "0", "4", "0"],
     ]
     assert download.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
@@ -77,5 +77,5 @@ def test_counts_on_the_page_and_in_the_csv(client, session):
     ]
     assert rows[1:] == page
     assert hidden == [
-        ["Welcome", "Friday 4 December 2026", "fewer than 3 learners"],
+        ["“Welcome”", "Friday 4 December 2026", "fewer than 3 learners"],
     ]

@@ -49,13 +49,11 @@ def test_staff_assign_modules_with_a_fixed_date_and_the_course_relative(client, 
     first, second = _assignments(session)
     assert first.modules == ["welcome", "practice"] and str(first.due_on) == "2026-12-18"
     assert second.modules == [] and second.due_days == 30 and second.due_on is None
-    rows = [r.get_text(" ", strip=True) for r in soup(client.get(_url(cohort))).select("tbody th")]
-    assert rows == ["Welcome; Practice noticing", "The whole course"]
-    cells = soup(client.get(_url(cohort))).select("tbody tr td:nth-of-type(1)")
-    assert [c.get_text(strip=True) for c in cells] == [
-        "Friday 18 December 2026",
-        "30 days after joining",
-    ]
+    page = soup(client.get(_url(cohort)))
+    rows = [h.get_text(" ", strip=True) for h in page.select(".assignment h3")]
+    assert rows == ["“Welcome” and “Practice noticing”", "The whole course"]
+    dues = [p.get_text(strip=True) for p in page.select(".assignment-due")]
+    assert dues == ["Due: Friday 18 December 2026", "Due: 30 days after joining"]
 
 
 def test_errors_keep_what_was_typed(client, session):

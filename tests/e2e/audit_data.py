@@ -17,9 +17,12 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.certificates.models import Certificate
+from app.db import id_of
 from app.learning.models import Enrollment
 from app.reflections.models import LearnerReflection
 from app.security.csrf import CSRF_COOKIE, token_for
+from app.notifications.service import unsubscribe_token
+from tests.e2e.audit_assignments import add_assignments
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.reports.support import seed
 
@@ -40,6 +43,8 @@ class AuditData:
     emails: dict[str, str]
     reflection_id: int
     certificate_code: str
+    cohort_id: int  # the learner's cohort, with assignments due
+    unsubscribe_token: str  # the learner's, for due-date reminders
 
 
 @dataclass(frozen=True)
@@ -146,4 +151,6 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
         },
         reflection_id=reflection_id,
         certificate_code=code,
+        cohort_id=add_assignments(session, learner),
+        unsubscribe_token=unsubscribe_token(secret, user_id=id_of(learner), kind="due_reminder"),
     )

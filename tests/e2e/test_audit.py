@@ -53,6 +53,8 @@ PAGES: list[tuple[str, str]] = [
     ("learner", "/me/journal"),
     ("learner", "/me/journal/{reflection}"),
     ("learner", "/account"),
+    ("learner", "/account/notifications"),
+    ("visitor", "/unsubscribe/{unsubscribe}"),
     ("finisher", C),
     ("finisher", f"{C}/certificate"),
     ("finisher", "/me"),
@@ -69,6 +71,8 @@ PAGES: list[tuple[str, str]] = [
     ("staff", "/staff/reports?organization=1&enrolled_from=tomorrow"),
     ("staff", "/staff/reports/exercises"),
     ("staff", "/staff/reports/feedback"),
+    ("staff", "/staff/cohorts/{cohort}/assignments"),
+    ("staff", "/staff/cohorts/{cohort}/assignments/report"),
     ("admin", "/admin/users"),
     ("admin", "/admin/certificates"),
     ("admin", "/staff/reports"),
@@ -80,7 +84,12 @@ def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
     pages: dict[str, Page], audit_site: AuditSite, who: str, path: str
 ) -> None:
     data = audit_site.data
-    url = path.format(reflection=data.reflection_id, code=data.certificate_code)
+    url = path.format(
+        reflection=data.reflection_id,
+        code=data.certificate_code,
+        cohort=data.cohort_id,
+        unsubscribe=data.unsubscribe_token,
+    )
     page = pages[who]
     page.console_errors.clear()  # type: ignore[attr-defined]
     problems = problems_in_both_schemes(page, url)

@@ -32,6 +32,7 @@ from app.content.sync import activity_record_id, course_record_id
 from app.db import utcnow
 from app.exercises.models import ExerciseAttempt
 from app.learning.models import Enrollment
+from app.orgs.models import Cohort
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.surveys.models import SurveyAnswer, SurveyResponse
 from tests.factories import make_user
@@ -174,6 +175,11 @@ def seed(session: Session) -> Seed:
     recent = datetime(2026, 2, 10, 12, tzinfo=UTC)
 
     riverside = data.orgs["Riverside"]
+    # Enrollments name cohorts by their code: the cohort is a record first.
+    session.add(
+        Cohort(organization_id=riverside.id, course_id=course_id, name="Spring", code="spring")
+    )
+    session.commit()
     percents = [0, 10, 20, 30, 40, 50, 60, 70, 80, 100, 100, 100]
     users, rows = [], []
     for i, percent in enumerate(percents):
