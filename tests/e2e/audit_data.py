@@ -19,9 +19,9 @@ from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.db import id_of
 from app.learning.models import Enrollment
+from app.notifications.service import unsubscribe_token
 from app.reflections.models import LearnerReflection
 from app.security.csrf import CSRF_COOKIE, token_for
-from app.notifications.service import unsubscribe_token
 from tests.e2e.audit_assignments import add_assignments
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.reports.support import seed
