@@ -34,7 +34,7 @@ STANDING_LABELS: dict[str, str] = {
     "on_time": "Done on time",
     "late": "Done late",
     "overdue": "Overdue",
-    "open": "Not yet due",
+    "open": "Open, not overdue",
 }
 
 
@@ -122,6 +122,7 @@ def course_modules(session: Session, *, course_id: int) -> list[ModuleChoice]:
 
 
 def course_title(session: Session, *, course_id: int) -> str:
+    """The course's title, as synced from its files."""
     record = session.get(CourseRecord, course_id)
     return record.title if record is not None else "(a removed course)"
 

@@ -29,7 +29,7 @@ COLUMNS = (
 
 def assignment_report(session: Session, *, cohort: Cohort, min_n: int, today: date) -> Table:
     """One row per assignment of the cohort: how many learners did it on time, late, are
-    overdue, or are not yet due (hidden for a group smaller than ``min_n``)."""
+    overdue, or have it still open (hidden for a group smaller than ``min_n``)."""
     views = assignments.cohort_assignments(session, cohort_id=id_of(cohort))
     found = assignments.standings(session, assignments=[v.assignment for v in views], today=today)
     table = Table(f"assignments-{cohort.code}", f"Assignments of {cohort.name}", COLUMNS)

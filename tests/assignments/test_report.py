@@ -73,7 +73,7 @@ def test_counts_on_the_page_and_in_the_csv(client, session):
         "Done on time",
         "Done late",
         "Overdue",
-        "Not yet due",
+        "Open, not overdue",
     ]
     assert rows[1:] == page
     assert hidden == [
