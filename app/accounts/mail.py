@@ -64,13 +64,12 @@ def send_email(
     the message; without SMTP, or while SMTP fails, the outbox is the only copy, so it stays.
     ``headers`` (e.g. ``List-Unsubscribe``) are stored with it, so a retry sends them too.
     """
-    extra = dict(headers or {})
-    message = OutboxEmail(
-        to_address=to, subject=subject, body=body, headers=json.dumps(extra) if extra else ""
-    )
+    message = queue_email(session, to=to, subject=subject, body=body, headers=headers)
     if settings.smtp_url:
         try:
-            _send_smtp(settings.smtp_url, settings.mail_from, to, subject, body, extra)
+            _send_smtp(
+                settings.smtp_url, settings.mail_from, to, subject, body, stored_headers(message)
+            )
         except MailError as exc:
             log.warning(
                 "Email to %s not sent, kept in the outbox for `groundwork mail retry`: %s (%s)",
@@ -88,8 +87,43 @@ def send_email(
         log.warning(
             "Email to %s not sent (no SMTP configured), kept in the outbox: %s", to, subject
         )
+    return message
+
+
+def queue_email(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    headers: Mapping[str, str] | None = None,
+) -> OutboxEmail:
+    """Record a message in the outbox, unsent (not committed). Background jobs queue their
+    emails in the transaction that records why they sent them, commit, then ``deliver``:
+    no transaction (nor SQLite's write lock) waits while SMTP talks."""
+    extra = dict(headers or {})
+    message = OutboxEmail(
+        to_address=to, subject=subject, body=body, headers=json.dumps(extra) if extra else ""
+    )
     session.add(message)
     return message
+
+
+def deliver(session: Session, *, settings: Settings, message: OutboxEmail) -> None:
+    """Send one queued message through SMTP and mark it sent (commits); MailError when SMTP
+    did not take it (it stays in the outbox for ``groundwork mail retry``)."""
+    _send_smtp(
+        settings.smtp_url,
+        settings.mail_from,
+        message.to_address,
+        message.subject,
+        message.body,
+        stored_headers(message),
+    )
+    message.sent_at = utcnow()
+    message.body = _RESET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
+    session.add(message)
+    session.commit()
 
 
 def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -> DeliveryReport:
@@ -106,21 +140,10 @@ def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -
     sent, error = 0, None
     for message in pending:
         try:
-            _send_smtp(
-                settings.smtp_url,
-                settings.mail_from,
-                message.to_address,
-                message.subject,
-                message.body,
-                stored_headers(message),
-            )
-        except MailError as exc:
+            deliver(session, settings=settings, message=message)  # commits: one by one, a
+        except MailError as exc:  # later failure never un-marks a sent message
             error = str(exc)
             break
-        message.sent_at = utcnow()
-        message.body = _RESET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
-        session.add(message)
-        session.commit()  # one by one: a later failure never un-marks a sent message
         sent += 1
     return DeliveryReport(sent=sent, still_pending=len(pending) - sent, error=error)
 

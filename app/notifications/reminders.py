@@ -151,8 +151,8 @@ def _message(reminder: _Reminder, *, settings: Settings, today: date) -> tuple[s
 def _claim_and_send(
     session: Session, reminder: _Reminder, *, settings: Settings, now: datetime
 ) -> bool:
-    """Claim the reminder, queue its email, commit: one transaction. False: another worker
-    claimed it first (its row is there), so nothing is sent."""
+    """Claim the reminder and queue its email in one transaction, then send it. False:
+    another worker claimed it first (its row is there), so nothing is queued."""
     session.add(
         ReminderSent(
             user_id=reminder.user_id,
@@ -168,9 +168,8 @@ def _claim_and_send(
         session.rollback()
         return False
     subject, body, unsubscribe_url = _message(reminder, settings=settings, today=now.date())
-    mail.send_email(
+    message = mail.queue_email(
         session,
-        settings=settings,
         to=reminder.to,
         subject=subject,
         body=body,
@@ -180,6 +179,15 @@ def _claim_and_send(
         },
     )
     session.commit()
+    if settings.smtp_url:
+        try:
+            mail.deliver(session, settings=settings, message=message)
+        except mail.MailError as exc:
+            log.warning(
+                "Reminder to %s kept in the outbox for `groundwork mail retry`: %s",
+                reminder.to,
+                exc,
+            )
     return True
 
 
