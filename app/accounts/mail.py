@@ -140,8 +140,9 @@ def deliver_pending(session: Session, *, settings: Settings, limit: int = 200) -
     sent, error = 0, None
     for message in pending:
         try:
-            deliver(session, settings=settings, message=message)  # commits: one by one, a
-        except MailError as exc:  # later failure never un-marks a sent message
+            # Each commits on its own: a later failure never un-marks a sent message.
+            deliver(session, settings=settings, message=message)
+        except MailError as exc:
             error = str(exc)
             break
         sent += 1

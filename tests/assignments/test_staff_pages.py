@@ -4,6 +4,7 @@ date; change it; remove it. Errors keep what was typed. Other organizations' coh
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from app.assignments.models import Assignment
@@ -149,4 +150,26 @@ def test_learners_are_refused_and_forms_need_the_token(client, session):
         data={"csrf_token": "forged", "scope": "course", "due_kind": "relative", "due_days": "3"},
     )
     assert forged.status_code == 403
+    assert _assignments(session) == []
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"scope": "modules", "modules": ["x" * 5000], "due_kind": "fixed", "due_on": "9" * 50},
+        {"scope": "\x00", "due_kind": "relative", "due_days": "٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣٣"},
+        {"scope": "course", "due_kind": "relative", "due_days": "-1"},
+        {"scope": "course", "due_kind": "fixed", "due_on": "0001-01-01"},
+        {"scope": "course", "due_kind": "weekly", "due_on": "2026-12-01"},
+        {"scope": "course", "due_kind": "relative", "due_days": "731"},
+        {"scope": "course", "due_kind": "fixed", "due_on": "2026-12-01T10:00:00"},
+    ],
+)
+def test_hostile_forms_get_a_clear_400(client, session, form):
+    org = make_org(session)
+    cohort = make_cohort(session, organization=org)
+    login(client, make_user(session, role="admin"))
+    response = post_form(client, _url(cohort), form)
+    assert response.status_code == 400, response.text[:300]
+    assert soup(response).select_one(".error-summary") is not None
     assert _assignments(session) == []
