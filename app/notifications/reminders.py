@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from app.accounts import mail
 from app.accounts.models import User
 from app.assignments import service as assignments
-from app.assignments.dates import due_words
+from app.assignments.dates import due_words, long_date
 from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import write_session
@@ -134,11 +134,14 @@ def _message(reminder: _Reminder, *, settings: Settings, today: date) -> tuple[s
     )
     unsubscribe_url = f"{base}/unsubscribe/{token}"
     words = due_words(reminder.due_on, today=today)
+    detail = words
+    if reminder.due_on < today:
+        detail += f" (it was due {long_date(reminder.due_on, today=today)})"
     label = "Overdue" if reminder.kind == notifications.OVERDUE_NOTICE else "Reminder"
     subject = f"{label}: {reminder.course_title}, {words}"
     body = (
         f"Hello {reminder.name},\n\n"
-        f"Work assigned to your cohort in “{reminder.course_title}” is {words}:\n"
+        f"Work assigned to your cohort in “{reminder.course_title}” is {detail}:\n"
         f"{reminder.what}\n\n"
         f"Continue where you left off: {base}/courses/{reminder.course_slug}\n\n"
         f"You get this email because your cohort was assigned this work. To stop "

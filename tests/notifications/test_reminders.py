@@ -66,6 +66,8 @@ def test_sent_days_before_and_once_overdue_never_twice(
         "Reminder: Journey Course: Reading Data Together, due Saturday 12 December, in 2 days"
     )
     assert overdue.message["Subject"].endswith("overdue by 1 day")
+    text = overdue.message.get_payload(decode=True).decode()
+    assert "is overdue by 1 day (it was due Saturday 12 December):" in text
     for sent in (reminder, overdue):
         unsubscribe = sent.message["List-Unsubscribe"]
         assert re.fullmatch(r"<http://127\.0\.0\.1:8000/unsubscribe/[^>\s]+>", unsubscribe)
