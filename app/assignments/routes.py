@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.assignments import service
+from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, id_of, utcnow
 from app.deps import StaffUser
 from app.orgs.models import Cohort
@@ -146,12 +147,14 @@ def cohort_assignment_delete(
 
 @router.get("/staff/cohorts/{cohort_id}/assignments/report", name="cohort_assignment_report")
 def cohort_assignment_report(
-    request: Request, session: SessionDep, user: StaffUser, cohort_id: RowId
+    request: Request, session: SessionDep, registry: RegistryDep, user: StaffUser, cohort_id: RowId
 ) -> Response:
     """On-time, late and overdue counts per assignment (small groups hidden)."""
     cohort = _cohort(session, user, cohort_id)
     min_n = request.app.state.settings.min_group_size
-    table = assignment_report(session, cohort=cohort, min_n=min_n, today=utcnow().date())
+    table = assignment_report(
+        session, cohort=cohort, courses=registry.courses, min_n=min_n, today=utcnow().date()
+    )
     return render(
         request,
         "assignments/report.html",
@@ -163,12 +166,14 @@ def cohort_assignment_report(
     "/staff/cohorts/{cohort_id}/assignments/report.csv", name="cohort_assignment_report_csv"
 )
 def cohort_assignment_report_csv(
-    request: Request, session: SessionDep, user: StaffUser, cohort_id: RowId
+    request: Request, session: SessionDep, registry: RegistryDep, user: StaffUser, cohort_id: RowId
 ) -> Response:
     """The same report as CSV, with a header row."""
     cohort = _cohort(session, user, cohort_id)
     min_n = request.app.state.settings.min_group_size
-    table = assignment_report(session, cohort=cohort, min_n=min_n, today=utcnow().date())
+    table = assignment_report(
+        session, cohort=cohort, courses=registry.courses, min_n=min_n, today=utcnow().date()
+    )
     return csv_stream_response(
         csv_lines(table.csv_rows()), filename=f"{table.name}-{utcnow():%Y%m%d}.csv"
     )

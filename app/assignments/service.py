@@ -11,7 +11,7 @@ completions say so (``progress.module_completions``; the whole course: the enrol
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -21,9 +21,11 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Role, User
 from app.assignments.dates import due_words, long_date
 from app.assignments.models import Assignment, DueKind
+from app.content.course import Course
 from app.content.models import CourseRecord, ModuleRecord
 from app.db import id_of
 from app.learning import progress
+from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.orgs import service as orgs
 from app.orgs.models import Cohort
@@ -262,14 +264,22 @@ def _joined_at(enrollment: Enrollment, organization_joined_at: datetime | None) 
 
 
 def _done_at(
-    assignment: Assignment, enrollment: Enrollment, completions: dict[str, datetime]
+    assignment: Assignment,
+    enrollment: Enrollment,
+    completions: dict[str, datetime],
+    course: Course | None,
 ) -> datetime | None:
     """When the assigned work was done: the course's completion, or the last assigned
-    module's; None while any is missing."""
+    module's (following renames when the course is loaded); None while any is missing."""
     ids = assignment.modules
     if not ids:
         return enrollment.completed_at
-    times = [completions.get(m) for m in ids]
+    times = []
+    for module_id in ids:
+        module = learning.module_by_any_id(course, module_id)[0] if course else None
+        times.append(
+            progress.completed_at(completions, module) if module else completions.get(module_id)
+        )
     done = [t for t in times if t is not None]
     return max(done) if len(done) == len(times) else None
 
@@ -286,9 +296,10 @@ def _learner_due(
     organization_joined_at: datetime | None,
     completions: dict[str, datetime],
     today: date,
+    course: Course | None,
 ) -> LearnerDue:
     due_on = due_on_for(assignment, joined_at=_joined_at(enrollment, organization_joined_at))
-    done_at = _done_at(assignment, enrollment, completions)
+    done_at = _done_at(assignment, enrollment, completions, course)
     return LearnerDue(
         assignment=assignment,
         user_id=enrollment.user_id,
@@ -298,11 +309,24 @@ def _learner_due(
     )
 
 
+def courses_by_id(session: Session, *, courses: Mapping[str, Course]) -> dict[int, Course]:
+    """The loaded courses (by slug, as the registry holds them) by their row ids."""
+    rows = session.exec(
+        select(CourseRecord.id, CourseRecord.slug).where(col(CourseRecord.slug).in_(list(courses)))
+    )
+    return {course_id: courses[slug] for course_id, slug in rows if course_id is not None}
+
+
 def standings(
-    session: Session, *, assignments: Sequence[Assignment], today: date
+    session: Session,
+    *,
+    assignments: Sequence[Assignment],
+    today: date,
+    courses: Mapping[int, Course],
 ) -> list[LearnerDue]:
     """Every cohort learner's standing on each assignment (one query for the cohorts, one
-    per cohort, one for the completions)."""
+    per cohort, one for the completions). ``courses`` (by row id) lets renamed modules'
+    completions count."""
     cohorts = {
         c.id: c
         for c in session.exec(
@@ -327,7 +351,14 @@ def standings(
         session, enrollment_ids=[id_of(e) for rows in members.values() for e, _ in rows]
     )
     return [
-        _learner_due(assignment, enrollment, joined, completions[id_of(enrollment)], today)
+        _learner_due(
+            assignment,
+            enrollment,
+            joined,
+            completions[id_of(enrollment)],
+            today,
+            courses.get(assignment.course_id),
+        )
         for assignment in assignments
         for enrollment, joined in members.get(assignment.cohort_id, [])
     ]
@@ -339,10 +370,16 @@ def all_assignments(session: Session) -> list[Assignment]:
 
 
 def due_for_learner(
-    session: Session, *, user: User, enrollments: Sequence[Enrollment], today: date
+    session: Session,
+    *,
+    user: User,
+    enrollments: Sequence[Enrollment],
+    courses: Mapping[int, Course],
+    today: date,
 ) -> list[DueItem]:
     """What the learner's cohorts assigned in these (their active) enrollments, soonest
-    due first, in words. No query unless an enrollment is in a cohort."""
+    due first, in words. No query unless an enrollment is in a cohort. ``courses``: the
+    enrollments' courses by row id."""
     in_cohort = {(e.cohort, e.course_id): e for e in enrollments if e.cohort and e.active}
     if not in_cohort:
         return []
@@ -367,6 +404,7 @@ def due_for_learner(
             user.organization_joined_at,
             completions[id_of(enrollment)],
             today,
+            courses.get(assignment.course_id),
         )
         done = due.done_at is not None
         items.append(

@@ -12,7 +12,7 @@ Which activities a learner has done comes from the activity kinds registered wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -182,6 +182,15 @@ def module_completions(
         if completed_at is not None:
             found[enrollment_id][module_id] = completed_at
     return found
+
+
+def completed_at(completions: Mapping[str, datetime], module: Module) -> datetime | None:
+    """When ``module`` was completed, from one enrollment's ``module_completions``,
+    following renames through ``previous_ids`` as ``row_for`` does."""
+    for module_id in (module.id, *module.previous_ids):
+        if module_id in completions:
+            return completions[module_id]
+    return None
 
 
 def row_for(rows: dict[str, ModuleProgress], module: Module) -> ModuleProgress | None:

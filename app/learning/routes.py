@@ -61,7 +61,11 @@ async def course_page(
             return page, []
         codes = certificates.valid_codes(session, user=user)
         due = assignments.due_for_learner(
-            session, user=user, enrollments=[page.enrollment], today=utcnow().date()
+            session,
+            user=user,
+            enrollments=[page.enrollment],
+            courses={page.enrollment.course_id: course},
+            today=utcnow().date(),
         )
         return replace(page, certificate_code=codes.get(id_of(page.enrollment))), due
 
@@ -252,13 +256,14 @@ async def my_learning(
     def dashboard() -> dict[str, object]:
         cards = learning.my_learning(session, user=user, courses=registry.courses)
         enrollments = [card.enrollment for card in cards]
+        courses = {card.enrollment.course_id: card.course for card in cards}
         return {
             "cards": _with_certificates(cards, certificates.valid_codes(session, user=user)),
             "notices": learning.notices_for(session, user=user),
             "certificates": certificates.of_user(session, user=user),
             "due": _by_course(
                 assignments.due_for_learner(
-                    session, user=user, enrollments=enrollments, today=today
+                    session, user=user, enrollments=enrollments, courses=courses, today=today
                 )
             ),
         }

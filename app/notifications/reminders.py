@@ -25,6 +25,7 @@ from app.assignments import service as assignments
 from app.assignments.dates import due_words, long_date
 from app.config import Settings
 from app.content.models import CourseRecord
+from app.content.runtime import cached_registry
 from app.db import write_session
 from app.notifications import service as notifications
 from app.notifications.models import ReminderSent
@@ -64,8 +65,13 @@ def _pending(session: Session, *, settings: Settings, today: date) -> list[_Remi
     assigned = assignments.all_assignments(session)
     if not assigned:
         return []
+    # The courses as loaded from their files (cached while they do not change): completions
+    # of a renamed module count under its new id.
+    courses = assignments.courses_by_id(
+        session, courses=cached_registry(settings.content_dir).courses
+    )
     wanted = []
-    for d in assignments.standings(session, assignments=assigned, today=today):
+    for d in assignments.standings(session, assignments=assigned, today=today, courses=courses):
         key = kind_due(
             d.due_on,
             done=d.done_at is not None,
@@ -92,7 +98,7 @@ def _pending(session: Session, *, settings: Settings, today: date) -> list[_Remi
         for key in notifications.EMAIL_KINDS
     }
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids)))}
-    courses = {
+    records = {
         c.id: c
         for c in session.exec(
             select(CourseRecord).where(col(CourseRecord.id).in_({a.course_id for a in assigned}))
@@ -109,7 +115,7 @@ def _pending(session: Session, *, settings: Settings, today: date) -> list[_Remi
         assert assignment_id is not None
         if (d.user_id, assignment_id, d.due_on, key) in claimed or d.user_id not in takers[key]:
             continue
-        user, course = users[d.user_id], courses[d.assignment.course_id]
+        user, course = users[d.user_id], records[d.assignment.course_id]
         found.append(
             _Reminder(
                 user_id=d.user_id,

@@ -7,11 +7,13 @@ group size has its counts hidden, by the same small-n rule and wording as every 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 
 from sqlmodel import Session
 
 from app.assignments import service as assignments
+from app.content.course import Course
 from app.datasets.suppression import suppress
 from app.db import id_of
 from app.orgs.models import Cohort
@@ -27,11 +29,19 @@ COLUMNS = (
 )
 
 
-def assignment_report(session: Session, *, cohort: Cohort, min_n: int, today: date) -> Table:
+def assignment_report(
+    session: Session, *, cohort: Cohort, courses: Mapping[str, Course], min_n: int, today: date
+) -> Table:
     """One row per assignment of the cohort: how many learners did it on time, late, are
-    overdue, or have it still open (hidden for a group smaller than ``min_n``)."""
+    overdue, or have it still open (hidden for a group smaller than ``min_n``). ``courses``:
+    the loaded courses by slug (the registry's)."""
     views = assignments.cohort_assignments(session, cohort_id=id_of(cohort))
-    found = assignments.standings(session, assignments=[v.assignment for v in views], today=today)
+    found = assignments.standings(
+        session,
+        assignments=[v.assignment for v in views],
+        today=today,
+        courses=assignments.courses_by_id(session, courses=courses),
+    )
     table = Table(f"assignments-{cohort.code}", f"Assignments of {cohort.name}", COLUMNS)
     for view in views:
         counts: Counter[str] = Counter(
