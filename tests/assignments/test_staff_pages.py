@@ -73,6 +73,8 @@ def test_errors_keep_what_was_typed(client, session):
     assert page.select_one("#due_days")["value"] == "soon"
     assert page.select_one("input[name=scope][value=modules]").has_attr("checked")
     assert page.select_one("input[name=due_kind][value=relative]").has_attr("checked")
+    for link in page.select(".error-summary a"):
+        assert page.select_one(link["href"]) is not None, link["href"]
     response = post_form(
         client,
         _url(cohort),
@@ -101,6 +103,8 @@ def test_change_the_due_date_and_remove(client, session):
     assert bad.status_code == 400
     page = soup(bad)
     assert page.select_one(f"#a{assignment.id}-due_on")["value"] == "next week"
+    link = page.select_one(".error-summary a")["href"]
+    assert link == f"#a{assignment.id}-due_on" and page.select_one(link) is not None
     assert page.select_one("details[open]") is not None
     good = post_form(client, f"{base}/due", {"due_kind": "fixed", "due_on": "2027-01-15"})
     assert good.status_code == 303
