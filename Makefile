@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy app
 
 check-content: $(STAMP)
-	$(BIN)/groundwork content check course_content
+	$(BIN)/groundwork content check --strict course_content
 
 # The PostgreSQL pass runs the database tests (those using the `engine` fixture) again; the
 # browser tests exercise the pages, not the database, and run on SQLite only.

@@ -28,6 +28,7 @@ from app.orgs import service as orgs
 from app.orgs.cli import orgs_app
 from app.orgs.models import Proof
 from app.reports.cli import reports_app
+from app.sso.cli import orgs_sso
 from app.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
@@ -44,6 +45,8 @@ app.add_typer(reports_app, name="reports")
 app.add_typer(demo_app, name="demo")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(orgs_app, name="orgs")
+# District sign-in sits above orgs, so its command joins the group here.
+orgs_app.command("sso")(orgs_sso)
 app.command("worker")(worker)
 
 

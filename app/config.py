@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # that commits late cannot land behind a cursor already handed out.
     api_settle_seconds: float = Field(default=5.0, ge=0, le=3600)
     webhook_allow_private_urls: bool = False
+    # District sign-in providers must be https; tests and development may use a plain-http
+    # provider on a loopback address with this. Production refuses it.
+    oidc_allow_loopback_http: bool = False
     webhook_delivery: Literal["auto", "worker", "background"] = "auto"
     webhook_max_attempts: int = 6
     webhook_retry_base_seconds: float = 30.0
@@ -71,6 +74,11 @@ def _check_production(settings: Settings) -> None:
     if settings.argon2_rounds < OWASP_ARGON2_ROUNDS:
         raise SettingsError(
             f"GROUNDWORK_ARGON2_ROUNDS may not go below {OWASP_ARGON2_ROUNDS} in production."
+        )
+    if settings.oidc_allow_loopback_http:
+        raise SettingsError(
+            "GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP is for tests and development: district "
+            "sign-in providers must use https in production."
         )
 
 

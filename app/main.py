@@ -31,6 +31,8 @@ from app.deps import LoginRequired, attach_user, resolve_user
 from app.exercises import routes as exercises_routes
 from app.head_requests import answer_head_on_get_routes
 from app.health import health_route
+from app.identity import routes as identity_routes
+from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
 from app.notifications import routes as notifications_routes
 from app.orgs import admin_routes as orgs_admin_routes
@@ -41,6 +43,7 @@ from app.reflections import staff_routes as reflections_staff_routes
 from app.reports import routes as reports_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, BrowserStateMiddleware
+from app.sso import routes as sso_routes
 from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
 from app.webhooks import routes as webhooks_routes
@@ -164,6 +167,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     mount_api(app)
     app.include_router(accounts_routes.router)
+    app.include_router(identity_routes.router)
     app.include_router(content_routes.router)
     app.include_router(reflections_routes.router)
     app.include_router(reflections_staff_routes.router)
@@ -181,5 +185,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(orgs_routes.router)
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)
+    app.include_router(inquiries_routes.router)
+    app.include_router(sso_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -293,7 +293,7 @@ def _score(rng: random.Random, student: Student, school: str, subject: str) -> i
 def _advanced(
     rng: random.Random, student: Student, school: str, year: str, math_proficient: bool
 ) -> bool:
-    """Whether the student is enrolled in an advanced course this year."""
+    """Whether the student is enrolled in an advanced math course this year."""
     if not math_proficient:
         return rng.random() < ADVANCED_NOT_PROFICIENT
     if school == DELTA and year == YEARS[2]:

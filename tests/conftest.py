@@ -26,6 +26,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, metadata, open_session
 from tests.factories import make_user  # noqa: F401
 from tests.helpers import login, post_form  # noqa: F401
+from tests.oidc_provider import oidc_provider  # noqa: F401  (the OIDC provider fixture)
 from tests.pg_databases import DatabasePool
 from tests.pg_server import PostgresServer, PostgresUnavailable
 from tests.settings_support import TEST_ENVIRONMENT, export_to_environment, make_settings

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
+from app.orgs.models import Cohort
 from app.security.passwords import hash_password
 from tests.settings_support import make_settings
 
@@ -40,3 +41,13 @@ def make_user(session: Session, *, password: str = DEFAULT_PASSWORD, **overrides
     session.add(user)
     session.commit()  # ends the transaction: the test's next read sees what the app wrote
     return user
+
+
+def make_cohort(
+    session: Session, *, code: str, course_id: int, organization_id: int | None = None
+) -> Cohort:
+    """A saved cohort whose code enrollments can carry (named like its code)."""
+    cohort = Cohort(organization_id=organization_id, course_id=course_id, name=code, code=code)
+    session.add(cohort)
+    session.commit()
+    return cohort

@@ -31,8 +31,9 @@ SMTP_TIMEOUT_SECONDS = 10
 # List-Unsubscribe URL, which has no spaces, into encoded words that mail programs ignore.
 _POLICY = default_policy.clone(max_line_length=998)
 NOT_STORED = "[sent by email, not stored]"
-# Password-reset links are credentials: once delivered they are not kept in the outbox.
-_RESET_LINK = re.compile(r"(/password/reset/)[A-Za-z0-9_-]+")
+# Password-reset and email-verification links are credentials: once delivered they are not
+# kept in the outbox.
+_SECRET_LINK = re.compile(r"(/password/reset/|/verify-email/)[A-Za-z0-9_-]+")
 
 
 class MailError(RuntimeError):
@@ -121,7 +122,7 @@ def deliver(session: Session, *, settings: Settings, message: OutboxEmail) -> No
         stored_headers(message),
     )
     message.sent_at = utcnow()
-    message.body = _RESET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
+    message.body = _SECRET_LINK.sub(rf"\g<1>{NOT_STORED}", message.body)
     session.add(message)
     session.commit()
 

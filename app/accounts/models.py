@@ -88,6 +88,9 @@ class User(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     password_changed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    # When the current email was proven by following a link sent to it (app/identity);
+    # None = not verified. Read it through ``app.identity.service.is_verified``.
+    email_verified_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class UserSession(SQLModel, table=True):

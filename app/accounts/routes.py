@@ -6,33 +6,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.accounts import service as accounts
-from app.accounts.models import JOB_ROLE_LABELS
-from app.accounts.sessions import SESSION_COOKIE
+from app.accounts.models import JOB_ROLE_LABELS, User
+from app.accounts.sessions import SESSION_COOKIE, set_login_cookie
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
+from app.identity import service as identity
 from app.orgs import invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
-from app.security.cookies import delete_cookie, set_cookie
+from app.security.cookies import delete_cookie
 from app.security.redirects import safe_next
+from app.sso import providers as sso_providers
 from app.templating import flash, render
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
-
-
-def _set_session_cookie(request: Request, response: Response, token: str) -> None:
-    settings = request.app.state.settings
-    set_cookie(
-        response,
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_days * 86400,
-        secure=settings.secure_cookies,
-    )
 
 
 @router.get("/", name="home")
@@ -88,6 +80,7 @@ def signup(
         form.errors = exc.errors
         form.password = ""
         return _signup_page(request, session, form, 400, invite[:64])
+    identity.start_verification(session, settings=settings, user=user)
     _, token = accounts.log_in(
         session,
         settings=settings,
@@ -95,12 +88,17 @@ def signup(
         password=password,
         client_ip=_client_ip(request),
     )
-    flash(request, f"Welcome to Groundwork, {user.display_name}.", "success")
+    flash(
+        request,
+        f"Welcome to Groundwork, {user.display_name}. We sent a link to {user.email}: "
+        "open it to confirm your email address.",
+        "success",
+    )
     response = RedirectResponse(safe_next(next), 303)
     if invite:
         outcome = invites.use_link(session, user=user, code=invite, registry=registry)
         response = after_link(request, outcome) or response
-    _set_session_cookie(request, response, token)
+    set_login_cookie(response, token, settings=settings)
     return response
 
 
@@ -108,13 +106,19 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def login_context(session: SessionDep, **values: object) -> dict[str, object]:
+    """The login page's context: the password form, and district sign-in where set up."""
+    empty = {"email": "", "errors": {}, "next": "", "sso_email": "", "sso_errors": {}}
+    return {**empty, "districts": sso_providers.districts(session), **values}
+
+
 @router.get("/login", name="login_form")
-def login_form(request: Request, user: OptionalUser) -> Response:
-    """The login form."""
+def login_form(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The login form, with district sign-in where an organization has set it up."""
     next_path = request.query_params.get("next", "")
     if user is not None:
         return RedirectResponse(safe_next(next_path), 303)
-    return render(request, "accounts/login.html", {"email": "", "errors": {}, "next": next_path})
+    return render(request, "accounts/login.html", login_context(session, next=next_path))
 
 
 @router.post("/login", name="login")
@@ -127,7 +131,7 @@ def login(
     next: FormStr = "",
 ) -> Response:
     """Check the credentials; the same answer for an unknown email and a wrong password."""
-    context = {"email": email, "next": next}
+    context = login_context(session, email=email, next=next)
     try:
         _, token = accounts.log_in(
             session,
@@ -152,7 +156,7 @@ def login(
             request, "accounts/login.html", {**context, "errors": exc.errors}, status_code=400
         )
     response = RedirectResponse(safe_next(next), 303)
-    _set_session_cookie(request, response, token)
+    set_login_cookie(response, token, settings=settings)
     return response
 
 
@@ -226,22 +230,36 @@ def reset(
     return RedirectResponse(request.url_for("login_form"), 303)
 
 
-def _account_page(
-    request: Request, session: SessionDep, user: CurrentUser, errors: dict[str, str], status: int
+def account_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    errors: dict[str, str] | None = None,
+    email_errors: dict[str, str] | None = None,
+    new_email: str = "",
+    status_code: int | None = None,
 ) -> Response:
-    membership = orgs.membership(session, user=user)
+    """The account page; a form that failed shows its errors and what was typed (400)."""
+    failed = bool(errors or email_errors)
     return render(
         request,
         "accounts/account.html",
-        {"errors": errors, "membership": membership},
-        status_code=status,
+        {
+            "errors": errors or {},
+            "email_errors": email_errors or {},
+            "new_email": new_email,
+            "verification": identity.verification_status(session, user=user),
+            "membership": orgs.membership(session, user=user),
+        },
+        status_code=status_code or (400 if failed else 200),
     )
 
 
 @router.get("/account", name="account")
 def account(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The account page: organization, and the change-password form."""
-    return _account_page(request, session, user, {}, 200)
+    """The account page: organization, email verification, change email, change password."""
+    return account_page(request, session, user)
 
 
 @router.post("/account/password", name="change_password")
@@ -271,6 +289,6 @@ def change_password(
         except accounts.AccountError as exc:
             errors = exc.errors
     if errors:
-        return _account_page(request, session, user, errors, 400)
+        return account_page(request, session, user, errors=errors)
     flash(request, "Your password is changed. Your other devices are logged out.", "success")
     return RedirectResponse(request.url_for("account"), 303)

@@ -313,3 +313,34 @@ def set_role(session: Session, *, email: str, role: Role) -> User:
     session.add(user)
     session.commit()
     return user
+
+
+def user_by_email(session: Session, *, email: str) -> User | None:
+    """The account with this email (case ignored), if any."""
+    return _user_by_email(session, email)
+
+
+def create_passwordless_user(
+    session: Session, *, settings: Settings, email: str, display_name: str
+) -> User:
+    """A learner account whose password nobody knows, for an identity vouched for elsewhere
+    (district sign-in); the caller commits. The learner can choose a password later with
+    "Forgot your password?"."""
+    _release_write_lock(session)
+    name = " ".join(display_name.split())[:200] or normalize_email(email).partition("@")[0]
+    user = User(
+        email=normalize_email(email),
+        display_name=name,
+        password_hash=hash_password(secrets.token_urlsafe(32), settings=settings),
+        job_role=JobRole.other.value,
+    )
+    session.add(user)
+    return user
+
+
+def start_login(session: Session, *, settings: Settings, user: User) -> str:
+    """Log ``user`` in without a password (their identity was checked elsewhere); returns
+    the cookie token. Commits."""
+    token = sessions.start_session(session, user=user, days=settings.session_days)
+    session.commit()
+    return token

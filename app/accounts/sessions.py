@@ -12,7 +12,9 @@ from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User, UserSession
+from app.config import Settings
 from app.db import id_of, utcnow, write_session
+from app.security.cookies import set_cookie
 
 log = logging.getLogger("groundwork.accounts")
 
@@ -39,6 +41,17 @@ def start_session(session: Session, *, user: User, days: int) -> str:
         )
     )
     return token
+
+
+def set_login_cookie(response: object, token: str, *, settings: Settings) -> None:
+    """Put a login's token in the session cookie of ``response``."""
+    set_cookie(
+        response,
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        secure=settings.secure_cookies,
+    )
 
 
 # Built once: every request with a login runs it.

@@ -112,8 +112,12 @@ def check(
         "--database/--no-database",
         help="Also report changed ids that learners have data for (needs the database).",
     ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 1 on warnings too (CI: verdict words, near misses)."
+    ),
 ) -> None:
-    """Validate course content; exit 1 when any course has an error."""
+    """Validate course content; exit 1 when any course has an error (or, with --strict, a
+    warning)."""
     settings = get_settings()
     if path is None:
         path = settings.content_dir
@@ -124,13 +128,13 @@ def check(
     if database:
         _add_learner_data_problems(loads, settings.database_url)
     errors = sum(len(load.errors) for load in loads)
+    warnings = sum(len(load.warnings) for load in loads)
     if output is OutputFormat.json:
         typer.echo(_as_json(loads))
     else:
         for load in loads:
             for problem in load.problems:
                 typer.echo(_line(problem))
-        warnings = sum(len(load.warnings) for load in loads)
         loaded = sum(1 for load in loads if load.course is not None)
         typer.echo(
             f"{len(loads)} course(s) checked: {loaded} OK, {len(loads) - loaded} with errors "
@@ -139,4 +143,5 @@ def check(
         )
     if not loads:
         typer.echo(f"{path}: no course folders found", err=True)
-    raise typer.Exit(1 if errors or not loads else 0)
+    failed = errors or not loads or (strict and warnings)
+    raise typer.Exit(1 if failed else 0)

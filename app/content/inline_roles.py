@@ -25,6 +25,12 @@ class InlineValue:
 
     text: str
     number: float | None = None  # None when there is no exact number to compare (a range)
+    # A comparison computed from the data (a gap, a ratio), not a single value: a verdict
+    # word next to it has the numbers it needs (app/content/verdicts.py).
+    comparison: bool = False
+    # The groups the view this value is read from hides for privacy, as readers name them;
+    # the text around it must say so (app/content/suppression_notes.py).
+    hidden: tuple[str, ...] = ()
 
 
 class InlineRoleError(Exception):
@@ -44,6 +50,8 @@ ROLE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 # A role is the text "{name}" directly followed by inline code: {data}`...`.
 _ROLE_AT_END = re.compile(r"\{([a-z][a-z0-9_-]*)\}$")
 _ROLE_IN_SOURCE = re.compile(r"\{[a-z][a-z0-9_-]*\}`")
+# A whole role as written in a source file: its name and its argument.
+ROLE_IN_TEXT = re.compile(r"\{([a-z][a-z0-9_-]*)\}`([^`]*)`")
 
 
 def register_inline_role(name: str, resolver: Resolver) -> None:
@@ -65,6 +73,14 @@ def resolve(name: str, argument: str, datasets: Mapping[str, Any]) -> InlineValu
         known = ", ".join(f"{{{n}}}" for n in registered_roles()) or "none are registered"
         raise InlineRoleError(f"unknown inline role '{{{name}}}' (known roles: {known})")
     return resolver(argument.strip(), datasets)
+
+
+def resolve_quietly(name: str, argument: str, datasets: Mapping[str, Any]) -> InlineValue | None:
+    """Resolve a role for a check that reads text; None when it fails (reported elsewhere)."""
+    try:
+        return resolve(name, argument, datasets)
+    except InlineRoleError:
+        return None
 
 
 def apply_inline_roles(

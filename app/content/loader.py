@@ -31,8 +31,11 @@ from app.content.markdown import (
     split_module_body,
 )
 from app.content.problems import Problem
+from app.content.prose import read_prose
 from app.content.schema import CourseSchema, FrontMatterSchema, schema_messages
+from app.content.suppression_notes import suppression_note_problems
 from app.content.time_estimate import hours_problem, minutes_warning
+from app.content.verdicts import verdict_problems
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
 
 log = logging.getLogger("groundwork.content")
@@ -183,6 +186,7 @@ def _build_module(
 ) -> Module:
     rendered = Rendered()
     blocks: list[Block] = []
+    directive_views: list[tuple[int, str, tuple[str, ...]]] = []
     segments = split_module_body(
         source.body, ctx, rendered, offset=source.body_offset, datasets=datasets
     )
@@ -205,8 +209,13 @@ def _build_module(
         if previous_ids:
             previous[block.id] = previous_ids
         blocks.append(block)
+        # Content knows a block by its kind only; kinds that read a data view list the
+        # groups it hides as ``hidden_groups`` (the exercise kind does).
+        hidden = tuple(getattr(block, "hidden_groups", ()))
+        directive_views.append((segment.line, f"{{{segment.name}}} {block.id}", hidden))
     out.add_rendered(source.path, rendered)
     _check_claims(source, datasets, out)
+    _check_prose(source, datasets, directive_views, out)
     front = source.front
     module = Module(
         id=front.id,
@@ -233,6 +242,21 @@ def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: Collecto
             key = f"claims.{index}" + (f".{problem.key}" if problem.key else "")
             line = source.doc.line_of(key)
             out.add(source.path, line, f"claims: {problem.message}")
+
+
+def _check_prose(
+    source: _ModuleSource,
+    datasets: dict[str, Any],
+    directive_views: list[tuple[int, str, tuple[str, ...]]],
+    out: Collector,
+) -> None:
+    """The checks that read the module's words: suppression notes (an error: a reader would
+    not know a group is missing) and verdict words (a warning; CI fails on warnings)."""
+    prose = read_prose(source.body, source.body_offset, datasets)
+    for line, message in suppression_note_problems(prose, directive_views):
+        out.add(source.path, line, message)
+    for line, message in verdict_problems(prose):
+        out.add(source.path, line, message, "warning")
 
 
 def _check_previous_ids(

@@ -7,9 +7,12 @@ The rule, per module, counting only what a learner must do to complete it:
 - an explorer: 4 minutes (set the view, read the table, try the changes the text asks for);
 - an exercise: 3 minutes when its answer comes from a dataset (the learner reads it off an
   explorer), 1.5 minutes otherwise;
-- a reflection: its minimum length written at 10 words a minute (composing, not typing),
-  and at least 3 minutes; an optional activity counts nothing;
-- a module takes at least one minute.
+- a reflection: the words it asks for, written at 10 words a minute (reflective writing:
+  thinking, composing and rereading, not typing), and at least 3 minutes. The words asked
+  for are the author's ``words_asked`` when given, else read from the prompt (30 words for
+  each question, each writing instruction such as "Describe ..." and each listed part, 20
+  for each sentence it asks for), and never fewer than ``min_words``;
+- an optional activity counts nothing; a module takes at least one minute.
 
 Content check warns when a module's declared ``minutes`` differ from this estimate by more
 than a quarter, and refuses a course whose ``hours`` exceed its modules' declared minutes.
@@ -17,6 +20,7 @@ than a quarter, and refuses a course whose ``hours`` exceed its modules' declare
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +33,53 @@ DATA_EXERCISE_MINUTES = 3.0
 EXERCISE_MINUTES = 1.5
 WRITING_WORDS_PER_MINUTE = 10
 MIN_REFLECTION_MINUTES = 3.0
+WORDS_PER_ASK = 30  # a question, a writing instruction or a listed part, answered with care
+WORDS_PER_SENTENCE = 20
 TOLERANCE = 0.25
+
+# How the course page explains the certificate's hours (one home for the sentence).
+HOURS_BASIS = (
+    "The certificate's hours are the modules' minutes added up, rounded down to the half "
+    "hour. Each module's minutes are estimated from "
+    f"what it asks of you: reading at {READING_WORDS_PER_MINUTE} words a minute, "
+    f"{EXPLORE_MINUTES:g} minutes for each data explorer, {EXERCISE_MINUTES:g} to "
+    f"{DATA_EXERCISE_MINUTES:g} minutes for each question, and, for each reflection, the "
+    f"words it asks for written at {WRITING_WORDS_PER_MINUTE} words a minute, the pace of "
+    "careful reflective writing."
+)
+
+_WRITING_VERBS = frozenset(
+    [
+        "write",
+        "describe",
+        "list",
+        "draft",
+        "tell",
+        "map",
+        "name",
+        "design",
+        "answer",
+        "add",
+        "give",
+        "note",
+        "explain",
+        "plan",
+        "rate",
+        "say",
+        "compare",
+        "summarize",
+        "identify",
+    ]
+)
+_LEAD_INS = frozenset(["then", "and", "now", "first", "finally", "also"])
+_SENTENCES_ASKED = re.compile(
+    r"\b(?:(one|two|three|four|five|six)(?:\s+or\s+(two|three|four|five|six|seven))?"
+    r"\s+sentences?|a\s+(?:single\s+)?sentence(?:\s+or\s+(two))?)\b",
+    re.IGNORECASE,
+)
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_SENTENCE_END = re.compile(r"(?<=[.?!:])\s+|\n+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\(\d+\))\s+|\(\d+\)\s", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -65,6 +115,30 @@ def _block_words(block: Block) -> int:
     return words
 
 
+def asked_by_prompt(prompt: str) -> int:
+    """The words a prompt asks for, read from its text (see the module docstring)."""
+    words = 0
+    for sentence in _SENTENCE_END.split(_LIST_ITEM.sub("", prompt)):
+        sentence = sentence.strip()
+        asked = _SENTENCES_ASKED.search(sentence)
+        first = next((w for w in sentence.lower().split() if w not in _LEAD_INS), "")
+        if asked:
+            # "Write your answer in a sentence or two" covers the questions before it.
+            count = asked.group(2) or asked.group(1) or asked.group(3) or "one"
+            words = WORDS_PER_SENTENCE * _NUMBERS[count.lower()]
+        elif sentence.endswith("?") or first.strip(",:*") in _WRITING_VERBS:
+            words += WORDS_PER_ASK
+    return words + WORDS_PER_ASK * len(_LIST_ITEM.findall(prompt))
+
+
+def words_asked(block: Block) -> int:
+    """The words a reflection asks for: the author's ``words_asked``, else what the prompt
+    asks, and never fewer than its ``min_words``."""
+    given = int(getattr(block, "words_asked", 0) or 0)
+    prompt = html_to_text(str(getattr(block, "prompt_html", "")))
+    return max(int(getattr(block, "min_words", 0)), given or asked_by_prompt(prompt))
+
+
 def estimate(blocks: Sequence[Block]) -> TimeEstimate:
     """The estimate for a module's blocks, following the rule above."""
     words = explorers = exercises = reflections = 0.0
@@ -80,7 +154,7 @@ def estimate(blocks: Sequence[Block]) -> TimeEstimate:
             from_data = bool(getattr(block, "dataset", None))
             exercises += DATA_EXERCISE_MINUTES if from_data else EXERCISE_MINUTES
         elif block.kind == "reflection":
-            writing = int(getattr(block, "min_words", 0)) / WRITING_WORDS_PER_MINUTE
+            writing = words_asked(block) / WRITING_WORDS_PER_MINUTE
             reflections += max(MIN_REFLECTION_MINUTES, writing)
     return TimeEstimate(
         reading=words / READING_WORDS_PER_MINUTE,

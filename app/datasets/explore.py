@@ -231,7 +231,8 @@ def parse_form(
     ):
         if compare == "risk_ratio":
             errors.append(
-                "The reference group must be a value of the grouping; using all other students."
+                "The reference group must be a value of the grouping; using all other "
+                f"{dataset.people}."
             )
         reference = None
     spec = QuerySpec(
@@ -263,14 +264,14 @@ def build_view(
     )
     compare_opts = [
         Option("none", "No comparison", query.compare == "none"),
-        Option("overall", "Gap to all students", query.compare == "overall"),
+        Option("overall", f"Gap to all {dataset.people}", query.compare == "overall"),
     ]
     if any(dataset.measures[m].agg == "rate" for m in explore.measures):
         compare_opts.append(Option("risk_ratio", "Risk ratio", query.compare == "risk_ratio"))
     reference_opts: tuple[Option, ...] = ()
     if g1:
         reference_opts = (
-            Option("", "All other students", query.reference is None),
+            Option("", f"All other {dataset.people}", query.reference is None),
             *(
                 Option(v, dataset.value_label(g1, v), v == query.reference)
                 for v in dataset.dimension_values[g1]
@@ -344,12 +345,12 @@ def chart_spec(title: str, result: QueryResult) -> dict[str, Any]:
             {
                 "value": round(result.overall.value, places),
                 "display": result.overall.display,
-                "g0": "All students",
+                "g0": f"All {result.people}",
             }
         )
     group_title = result.group_labels[0] if result.group_labels else ""
     order = [(r.names or r.labels)[0] for r in result.rows if r.value is not None] or [
-        "All students"
+        f"All {result.people}"
     ]
     encoding: dict[str, Any] = {
         "y": {
@@ -411,7 +412,7 @@ def result_csv(result: QueryResult, *, dataset_title: str, source: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([f"# {dataset_title} ({source} data)"])
-    header = [*result.group_labels, "Students", result.measure.label]
+    header = [*result.group_labels, result.people.capitalize(), result.measure.label]
     if result.spec.compare != "none":
         header.append(result.comparison_label)
     writer.writerow(header)
@@ -420,7 +421,7 @@ def result_csv(result: QueryResult, *, dataset_title: str, source: str) -> str:
         labels = (
             list(row.names or row.labels)
             if row.labels
-            else ["All students"] + [""] * (len(result.group_labels) - 1)
+            else [f"All {result.people}"] + [""] * (len(result.group_labels) - 1)
         )
         if not result.group_labels:
             labels = []

@@ -100,7 +100,7 @@ def lookup(ref: DataRef, datasets: Mapping[str, Dataset]) -> DataValue:
     result = run_query(datasets[ref.dataset], ref.spec)
     row = result.overall if ref.group is None else result.row((ref.group,))
     if row is None:
-        raise InlineRoleError("no students match this view")
+        raise InlineRoleError("no one matches this view")
     if row.status in ("suppressed", "complementary"):
         raise InlineRoleError(
             f"this value is hidden in the explorer ({row.display}); the text must not "
@@ -127,8 +127,14 @@ def lookup(ref: DataRef, datasets: Mapping[str, Dataset]) -> DataValue:
 
 def resolve_data_role(argument: str, datasets: Mapping[str, Any]) -> InlineValue:
     """The ``{data}`` role: the explorer's text for the view, and its number."""
-    value = lookup(parse_ref(argument, datasets), datasets)
-    return InlineValue(value.text, value.number)
+    ref = parse_ref(argument, datasets)
+    value = lookup(ref, datasets)
+    return InlineValue(
+        value.text,
+        value.number,
+        comparison=ref.spec.compare != "none",
+        hidden=run_query(datasets[ref.dataset], ref.spec).hidden_groups,
+    )
 
 
 register_inline_role("data", resolve_data_role)

@@ -53,6 +53,11 @@ class Dataset:
         return self.schema.min_group_size
 
     @property
+    def people(self) -> str:
+        """Who a row is, in the plural ("students", "respondents")."""
+        return self.schema.people
+
+    @property
     def is_synthetic(self) -> bool:
         return self.schema.source.strip().lower().startswith("synthetic")
 

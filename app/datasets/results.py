@@ -58,19 +58,30 @@ class QueryResult:
     # (dimension label, value label) of each filter, for captions and titles.
     filter_labels: tuple[tuple[str, str], ...] = ()
     reference_label: str | None = None
+    people: str = "students"  # who a row is, in the plural (the dataset's ``people``)
 
     @property
     def comparison_label(self) -> str:
         if self.spec.compare == "overall":
             return (
-                "Gap vs all students (percentage points)"
+                f"Gap vs all {self.people} (percentage points)"
                 if self.measure.agg == "rate"
-                else ("Difference from all students")
+                else f"Difference from all {self.people}"
             )
         if self.spec.compare == "risk_ratio":
             ref = self.reference_label or self.spec.reference
-            return f"Risk ratio vs {ref}" if ref else "Risk ratio vs all other students"
+            return f"Risk ratio vs {ref}" if ref else f"Risk ratio vs all other {self.people}"
         return ""
+
+    @property
+    def hidden_groups(self) -> tuple[str, ...]:
+        """The groups this view hides for privacy (too small, or hidden with one), as readers
+        name them ("Black and IEP" for a cell of two dimensions). A range is shown, not hidden."""
+        return tuple(
+            " and ".join(row.names or row.labels)
+            for row in self.rows
+            if row.status in ("suppressed", "complementary")
+        )
 
     def row(self, labels: tuple[str, ...]) -> ResultRow | None:
         """The row for a group, or None."""
@@ -268,6 +279,7 @@ def _compute(dataset: Dataset, spec: QuerySpec) -> QueryResult:
             (dataset.dimensions[d].label, dataset.value_label(d, v)) for d, v in spec.filters
         ),
         reference_label=reference_label,
+        people=dataset.people,
     )
 
 
@@ -342,7 +354,7 @@ def _row(
     names = tuple(dataset.value_label(d, v) for d, v in zip(spec.group_by, labels, strict=False))
     if status in ("suppressed", "complementary"):
         text = (
-            f"fewer than {min_n} students"
+            f"fewer than {min_n} {dataset.people}"
             if status == "suppressed"
             else "hidden to protect a small group"
         )
@@ -375,9 +387,10 @@ def _notes(
 ) -> tuple[str, ...]:
     notes = []
     min_n = dataset.min_group_size
+    people = dataset.people
     if "suppressed" in statuses or total_status == "suppressed":
         notes.append(
-            f"Groups with fewer than {min_n} students are not shown, to protect student privacy."
+            f"Groups with fewer than {min_n} {people} are not shown, to protect their privacy."
         )
     if "complementary" in statuses:
         notes.append(
@@ -387,20 +400,20 @@ def _notes(
     if "coded" in statuses or total_status == "coded":
         coding = dataset.schema.rate_coding
         notes.append(
-            f"Where fewer than {coding} students of a group have the outcome, or fewer than "
-            f"{coding} do not, the rate is shown as a range so that no one can tell every "
-            "student's outcome."
+            f"Where fewer than {coding} {people} of a group have the outcome, or fewer than "
+            f"{coding} do not, the rate is shown as a range so that no one can tell each "
+            "person's outcome."
         )
     if spec.compare != "none" and total_status != "shown":
         notes.append("Comparisons are not shown because the total is hidden or shown as a range.")
     if spec.compare == "risk_ratio" and spec.reference is None:
         notes.append(
-            "Risk ratio = the group's rate divided by the rate of all other students; "
+            f"Risk ratio = the group's rate divided by the rate of all other {people}; "
             "1.00 means equal risk, 2.00 twice as likely."
         )
     elif spec.compare == "risk_ratio":
         notes.append(
             f"Risk ratio = the group's rate divided by the rate of "
-            f"{reference_label or spec.reference} students."
+            f"{reference_label or spec.reference} {people}."
         )
     return tuple(notes)

@@ -109,9 +109,12 @@ class DatasetSchema(_Strict):
     title: str
     source: str = "synthetic"
     notes: str = ""
+    # Who a row is, in the plural, as every table, note and CSV names them: "students" for a
+    # student file, "respondents" for a survey of adults.
+    people: str = Field(default="students", pattern=r"^[a-z][a-z ]{0,39}$")
     min_group_size: int = Field(default=10, ge=1, le=1000)
-    # A rate is shown as a range when fewer than this many students of the group have the
-    # outcome, or fewer than this many lack it: 0% or 100% would reveal every student's outcome.
+    # A rate is shown as a range when fewer than this many people of the group have the
+    # outcome, or fewer than this many lack it: 0% or 100% would reveal everyone's outcome.
     # 0 turns coding off.
     rate_coding: int = Field(default=3, ge=0, le=100)
     columns: dict[str, ColumnSchema]

@@ -18,6 +18,7 @@ from app.demo.catalog import (
     organization_name,
     organization_prefix,
 )
+from app.demo.plan import CoursePlan
 from app.demo.writer import Rows, Stamp
 
 
@@ -54,6 +55,24 @@ def make_organizations(rng: random.Random, count: int, *, first_id: int) -> list
         }
         made.append(DemoOrganization(first_id + index, name, tuple(sorted(codes))))
     return made
+
+
+def cohort_code(base: str, course_id: int) -> str:
+    """A cohort takes one course: an organization's group code gets one cohort per course."""
+    return f"{base}-c{course_id}"
+
+
+def cohort_rows(
+    rows: Rows, organizations: list[DemoOrganization], plans: list[CoursePlan], created: Stamp
+) -> None:
+    """A cohort record for each organization's group code and course."""
+    for org in organizations:
+        for base in org.cohorts:
+            for plan in plans:
+                name = f"{base.replace('-', ' ').title()}: {plan.course.title}"[:120]
+                rows.by_table["cohort"].append(
+                    (org.id, plan.course_id, name, cohort_code(base, plan.course_id), created)
+                )
 
 
 def organization_rows(rows: Rows, organizations: list[DemoOrganization], created: Stamp) -> None:
@@ -94,6 +113,8 @@ def staff_rows(
                 org_id,
                 created,
                 created,
+                "admin" if org_id else None,
+                created if org_id else None,
             )
         )
         scope = next((o.name for o in organizations if o.id == org_id), "all organizations")

@@ -22,6 +22,8 @@ from app.demo.activity import DAY, ActivityMaker
 from app.demo.people import (
     LearnerMaker,
     Login,
+    cohort_code,
+    cohort_rows,
     learner_email,
     make_organizations,
     organization_rows,
@@ -121,6 +123,7 @@ def seed(
         history_start = anchor - HISTORY_DAYS * DAY
         organizations = make_organizations(rng, options.organizations, first_id=ids["organization"])
         organization_rows(rows, organizations, stamp(history_start - 2 * DAY))
+        cohort_rows(rows, organizations, plans, stamp(history_start - 2 * DAY))
         logins = staff_rows(
             rows,
             organizations,
@@ -147,9 +150,10 @@ def seed(
             start = anchor - int(HISTORY_DAYS * DAY * (1 - rng.random() ** 0.6)) - DAY
             created = stamp(start - rng.randint(60, 3600))
             org_id = org.id if org is not None else None
+            proof = "invite" if org is not None else None
             rows.by_table["user_account"].append(
                 (user_id, learner_email(number), name, learner_password_hash, "learner",
-                 job_role, org_id, None, created, created)
+                 job_role, org_id, None, created, created, proof, created if org else None)
             )  # fmt: skip
             for index, plan in enumerate(_course_choice(rng, plans)):
                 begins = start if index == 0 else start + rng.randint(DAY, 120 * DAY)
@@ -160,7 +164,9 @@ def seed(
                     enrollment_id=enrollment_id,
                     user_id=user_id,
                     name=name,
-                    cohort=people.cohort(org),
+                    cohort=cohort_code(base, plan.course_id)
+                    if (base := people.cohort(org))
+                    else None,
                     start=begins,
                 )
                 enrollment_id += 1

@@ -20,6 +20,7 @@ from app.certificates.models import Certificate
 from app.demo.catalog import DEMO_DOMAIN
 from app.exercises.models import ExerciseAttempt, ExerciseState
 from app.learning.models import Enrollment, ModuleProgress
+from app.orgs.models import Cohort
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.surveys.models import SurveyAnswer, SurveyResponse
 
@@ -35,11 +36,15 @@ def _table(model: type[SQLModel]) -> Table:
 # Insert order: parents before children. Each entry: table, the columns each tuple holds.
 COLUMNS: dict[str, tuple[Table, tuple[str, ...]]] = {
     "organization": (_table(Organization), ("id", "name", "name_key", "created_at")),
+    "cohort": (
+        _table(Cohort), ("organization_id", "course_id", "name", "code", "created_at")
+    ),
     "user_account": (
         _table(User),
         (
             "id", "email", "display_name", "password_hash", "role", "job_role",
             "organization_id", "staff_organization_id", "created_at", "password_changed_at",
+            "organization_proof", "organization_joined_at",
         ),
     ),
     "enrollment": (

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from app.content.problems import SpecError
 from app.datasets.loader import Dataset
+from app.datasets.results import run_query
 from app.datasets.schema import spec_error_from
 from app.exercises.answers import (
     Variant,
@@ -75,6 +76,9 @@ class ExerciseSpec:
     variants: tuple[Variant, ...]
     required: bool
     content_hash: str
+    # Groups the exercise's view hides for privacy in any variant, as readers name them: the
+    # text around the exercise must say so (content's suppression-note check reads this).
+    hidden_groups: tuple[str, ...] = ()
     kind: Literal["exercise"] = "exercise"
 
     def variant(self, key: str) -> Variant | None:
@@ -218,7 +222,24 @@ def build_exercise(
         variants=tuple(variants),
         required=spec.required,
         content_hash=hashlib.sha256(content.encode()).hexdigest(),
+        hidden_groups=_hidden_groups(spec, dataset, [v.key for v in variants]),
     )
+
+
+def _hidden_groups(spec: ExerciseBody, dataset: Dataset | None, keys: list[str]) -> tuple[str, ...]:
+    """The groups hidden in the views the answer and the choices are read from (every
+    variant that is used), in the order the views list them."""
+    if dataset is None:
+        return ()
+    raws = [spec.answer.query] if isinstance(spec.answer, DerivedAnswerBody) else []
+    if isinstance(spec.choices, ChoicesFromGroups) and spec.choices.query is not None:
+        raws.append(spec.choices.query)
+    hidden: dict[str, None] = {}
+    for raw in raws:
+        for key in keys:
+            query = query_for(dataset, raw, spec.variant_by, "answer.query", key or None)
+            hidden.update(dict.fromkeys(run_query(dataset, query).hidden_groups))
+    return tuple(hidden)
 
 
 def _check_placeholder(spec: ExerciseBody) -> None:

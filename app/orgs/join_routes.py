@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser
+from app.identity.service import is_verified
 from app.orgs import cohorts, invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
@@ -78,7 +79,7 @@ def _organization_page(
             "my_cohorts": cohorts.learner_cohorts(session, user=user),
             "titles": titles,
             "domain_org": orgs.organization_for_domain(session, email=user.email),
-            "verified": orgs.email_verified(user),
+            "verified": is_verified(user),
             "organizations": orgs.organizations(session),
             "errors": errors or {},
             "form": form or {"organization": "", "message": ""},
@@ -101,7 +102,7 @@ def join_by_domain(
 ) -> Response:
     """Join the organization that attached your verified email's domain."""
     try:
-        org = orgs.join_by_domain(session, user=user, verified=orgs.email_verified(user))
+        org = orgs.join_by_domain(session, user=user)
     except orgs.OrgError as exc:
         return _organization_page(
             request, session, registry, user, errors=exc.errors, status_code=400

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts.models import Organization, User
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep
-from app.deps import StaffUser
+from app.deps import SettingsDep, StaffUser
 from app.orgs import cohorts, invites, members
 from app.orgs import service as orgs
 from app.orgs.models import PROOF_LABELS
@@ -119,6 +119,7 @@ def _invites_page(
     session: SessionDep,
     org: Organization,
     *,
+    base_url: str,
     errors: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
     status_code: int = 200,
@@ -129,6 +130,7 @@ def _invites_page(
         "orgs/invites.html",
         {
             "org": org,
+            "base": base_url.rstrip("/"),
             "invites": invites.invites_of(session, organization_id=org.id),
             "cohorts": cohorts.cohorts_of(session, organization_id=org.id),
             "errors": errors or {},
@@ -140,10 +142,15 @@ def _invites_page(
 
 @router.get("/staff/orgs/{organization_id}/invites", name="staff_invites")
 def staff_invites(
-    request: Request, session: SessionDep, staff: StaffUser, organization_id: RowId
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    staff: StaffUser,
+    organization_id: RowId,
 ) -> Response:
     """Invitation links, with their state and uses, and a form to make one."""
-    return _invites_page(request, session, _managed(session, staff, organization_id))
+    org = _managed(session, staff, organization_id)
+    return _invites_page(request, session, org, base_url=settings.base_url)
 
 
 def _optional_int(raw: str, field: str, errors: dict[str, str], message: str) -> int | None:
@@ -160,6 +167,7 @@ def _optional_int(raw: str, field: str, errors: dict[str, str], message: str) ->
 def staff_invite_create(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     staff: StaffUser,
     organization_id: RowId,
     cohort_id: FormStr = "",
@@ -190,11 +198,21 @@ def staff_invite_create(
         except orgs.OrgError as exc:
             errors = exc.errors
     if errors:
-        return _invites_page(request, session, org, errors=errors, form=form, status_code=400)
-    flash(request, "The invitation link is ready: copy it from the table below.", "success")
-    response = _back(request, "staff_invites", organization_id)
-    response.headers["location"] += f"#invite-{invite.id}"
-    return response
+        return _invites_page(
+            request,
+            session,
+            org,
+            base_url=settings.base_url,
+            errors=errors,
+            form=form,
+            status_code=400,
+        )
+    flash(
+        request,
+        f"The invitation link is ready: it is the first in the table below (link {invite.id}).",
+        "success",
+    )
+    return _back(request, "staff_invites", organization_id)
 
 
 @router.post("/staff/orgs/{organization_id}/invites/{invite_id}/revoke", name="staff_invite_revoke")
@@ -292,6 +310,7 @@ def staff_cohort_create(
 def staff_cohort(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     registry: RegistryDep,
     staff: StaffUser,
     organization_id: RowId,
@@ -313,6 +332,7 @@ def staff_cohort(
         "orgs/cohort.html",
         {
             "org": org,
+            "base": settings.base_url.rstrip("/"),
             "row": row,
             "course_title": course.title if course else row.course_slug,
             "people": cohorts.cohort_members(session, cohort=cohort),

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from app.accounts.models import Organization, Role, User
 from app.db import id_of, utcnow
+from app.identity.service import is_verified
 from app.learning.models import Enrollment
 from app.orgs.models import Cohort, MembershipRequest, OrganizationDomain, Proof, RequestKind
 
@@ -48,11 +49,6 @@ def clean_domain(domain: str) -> str | None:
     """``domain`` lower-cased without a leading ``@``, or None when it is not a domain."""
     clean = domain.strip().lower().removeprefix("@")
     return clean if DOMAIN_RE.match(clean) else None
-
-
-def email_verified(user: User) -> bool:
-    """Whether the user's address is proven theirs (the domain rule needs it)."""
-    return getattr(user, "email_verified_at", None) is not None
 
 
 def email_domain(email: str) -> str:
@@ -267,12 +263,12 @@ def withdraw_request(session: Session, *, user: User) -> bool:
     return True
 
 
-def join_by_domain(session: Session, *, user: User, verified: bool) -> Organization:
+def join_by_domain(session: Session, *, user: User) -> Organization:
     """Join the organization that attached the user's (verified) email domain; commits.
 
     Raises OrgError when the address is not verified or no organization claims its domain.
     """
-    if not verified:
+    if not is_verified(user):
         raise OrgError(
             {
                 "domain": "Verify your email address first: only a verified address proves "

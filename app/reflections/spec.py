@@ -16,6 +16,9 @@ class ReflectionSchema(StrictSchema):
 
     prompt: Text
     min_words: int = Field(default=0, ge=0, le=5000)
+    # The length of a careful answer to everything the prompt asks; the time estimate writes
+    # it at 10 words a minute (0: read it from the prompt). Learners never see it.
+    words_asked: int = Field(default=0, ge=0, le=5000)
     max_chars: int = Field(default=10_000, ge=1, le=100_000)
     required: bool = True
 
@@ -27,6 +30,7 @@ class Reflection:
     id: str
     prompt_html: str
     min_words: int = 0
+    words_asked: int = 0
     max_chars: int = 10000
     required: bool = True
     kind: Literal["reflection"] = "reflection"
@@ -44,6 +48,7 @@ def build_reflection(ctx: BuildContext) -> Reflection | None:
         id=ctx.block_id,
         prompt_html=ctx.markdown(spec.prompt),
         min_words=spec.min_words,
+        words_asked=spec.words_asked,
         max_chars=spec.max_chars,
         required=spec.required,
     )

@@ -17,7 +17,7 @@ class FilterChoices:
     courses: list[tuple[str, str]]  # (slug, title)
     organizations: list[tuple[int, str]]
     job_roles: list[tuple[str, str]]
-    cohorts: list[str]
+    cohorts: list[tuple[str, str]]  # (code, name)
     scoped_to: str | None  # the organization's name when the account covers only one
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import JOB_ROLE_LABELS, Organization
 from app.datasets.suppression import suppress
+from app.orgs.cohorts import cohort_names
 from app.reports import figures
 from app.reports.figures import ACTIVE_DAYS
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
@@ -163,7 +164,8 @@ def _group_labels(session: Session, name: str, keys: set[Any]) -> dict[Any, str]
         return labels
     if name == "by-job-role":
         return {k: JOB_ROLE_LABELS.get(k, str(k)) for k in keys}
-    return {k: k if k else "No cohort" for k in keys}
+    names = cohort_names(session, codes=[k for k in keys if k])
+    return {k: names.get(k, k) if k else "No cohort" for k in keys}
 
 
 def _breakdown(

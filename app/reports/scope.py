@@ -22,6 +22,7 @@ from app.content.course import Course
 from app.content.models import CourseRecord
 from app.db import within_days
 from app.learning.models import Enrollment
+from app.orgs.cohorts import cohort_names
 from app.reports import summary_store
 from app.reports.filters import JOB_ROLE_CHOICES, FilterChoices, ReportFilters
 from app.reports.summary_models import ReportSummary
@@ -149,7 +150,9 @@ def filter_choices(
     )
     if scope is not None:
         cohort_stmt = cohort_stmt.where(summary.c.organization_id == scope)
-    cohorts = list(session.execute(cohort_stmt).scalars())
+    codes = list(session.execute(cohort_stmt).scalars())
+    names = cohort_names(session, codes=codes)
+    cohorts = sorted(((c, names.get(c, c)) for c in codes), key=lambda pair: pair[1].casefold())
     return FilterChoices(
         courses=[(c.slug, c.title) for c in sorted(courses.values(), key=lambda c: c.title)],
         organizations=orgs,

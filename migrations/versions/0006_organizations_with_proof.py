@@ -96,7 +96,9 @@ def _tables() -> None:
         sa.Column("max_uses", sa.Integer(), nullable=True),
         sa.Column("uses", sa.Integer(), nullable=False),
         sa.Column("revoked_at", utc, nullable=True),
-        sa.ForeignKeyConstraint(["cohort_id"], ["cohort.id"], name=op.f("fk_invite_cohort_id_cohort")),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"], ["cohort.id"], name=op.f("fk_invite_cohort_id_cohort")
+        ),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["user_account.id"],
@@ -180,18 +182,20 @@ def _cohorts(bind: sa.Connection) -> None:
                 course_id,
                 new_code,
             )
-            same_org = (
-                "u.organization_id IS NULL"
-                if organization_id is None
-                else "u.organization_id = :org"
-            )
+            # "u.organization_id = :org" is never true for NULL: say "no organization" apart.
             bind.execute(
                 sa.text(
                     "UPDATE enrollment SET cohort = :new WHERE cohort = :old"
-                    " AND course_id = :course AND user_id IN"
-                    f" (SELECT u.id FROM user_account u WHERE {same_org})"  # noqa: S608
+                    " AND course_id = :course AND user_id IN (SELECT u.id FROM user_account u"
+                    " WHERE u.organization_id = :org OR (:none AND u.organization_id IS NULL))"
                 ),
-                {"new": new_code, "old": code, "course": course_id, "org": organization_id},
+                {
+                    "new": new_code,
+                    "old": code,
+                    "course": course_id,
+                    "org": organization_id,
+                    "none": organization_id is None,
+                },
             )
 
 

@@ -15,7 +15,6 @@ NEW = {
     "email": "Ana.Lopez@Example.org",
     "password": "a long enough password",
     "display_name": "Ana López",
-    "organization": "Riverside Unified",
     "job_role": "instructional_coach",
 }
 
@@ -52,7 +51,7 @@ def test_signup_logout_login_change_password(client, session):
 
     user = session.exec(select(User).where(User.email == "ana.lopez@example.org")).one()
     assert user.job_role == "instructional_coach"
-    assert user.organization_id is not None
+    assert user.organization_id is None  # nobody joins an organization by signing up
 
 
 def test_signup_rejection_keeps_what_was_typed(client):
@@ -61,7 +60,7 @@ def test_signup_rejection_keeps_what_was_typed(client):
     page = soup(response)
     assert page.select_one("#error-summary")
     assert page.select_one("#display_name")["value"] == "Ana López"
-    assert page.select_one("#organization")["value"] == "Riverside Unified"
+    assert page.select_one("#organization") is None
     assert page.select_one("#email")["value"] == "not-an-email"
     assert page.select_one("#job_role option[selected]")["value"] == "instructional_coach"
 

@@ -34,3 +34,30 @@ def test_every_bundled_module_renders_its_data_numbers(
             assert "{data}" not in text, (slug, module.id)
             checked += _roles_in(ROOT / module.file)
     assert checked >= 40  # the prose's numbers come from the data, not from the keyboard
+
+
+def test_the_course_page_says_how_the_hours_were_computed(
+    client: TestClient, session: Session
+) -> None:
+    login(client, make_user(session, role="author"))
+    for slug in ("data-for-liberation", "data-partnerships"):
+        page = soup(client.get(f"/courses/{slug}"))
+        basis = page.select_one(".hours-basis")
+        assert basis is not None, slug
+        text = " ".join(basis.get_text(" ").split())
+        assert "words it asks for written at 10 words a minute" in text
+        assert "hours are the modules' minutes added up, rounded down to the half hour" in text
+        preview = soup(client.get(f"/author/preview/{slug}"))
+        assert preview.select_one(".hours-basis") is not None
+
+
+def test_survey_explorers_call_the_adults_respondents(client: TestClient, session: Session) -> None:
+    login(client, make_user(session, role="author"))
+    page = soup(client.get("/author/preview/data-partnerships/culture-of-data-use"))
+    explorer = page.select_one("#explore-access-by-role-result")
+    assert explorer is not None
+    text = " ".join(explorer.get_text(" ").split())
+    assert "All respondents" in text
+    assert "Respondents" in [th.get_text(strip=True) for th in explorer.select("th")]
+    assert "describes no real person" in text
+    assert "student" not in " ".join(th.get_text() for th in explorer.select("table th")).lower()

@@ -137,6 +137,16 @@ def test_bundled_courses_pass_the_check() -> None:
     ), result.output
 
 
+def test_strict_fails_on_warnings_alone() -> None:
+    """CI runs --strict: a course with a warning and no error fails it, and only it."""
+    course = Path(__file__).parent / "fixtures" / "data-checks" / "near-miss"
+    plain = runner.invoke(app, ["content", "check", str(course), "--no-database"])
+    strict = runner.invoke(app, ["content", "check", str(course), "--no-database", "--strict"])
+    assert plain.exit_code == 0, plain.output
+    assert "0 error(s), 1 warning(s)" in plain.output
+    assert strict.exit_code == 1, strict.output
+
+
 def test_check_runs_each_exercise_self_check() -> None:
     """A planted wrong answer that passes the tolerance is a file:line error at the directive."""
     result = runner.invoke(

@@ -64,14 +64,15 @@ def test_a_claim_the_data_does_not_support_is_an_error() -> None:
     ]
 
 
-def test_a_near_miss_inside_the_tolerance_is_a_warning() -> None:
+def test_another_year_showing_the_key_is_a_coincidence_warning() -> None:
+    # North's group A: 25.0% in 2025-26 and in 2024-25.
     result = _load("near-miss")
     assert result.course is not None and result.errors == []
     assert [str(p) for p in result.warnings] == [
-        "near-miss/modules/01-a.md:6: {exercise} north-a: near miss: a learner who read School "
-        "year = 2024-25 (25) would be marked right, because it is within the tolerance of the "
-        "key 25.0%; narrow the tolerance or ask for a value no neighbouring view comes this "
-        "close to"
+        "near-miss/modules/01-a.md:6: {exercise} north-a: coincidence: School year = 2024-25 "
+        "shows the same number as the key 25.0% (25.0), so a learner who read it would be "
+        "marked right for the wrong reason; ask about a value no other reading gives "
+        "(another group, year or measure), or change the data"
     ]
 
 

@@ -20,6 +20,9 @@ from app.certificates.models import Certificate
 from app.db import id_of
 from app.learning.models import Enrollment
 from app.notifications.service import unsubscribe_token
+from app.orgs import invites
+from app.orgs import service as orgs
+from app.orgs.models import Cohort
 from app.reflections.models import LearnerReflection
 from app.security.csrf import CSRF_COOKIE, token_for
 from tests.e2e.audit_assignments import add_assignments
@@ -45,6 +48,8 @@ class AuditData:
     certificate_code: str
     cohort_id: int  # the learner's cohort, with assignments due
     unsubscribe_token: str  # the learner's, for due-date reminders
+    invite_code: str  # a working invitation link to Riverside's cohort
+    spent_code: str  # a revoked one
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,29 @@ def _attempt(browser: _Browser, activity: str, *answers: str) -> None:
     browser.post(url, [("answer", a) for a in answers])
 
 
+def _inquiries(base_url: str, secret: str, *, admin_email: str) -> None:
+    """Two district inquiries sent by a visitor; an admin marks the first one answered."""
+    with _Browser(base_url, secret) as browser:
+        for district, size in (
+            ("Lakeview Unified", "10000_50000"),
+            ("Hill Country ISD", "not_sure"),
+        ):
+            sent = browser.post(
+                "/bring-groundwork",
+                {
+                    "name": "Rosa Alvarez",
+                    "job_title": "Director of assessment",
+                    "district": district,
+                    "district_size": size,
+                    "email": "rosa@example.org",
+                    "message": "Our coaches would like to take the course together this spring.",
+                },
+            )
+            assert sent.status_code == 303, sent.text[:300]
+        browser.log_in(admin_email)
+        browser.post("/admin/inquiries/1/answered", {})
+
+
 def fill(session: Session, base_url: str, secret: str) -> AuditData:
     """Seed the reports' learners, then have one learner and one staff member use the site."""
     seed(session)
@@ -123,7 +151,7 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
         draft = f"/courses/{COURSE}/reflections/bias-reflection"
         browser.post(draft, {"text": "A first thought, to finish later.", "action": "draft"})
         browser.post(
-            f"/courses/{COURSE}/survey", {"item-engaging": "4", "comment": "So far, good."}
+            f"/courses/{COURSE}/survey", {"item-was_engaging": "4", "comment": "So far, good."}
         )
 
     session.commit()  # end the read transaction: see what the server wrote since
@@ -140,6 +168,8 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
             f"/staff/reflections/{reflection_id}/feedback",
             {"body": "Describe before interpret: a strong norm to bring to your team."},
         )
+    _inquiries(base_url, secret, admin_email=admin.email)
+    invite_code, spent_code = _organizations(session, learner)
     return AuditData(
         emails={
             "learner": learner.email,
@@ -153,4 +183,22 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
         certificate_code=code,
         cohort_id=add_assignments(session, learner),
         unsubscribe_token=unsubscribe_token(secret, user_id=id_of(learner), kind="due_reminder"),
+        invite_code=invite_code,
+        spent_code=spent_code,
     )
+
+
+def _organizations(session: Session, learner: User) -> tuple[str, str]:
+    """Riverside (organization 1) gets a domain, links (one revoked) and a waiting request."""
+    riverside = orgs.organization_named(session, name="Riverside")
+    assert riverside is not None and riverside.id == 1
+    orgs.add_domain(session, organization_id=1, domain="riverside.example.org")
+    cohort = session.exec(select(Cohort).where(Cohort.organization_id == 1)).first()
+    assert cohort is not None and cohort.id == 1
+    link = invites.create_invite(session, organization_id=1, cohort_id=1, max_uses=40)
+    spent = invites.create_invite(session, organization_id=1, expires_days=7)
+    invites.revoke(session, organization_id=1, invite_id=id_of(spent))
+    orgs.request_to_join(
+        session, user=learner, organization_id=1, message="I coach 6th grade math teachers."
+    )
+    return link.code, spent.code

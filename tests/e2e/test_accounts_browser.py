@@ -17,7 +17,6 @@ def test_sign_up_log_out_log_in_change_password(page):
     page.get_by_label("Your name").fill("Zoë O'Brien")
     page.get_by_label("Email").fill("zoe@example.org")
     page.get_by_label("Password").fill("short")
-    page.get_by_label("School, district or organization").fill("Riverside Unified")
     page.get_by_label("Your role").select_option("teacher")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("alert")).to_contain_text("at least 8 characters")
@@ -50,23 +49,3 @@ def test_keyboard_skip_link_reaches_main(page):
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
-
-
-def test_sign_up_suggests_organizations_others_used(page, session):
-    """The organization field is linked to its datalist, whose options are the names in use."""
-    from app.accounts import service as accounts
-
-    for name in ("Riverside Unified", 'Oak "Hill" <Academy> & Co'):
-        accounts.find_or_create_organization(session, name=name)
-    session.commit()
-    page.goto("/signup")
-    field = page.get_by_label("School, district or organization")
-    expect(field).to_have_attribute("list", "organization-list")
-    # input.list is the element the browser draws its suggestions from: null when unlinked.
-    linked = field.evaluate("el => el.list && el.list.id")
-    options = field.evaluate("el => [...el.list.options].map(o => o.value)")
-    assert linked == "organization-list"
-    assert options == ['Oak "Hill" <Academy> & Co', "Riverside Unified"]
-    field.fill("River")
-    expect(field).to_have_value("River")
-    assert page.console_errors == []

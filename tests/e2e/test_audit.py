@@ -38,6 +38,10 @@ PAGES: list[tuple[str, str]] = [
     ("visitor", "/certificates/{code}"),
     ("visitor", "/certificates/NOPE-NOPE-NOPE"),
     ("visitor", "/no-such-page"),
+    ("visitor", "/bring-groundwork"),
+    ("visitor", "/bring-groundwork/thanks"),
+    ("visitor", "/join/{invite}"),
+    ("visitor", "/join/{spent}"),
     ("learner", "/courses"),
     ("learner", C),
     ("learner", f"/courses/{OTHER_COURSE}"),
@@ -55,6 +59,9 @@ PAGES: list[tuple[str, str]] = [
     ("learner", "/account"),
     ("learner", "/account/notifications"),
     ("visitor", "/unsubscribe/{unsubscribe}"),
+    ("learner", "/account/organization"),
+    ("learner", "/join/{invite}"),
+    ("learner", "/bring-groundwork"),
     ("finisher", C),
     ("finisher", f"{C}/certificate"),
     ("finisher", "/me"),
@@ -73,8 +80,15 @@ PAGES: list[tuple[str, str]] = [
     ("staff", "/staff/reports/feedback"),
     ("staff", "/staff/cohorts/{cohort}/assignments"),
     ("staff", "/staff/cohorts/{cohort}/assignments/report"),
+    ("staff", "/staff/orgs"),
+    ("staff", "/staff/orgs/1"),
+    ("staff", "/staff/orgs/1/invites"),
+    ("staff", "/staff/orgs/1/cohorts"),
+    ("staff", "/staff/orgs/1/cohorts/1"),
+    ("admin", "/admin/organizations"),
     ("admin", "/admin/users"),
     ("admin", "/admin/certificates"),
+    ("admin", "/admin/inquiries"),
     ("admin", "/staff/reports"),
 ]
 
@@ -89,6 +103,8 @@ def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
         code=data.certificate_code,
         cohort=data.cohort_id,
         unsubscribe=data.unsubscribe_token,
+        invite=data.invite_code,
+        spent=data.spent_code,
     )
     page = pages[who]
     page.console_errors.clear()  # type: ignore[attr-defined]

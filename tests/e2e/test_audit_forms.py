@@ -46,6 +46,26 @@ def _reset_link_sent(page: Page, site: AuditSite) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
+def _inquiry_refused(page: Page, site: AuditSite) -> None:
+    page.goto("/bring-groundwork")
+    page.get_by_label("Your name").fill("Rosa Alvarez")
+    page.get_by_label("Email").fill("not an address")
+    page.get_by_role("button", name="Send your message").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+
+
+def _inquiry_sent(page: Page, site: AuditSite) -> None:
+    page.goto("/bring-groundwork")
+    page.get_by_label("Your name").fill("Rosa Alvarez")
+    page.get_by_label("Your role").fill("Director of assessment")
+    page.get_by_label("District or organization").fill("Lakeview Unified")
+    page.get_by_label("District size").select_option("over_50000")
+    page.get_by_label("Email").fill("rosa.sent@example.org")
+    page.get_by_label("Message").fill("We would like to bring the course to our coaches.")
+    page.get_by_role("button", name="Send your message").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("on its way")
+
+
 def _reflection_refused(page: Page, site: AuditSite) -> None:
     page.goto(f"{C}/modules/look-beneath-the-average")
     page.locator("#reflection-disaggregation-reflection-text").fill("Too short.")
@@ -102,6 +122,8 @@ CASES: list[tuple[str, Callable[[Page, AuditSite], None]]] = [
     ("visitor", _login_refused),
     ("visitor", _signup_refused),
     ("visitor", _reset_link_sent),
+    ("visitor", _inquiry_refused),
+    ("visitor", _inquiry_sent),
     ("learner", _reflection_refused),
     ("learner", _survey_refused),
     ("learner", _exercise_without_javascript),

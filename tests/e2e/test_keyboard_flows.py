@@ -218,7 +218,7 @@ def test_survey_by_keyboard(page: Page, audit_site: AuditSite) -> None:
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary")).to_be_focused()
     # Each item: Tab into its radio group, arrow to an answer.
-    for item in ("engaging", "affect_work", "share", "use_now"):
+    for item in ("was_engaging", "thought_provoking", "affect_work", "share", "use_now"):
         _tab_to(page, page.locator(f"#item-{item}-1"))
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")

@@ -11,6 +11,7 @@ from app.accounts.models import Organization, User
 from app.certificates.models import Certificate
 from app.content.sync import course_record_id
 from app.learning.models import Enrollment
+from tests.factories import make_cohort
 
 
 def bulk_enrollments(session: Session, *, course_slug: str, n: int, batch: int = 5000) -> None:
@@ -20,6 +21,7 @@ def bulk_enrollments(session: Session, *, course_slug: str, n: int, batch: int =
     org = Organization(name="Bulk District", name_key="bulk district")
     session.add(org)
     session.commit()
+    make_cohort(session, code="bulk", course_id=course_id, organization_id=org.id)
     start = datetime(2026, 1, 5, 9, tzinfo=UTC)
     for first in range(0, n, batch):
         ids = range(first, min(n, first + batch))

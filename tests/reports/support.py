@@ -13,7 +13,7 @@ Riverside: the three at 100% completed, two with a certificate; learners 0-4 act
 last 30 days; learners 0-5 in cohort ``spring``. Lakeview: the one at 100% completed, its
 certificate revoked; learner 0 active. Exercise ``absence-iep-rate``: Riverside learners 0-3
 right first time, 4-7 wrong then right, 8-9 wrong three times, 10-11 never tried; Lakeview
-learner 0 right first time. Survey: ten Riverside learners submitted (engaging: 5 5 5 4 4 3 3
+learner 0 right first time. Survey: ten Riverside learners submitted (was_engaging: 5 5 5 4 4 3 3
 2 1 5; other items 4), one more saved without submitting (all 1s); two Lakeview learners
 submitted (all 1s).
 """
@@ -32,15 +32,14 @@ from app.content.sync import activity_record_id, course_record_id
 from app.db import utcnow
 from app.exercises.models import ExerciseAttempt
 from app.learning.models import Enrollment
-from app.orgs.models import Cohort
 from app.reflections.models import LearnerReflection, ReflectionRevision
 from app.surveys.models import SurveyAnswer, SurveyResponse
-from tests.factories import make_user
+from tests.factories import make_cohort, make_user
 
 COURSE = "data-for-liberation"
 TITLE = "Data for Liberation: Moving Beyond the Numbers"
 EXERCISE = "absence-iep-rate"
-ITEMS = ("engaging", "affect_work", "share", "use_now")
+ITEMS = ("was_engaging", "thought_provoking", "affect_work", "share", "use_now")
 PRIVATE_TEXT = "PRIVATE-REFLECTION-never-in-a-report"
 _codes = itertools.count(1)
 
@@ -175,11 +174,7 @@ def seed(session: Session) -> Seed:
     recent = datetime(2026, 2, 10, 12, tzinfo=UTC)
 
     riverside = data.orgs["Riverside"]
-    # Enrollments name cohorts by their code: the cohort is a record first.
-    session.add(
-        Cohort(organization_id=riverside.id, course_id=course_id, name="Spring", code="spring")
-    )
-    session.commit()
+    make_cohort(session, code="spring", course_id=course_id, organization_id=riverside.id)
     percents = [0, 10, 20, 30, 40, 50, 60, 70, 80, 100, 100, 100]
     users, rows = [], []
     for i, percent in enumerate(percents):
@@ -226,7 +221,7 @@ def seed(session: Session) -> Seed:
         comment = '=HYPERLINK("http://evil.example")' if i == 0 else None
         if i == 1:
             comment = "Riverside comment: loved the data explorer"
-        _survey(session, rows[i], {"engaging": value, **others}, comment=comment)
+        _survey(session, rows[i], {"was_engaging": value, **others}, comment=comment)
     _survey(session, rows[10], dict.fromkeys(ITEMS, 1), submitted=False, comment="unsent")
     _private_reflection(session, users[0], course_id)
     data.learners["Riverside"], data.enrollments["Riverside"] = users, rows

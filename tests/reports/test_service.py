@@ -167,13 +167,13 @@ def test_exercise_rows_are_each_exercise_once_by_its_prompt(session, data, admin
 
 def test_feedback_report(session, data, admin, river_staff, courses) -> None:
     t = table(session, river_staff, courses, "feedback", course="data-for-liberation")
-    engaging = row_for(t, TITLE, "The experience was engaging and thought-provoking.")
+    engaging = row_for(t, TITLE, "The course was engaging.")
     # 10 submitted (the unsubmitted one is not counted): 5 5 5 4 4 3 3 2 1 5.
     assert engaging == (10, 60.0, 1, 1, 2, 2, 4)
     share = row_for(t, TITLE, "I will share what I learned with my team or colleagues.")
     assert share == (10, 100.0, 0, 0, 0, 10, 0)
     t = table(session, admin, courses, "feedback", course="data-for-liberation")
-    engaging = row_for(t, TITLE, "The experience was engaging and thought-provoking.")
+    engaging = row_for(t, TITLE, "The course was engaging.")
     assert engaging == (12, 50.0, 3, 1, 2, 2, 4)
     t = table(
         session, admin, courses, "feedback", course="data-for-liberation", job_role="principal"
@@ -210,7 +210,7 @@ def test_parse_filters_ignores_what_is_not_offered(session, data, river_staff, c
     choices = service.filter_choices(session, staff=river_staff, courses=courses)
     assert choices.organizations == [(data.orgs["Riverside"].id, "Riverside")]
     assert choices.scoped_to == "Riverside"
-    assert choices.cohorts == ["spring"]
+    assert choices.cohorts == [("spring", "spring")]  # (code, the cohort record's name)
     filters, errors = parse_filters(
         {
             "course": "no-such-course",

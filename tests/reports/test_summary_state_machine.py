@@ -29,10 +29,12 @@ from app.exercises.spec import ExerciseSpec, variant_for
 from app.learning import service as learning
 from app.learning.models import Enrollment, ModuleProgress
 from app.learning.progress import recompute_course
+from app.orgs import service as orgs
+from app.orgs.models import Cohort, Proof
 from app.reflections import service as reflections
 from app.reports import summary_store as summaries
 from app.surveys import service as surveys
-from tests.factories import make_user
+from tests.factories import make_cohort, make_user
 
 COURSE = "data-for-liberation"
 _names = itertools.count(1)
@@ -80,6 +82,9 @@ def _machine(session: Session, course: Course) -> type[RuleBasedStateMachine]:
         if isinstance(b, ExerciseSpec) and b.id in EXERCISES
     ]
     course_id = course_record_id(session, course_slug=course.slug)
+    for code in ("spring", "fall"):
+        if session.exec(select(Cohort).where(Cohort.code == code)).first() is None:
+            make_cohort(session, code=code, course_id=course_id, organization_id=organizations[1])
     admin = make_user(session, role="admin")
     # A content change: the course shrinks to its first module (so learners can finish it),
     # and grows back.
@@ -114,6 +119,18 @@ def _machine(session: Session, course: Course) -> type[RuleBasedStateMachine]:
             self._try(
                 lambda: learning.enroll(session, user=learner, course=self.current, cohort=cohort)
             )
+
+        @rule(learner=learners, org=st.sampled_from(organizations[1:]))
+        def join_organization(self, learner: User, org: int) -> None:
+            """Joining (or moving to) an organization, with a proof, recounts at once."""
+            orgs.join(session, user=learner, organization_id=org, proof=Proof.invite)
+            session.commit()
+
+        @rule(learner=learners)
+        def leave_organization(self, learner: User) -> None:
+            """Leaving (or being removed) takes the learner out of its cohorts too."""
+            orgs.leave(session, user=learner)
+            session.commit()
 
         @rule(learner=learners)
         def unenroll(self, learner: User) -> None:
@@ -307,6 +324,7 @@ def test_one_whole_journey_keeps_the_summaries_exact(client, session: Session) -
 def test_rebuild_recomputes_what_was_kept(client, session: Session) -> None:
     courses: Mapping[str, Course] = client.app.state.registry.courses
     learner = make_user(session)
+    make_cohort(session, code="spring", course_id=course_record_id(session, course_slug=COURSE))
     learning.enroll(session, user=learner, course=courses[COURSE], cohort="spring")
     kept = summaries.stored(session)
     assert (

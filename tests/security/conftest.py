@@ -5,7 +5,6 @@ work covers reflections, exercises, the survey and a certificate.
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,9 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Organization, User
 from app.certificates.models import Certificate
+from app.db import id_of
+from app.orgs import cohorts, invites
+from app.orgs import service as orgs
 from app.reflections.models import LearnerReflection
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login, post_form
@@ -74,8 +76,9 @@ class World:
         return self.clients[who]
 
 
-def sign_up(client: TestClient, *, email: str, name: str, organization: str) -> None:
-    """Sign up through the form (so the learner's own text goes the way it does in life)."""
+def sign_up(client: TestClient, *, email: str, name: str, invite: str) -> None:
+    """Sign up through the form with an invitation link (so the learner's own text goes the
+    way it does in life, and they join their organization and cohort)."""
     response = post_form(
         client,
         "/signup",
@@ -83,16 +86,34 @@ def sign_up(client: TestClient, *, email: str, name: str, organization: str) -> 
             "email": email,
             "password": DEFAULT_PASSWORD,
             "display_name": name,
-            "organization": organization,
             "job_role": "teacher",
+            "invite": invite,
         },
     )
     assert response.status_code == 303, response.text[:500]
 
 
-def learner_work(client: TestClient, *, text: str, cohort: str = "", comment: str = "") -> None:
+def _invitations(session: Session, *, text: str) -> tuple[str, str]:
+    """Organization A (named ``text``) with a cohort of the journey course (also named
+    ``text``), and Other School: the join link of A's cohort and an invitation to B."""
+    name = " ".join(text.split())[:120] or "Organization A"
+    org_a = orgs.create_organization(session, name=name)
+    cohort = cohorts.create_cohort(
+        session,
+        organization_id=id_of(org_a),
+        form=cohorts.CohortForm(name=name, course_slug=JOURNEY),
+        course_slugs=[JOURNEY],
+    )
+    link_a = invites.invites_of(session, organization_id=id_of(org_a))[0].invite
+    assert link_a.cohort_id == cohort.id
+    org_b = orgs.create_organization(session, name="Other School")
+    link_b = invites.create_invite(session, organization_id=id_of(org_b))
+    return link_a.code, link_b.code
+
+
+def learner_work(client: TestClient, *, text: str, comment: str = "") -> None:
     """Enroll, do the whole journey course with ``text`` everywhere, attempt an exercise."""
-    enroll = post_form(client, f"/courses/{JOURNEY}/enroll", {"cohort": cohort})
+    enroll = post_form(client, f"/courses/{JOURNEY}/enroll")
     assert enroll.status_code == 303
     assert post_form(client, f"/courses/{JOURNEY}/modules/welcome/done").status_code == 303
     for activity, shared in (("what-i-notice", "1"), ("anything-else", "")):
@@ -109,7 +130,7 @@ def learner_work(client: TestClient, *, text: str, cohort: str = "", comment: st
         client, f"/courses/{JOURNEY}/certificate", {"name": text[:150], "confirmed": "yes"}
     )
     assert issued.status_code == 303, issued.text[:500]
-    assert post_form(client, f"/courses/{DATA}/enroll", {"cohort": cohort}).status_code == 303
+    assert post_form(client, f"/courses/{DATA}/enroll").status_code == 303
     attempt = post_form(
         client, f"/courses/{DATA}/exercises/el-gap/attempts", {"answer": text[:100]}
     )
@@ -118,18 +139,18 @@ def learner_work(client: TestClient, *, text: str, cohort: str = "", comment: st
 
 def make_world(app, session: Session, *, text: str = "I noticed a pattern") -> World:  # type: ignore[no-untyped-def]
     """Two learners (A with ``text`` in every field), scoped staff and an admin."""
+    invite_a, invite_b = _invitations(session, text=text)
     with TestClient(app, follow_redirects=False) as a:
-        sign_up(a, email="a@example.org", name=text[:200], organization=text[:200])
-        cohort = re.sub(r"[^A-Za-z0-9._-]", "", text)[:64] or "c1"
-        learner_work(a, text=text, cohort=cohort)
+        sign_up(a, email="a@example.org", name=text[:200], invite=invite_a)
+        learner_work(a, text=text)
     with TestClient(app, follow_redirects=False) as b:
-        sign_up(b, email="b@example.org", name="Learner Bee", organization="Other School")
+        sign_up(b, email="b@example.org", name="Learner Bee", invite=invite_b)
         learner_work(b, text="B wrote this reflection about Mondays")
     session.expire_all()
     learner_a = session.exec(select(User).where(User.email == "a@example.org")).one()
     learner_b = session.exec(select(User).where(User.email == "b@example.org")).one()
-    orgs = {o.id: o for o in session.exec(select(Organization)).all()}
-    assert learner_a.organization_id in orgs and learner_b.organization_id in orgs
+    known = {o.id: o for o in session.exec(select(Organization)).all()}
+    assert learner_a.organization_id in known and learner_b.organization_id in known
     staff_a = make_user(session, role="staff", staff_organization_id=learner_a.organization_id)
     staff_b = make_user(session, role="staff", staff_organization_id=learner_b.organization_id)
     admin = make_user(session, role="admin")

@@ -65,7 +65,11 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "token_id": "1",
         "endpoint_id": "1",
         "delivery_id": "1",
+        "organization_id": str(world.learner_a.organization_id),
         "cohort_id": "1",
+        "invite_id": "1",
+        "domain_id": "1",
+        "inquiry_id": "1",
         "assignment_id": "1",
     }
 

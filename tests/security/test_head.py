@@ -19,8 +19,13 @@ def test_every_get_route_also_accepts_head(app) -> None:  # type: ignore[no-unty
 # GET routes that answer something other than 200 to the values used here, and why.
 NOT_200 = {
     "/password/reset/{token}": "the token is not a real one: 400",
+    "/verify-email/{token}": "the token is not a real one: 400",
     "/courses/{slug}/assets/{path:path}": "the fixture course has no such picture: 404",
     "/reflections/restore": "nothing parked to restore: 303 back",
+    "/staff/orgs": "staff of one organization are sent to its page: 303",
+    "/join/{code}": "the code used here is a certificate's, which names no invitation: 404",
+    "/sso/start": "no organization has district sign-in here: the login page again, 400",
+    "/sso/callback": "no sign-in attempt to finish: 400",
 }
 
 

@@ -60,6 +60,8 @@ def _urls(world: World) -> Iterator[tuple[str, str]]:
         "token": "nope",
         "name": "overview",
         "path": "missing.png",
+        "organization_id": str(world.learner_a.organization_id),
+        "cohort_id": "1",
     }
     for route in app_routes(world.app):  # type: ignore[arg-type]
         if "GET" not in route.methods:

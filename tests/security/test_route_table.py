@@ -24,6 +24,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/password/forgot"): "send a reset link",
     ("GET", "/password/reset/{token}"): "reset form (the token is the credential)",
     ("POST", "/password/reset/{token}"): "reset (the token is the credential)",
+    ("GET", "/verify-email/{token}"): "confirm page of an emailed link (writes nothing)",
+    ("POST", "/verify-email/{token}"): "verify an email address (the token is the credential)",
     ("GET", "/courses"): "catalog",
     ("GET", "/courses/{slug}"): "public course page",
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
@@ -32,6 +34,13 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/unsubscribe/{token}"): "unsubscribe page from an email (the signed token names "
     "the user and the kind; GET never unsubscribes)",
     ("POST", "/unsubscribe/{token}"): "RFC 8058 one-click unsubscribe, posted by mail programs",
+    ("GET", "/join/{code}"): "invitation link: what it joins, and sign-up or log-in",
+    ("GET", "/bring-groundwork"): "district inquiry form",
+    ("POST", "/bring-groundwork"): "send a district inquiry (throttled, honeypot)",
+    ("GET", "/bring-groundwork/thanks"): "thank-you page after an inquiry",
+    ("GET", "/sso/start"): "start a district's sign-in (link or district list)",
+    ("POST", "/sso/start"): "start district sign-in by email domain",
+    ("GET", "/sso/callback"): "the identity provider sends the browser back here",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),

@@ -1,0 +1,1 @@
+"""Who a user is, proven: email verification (and, later, district sign-in)."""

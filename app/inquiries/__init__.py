@@ -1,0 +1,1 @@
+"""inquiries domain: the public district inquiry form and its admin list."""
