@@ -1,7 +1,7 @@
 """assignments with due dates, notification settings, sent reminders, outbox headers
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-07 13:40:00
 
 New tables only, plus an empty ``headers`` column on ``outbox_email`` (existing emails had
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
