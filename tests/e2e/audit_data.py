@@ -169,6 +169,7 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
             {"body": "Describe before interpret: a strong norm to bring to your team."},
         )
     _inquiries(base_url, secret, admin_email=admin.email)
+    session.commit()  # end the read transaction: the server has written since
     invite_code, spent_code = _organizations(session, learner)
     return AuditData(
         emails={
