@@ -140,7 +140,9 @@ def users_create(
     role: Role = typer.Option(Role.learner, help="learner, author, staff or admin."),
     name: str = typer.Option("", help="Display name (defaults to the part before @)."),
     organization: str = typer.Option(
-        "", help="An existing organization to add the account to (as an administrator's act)."
+        "",
+        help="An existing organization to add the account to (as an administrator's act); "
+        "for staff, also the one organization their account covers.",
     ),
     password: str = typer.Option(
         "", help="Password; prompted for when omitted (or GROUNDWORK_NEW_PASSWORD)."
@@ -174,7 +176,15 @@ def users_create(
             raise typer.Exit(1) from None
         if org is not None:
             orgs.join(session, user=user, organization_id=id_of(org), proof=Proof.admin)
+            if role == Role.staff:  # district staff manage their own organization only
+                user.staff_organization_id = id_of(org)
             session.commit()
+        elif role == Role.staff:
+            typer.echo(
+                "Note: this staff account covers every organization. Give --organization to "
+                "scope it to one district, or set its scope on /admin/users.",
+                err=True,
+            )
     typer.echo(f"Created {user.email} with role {user.role}.")
 
 

@@ -15,7 +15,7 @@ from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import CurrentUser, OptionalUser, SettingsDep
 from app.identity import service as identity
-from app.orgs import invites
+from app.orgs import cohorts, invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
 from app.security.cookies import delete_cookie
@@ -34,7 +34,13 @@ def home(request: Request, user: OptionalUser) -> Response:
 
 
 def _signup_page(
-    request: Request, session: SessionDep, form: accounts.SignUp, status: int, invite: str = ""
+    request: Request,
+    session: SessionDep,
+    form: accounts.SignUp,
+    status: int,
+    *,
+    invite: str = "",
+    next_path: str = "",
 ) -> Response:
     return render(
         request,
@@ -42,7 +48,7 @@ def _signup_page(
         {
             "form": form,
             "job_roles": JOB_ROLE_LABELS,
-            "next": request.query_params.get("next", ""),
+            "next": next_path,
             "invite": invite,
         },
         status_code=status,
@@ -54,8 +60,14 @@ def signup_form(request: Request, session: SessionDep, user: OptionalUser) -> Re
     """The free sign-up form."""
     if user is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), 303)
-    invite = request.query_params.get("invite", "")[:64]
-    return _signup_page(request, session, accounts.SignUp(), 200, invite)
+    return _signup_page(
+        request,
+        session,
+        accounts.SignUp(),
+        200,
+        invite=request.query_params.get("invite", "")[:64],
+        next_path=request.query_params.get("next", "")[:2000],
+    )
 
 
 @router.post("/signup", name="signup")
@@ -79,7 +91,7 @@ def signup(
     except accounts.AccountError as exc:
         form.errors = exc.errors
         form.password = ""
-        return _signup_page(request, session, form, 400, invite[:64])
+        return _signup_page(request, session, form, 400, invite=invite[:64], next_path=next[:2000])
     identity.start_verification(session, settings=settings, user=user)
     _, token = accounts.log_in(
         session,
@@ -251,6 +263,7 @@ def account_page(
             "new_email": new_email,
             "verification": identity.verification_status(session, user=user),
             "membership": orgs.membership(session, user=user),
+            "my_cohorts": cohorts.learner_cohorts(session, user=user),
         },
         status_code=status_code or (400 if failed else 200),
     )

@@ -71,14 +71,21 @@ def admin_domain_add(
     domain: FormStr = "",
 ) -> Response:
     """Attach an email domain: its verified addresses may join."""
-    if orgs.organization(session, organization_id=organization_id) is None:
+    org = orgs.organization(session, organization_id=organization_id)
+    if org is None:
         raise HTTPException(status_code=404)
     try:
         row = orgs.add_domain(session, organization_id=organization_id, domain=domain)
     except orgs.OrgError as exc:
-        flash(request, exc.errors["domain"], "error")
-    else:
-        flash(request, f"{row.domain} is attached.", "success")
+        field = f"domain-{organization_id}"
+        return _page(
+            request,
+            session,
+            errors={field: f"{org.name}: {exc.errors['domain']}"},
+            form={"name": "", "domains": "", field: domain[:300]},
+            status_code=400,
+        )
+    flash(request, f"{row.domain} is attached to {org.name}.", "success")
     return RedirectResponse(request.url_for("admin_organizations").path, 303)
 
 

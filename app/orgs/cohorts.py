@@ -75,7 +75,9 @@ def create_cohort(
     """A cohort with its own join link; raises OrgError with per-field messages."""
     errors: dict[str, str] = {}
     name = " ".join(form.name.split())
-    if not name:
+    if "\x00" in form.name:
+        errors["name"] = orgs.NUL_MESSAGE
+    elif not name:
         errors["name"] = "Give the cohort a name, like “Spring 2027, Lincoln Middle”."
     elif len(name) > 120:
         errors["name"] = "Use at most 120 characters for the name."

@@ -6,6 +6,7 @@ works), so two people racing for the last use cannot both get in.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,14 +16,17 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Organization, User
+from app.content.access import can_see
 from app.content.models import CourseRecord
 from app.content.registry import Registry
 from app.db import id_of, utcnow
 from app.learning import service as learning
+from app.learning.models import Enrollment
 from app.orgs import service as orgs
 from app.orgs.models import Cohort, Invite, Proof
 
 MAX_EXPIRY_DAYS = 365
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what token_urlsafe makes
 MAX_USES = 10_000
 
 
@@ -31,6 +35,7 @@ class InviteState(StrEnum):
     expired = "expired"
     used_up = "used_up"
     revoked = "revoked"
+    course_closed = "course_closed"
 
     @property
     def label(self) -> str:
@@ -39,6 +44,7 @@ class InviteState(StrEnum):
             InviteState.expired: "Expired",
             InviteState.used_up: "Used up",
             InviteState.revoked: "Revoked",
+            InviteState.course_closed: "Course not open",
         }[self]
 
 
@@ -46,6 +52,7 @@ REFUSALS = {
     InviteState.expired: "This invitation link has expired.",
     InviteState.used_up: "This invitation link has been used as many times as it allows.",
     InviteState.revoked: "This invitation link was withdrawn by the organization.",
+    InviteState.course_closed: "The course this cohort takes is not open for enrollment now.",
 }
 
 
@@ -116,7 +123,7 @@ def create_invite(
 
 def view(session: Session, *, code: str) -> InviteView | None:
     """The invitation with this code, whatever its state; None when no such link exists."""
-    if not code or len(code) > 64:
+    if not CODE_RE.fullmatch(code):
         return None
     invite = session.exec(select(Invite).where(Invite.code == code)).first()
     if invite is None:
@@ -166,12 +173,15 @@ class Accepted:
     view: InviteView
     problem: str | None = None
     course_slug: str | None = None  # the cohort's course, entered
+    already: bool = False  # the user was in already: nothing changed, no use taken
 
     @property
     def notices(self) -> list[tuple[str, str]]:
         """(category, message) pairs to flash."""
         view = self.view
         where = view.organization.name + (f", cohort “{view.cohort.name}”" if view.cohort else "")
+        if self.already:
+            return [("info", f"You are already a member of {where}.")]
         found = [("success", f"You joined {where}.")]
         return found + ([("error", self.problem)] if self.problem else [])
 
@@ -186,16 +196,42 @@ def use_link(session: Session, *, user: User, code: str, registry: Registry) -> 
         return "That invitation link does not exist. Check that it was copied whole."
 
 
+def _already_in(session: Session, *, user: User, found: InviteView) -> bool:
+    """The user is a member of the link's organization (and in its cohort, if any)."""
+    if user.organization_id != found.invite.organization_id:
+        return False
+    if found.cohort is None:
+        return True
+    enrolled = session.exec(
+        select(Enrollment).where(
+            Enrollment.user_id == id_of(user),
+            Enrollment.cohort == found.cohort.code,
+            col(Enrollment.active).is_(True),
+        )
+    ).first()
+    return enrolled is not None
+
+
 def accept(session: Session, *, user: User, code: str, registry: Registry) -> Accepted:
     """Join the link's organization (and enroll in its cohort's course); commits.
 
-    Raises InviteUnusable, or LookupError for a code that names no link.
+    Someone already in takes no use of the link. A cohort link whose course cannot be
+    entered is refused before a use is taken. Raises InviteUnusable, or LookupError for a
+    code that names no link.
     """
     found = view(session, code=code)
     if found is None:
         raise LookupError(code)
     if found.state is not InviteState.usable:
         raise InviteUnusable(found.state)
+    if _already_in(session, user=user, found=found):
+        return Accepted(view=found, already=True)
+    course = None
+    if found.cohort is not None:
+        slug = cohort_course(session, cohort=found.cohort)
+        course = registry.get(slug) if slug else None
+        if course is None or not can_see(course, user):
+            raise InviteUnusable(InviteState.course_closed)
     now = utcnow()
     claimed = session.execute(
         update(Invite)
@@ -212,15 +248,12 @@ def accept(session: Session, *, user: User, code: str, registry: Registry) -> Ac
         session.rollback()
         session.refresh(found.invite)
         raise InviteUnusable(state_of(found.invite, now=now))
-    orgs.join(session, user=user, organization_id=id_of(found.organization), proof=Proof.invite)
+    if user.organization_id != found.invite.organization_id:
+        orgs.join(session, user=user, organization_id=id_of(found.organization), proof=Proof.invite)
     session.commit()
     session.refresh(found.invite)
-    if found.cohort is None:
+    if found.cohort is None or course is None:
         return Accepted(view=found)
-    slug = cohort_course(session, cohort=found.cohort)
-    course = registry.get(slug) if slug else None
-    if course is None:
-        return Accepted(view=found, problem="The cohort's course is not available right now.")
     try:
         learning.enroll(session, user=user, course=course, cohort=found.cohort.code)
     except learning.LearningError as exc:

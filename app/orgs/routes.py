@@ -70,11 +70,12 @@ def staff_members_confirm(
     staff: StaffUser,
     organization_id: RowId,
     user_id: FormStr = "",
+    all: FormStr = "",  # noqa: A002  (the form's field name)
 ) -> Response:
-    """Confirm one waiting person (``user_id``) or everyone waiting (no ``user_id``)."""
+    """Confirm one waiting person (``user_id``) or, with ``all=1``, everyone waiting."""
     _managed(session, staff, organization_id)
     wanted = [int(user_id)] if user_id.isdecimal() and len(user_id) < 10 else []
-    if user_id and not wanted:
+    if not wanted and all != "1":
         raise HTTPException(status_code=404)
     count = members.confirm(session, organization_id=organization_id, user_ids=wanted)
     if wanted and not count:
@@ -209,7 +210,7 @@ def staff_invite_create(
         )
     flash(
         request,
-        f"The invitation link is ready: it is the first in the table below (link {invite.id}).",
+        f"Invitation link {invite.id} is ready: it is the first in the table below.",
         "success",
     )
     return _back(request, "staff_invites", organization_id)

@@ -22,6 +22,9 @@ from app.orgs.models import Cohort, MembershipRequest, OrganizationDomain, Proof
 DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
+NUL_MESSAGE = "Remove the invisible control character (NUL) from this field."
+
+
 class OrgError(Exception):
     """Input that cannot be accepted: ``errors`` maps field names to messages."""
 
@@ -47,7 +50,7 @@ def name_key(name: str) -> str:
 
 def clean_domain(domain: str) -> str | None:
     """``domain`` lower-cased without a leading ``@``, or None when it is not a domain."""
-    clean = domain.strip().lower().removeprefix("@")
+    clean = domain.strip().lower().removeprefix("@")[:300]
     return clean if DOMAIN_RE.match(clean) else None
 
 
@@ -96,7 +99,9 @@ def create_organization(
     """A new organization with these email domains; raises OrgError."""
     clean = " ".join(name.split())
     errors: dict[str, str] = {}
-    if not clean:
+    if "\x00" in name:
+        errors["name"] = NUL_MESSAGE
+    elif not clean:
         errors["name"] = "Enter the organization's name."
     elif len(clean) > 200:
         errors["name"] = "Use at most 200 characters for the name."
@@ -236,6 +241,8 @@ def request_to_join(
     if user.organization_id == organization_id:
         raise OrgError({"organization": "You are already a member of this organization."})
     text = message.strip()
+    if "\x00" in text:
+        raise OrgError({"message": NUL_MESSAGE})
     if len(text) > 1000:
         raise OrgError({"message": "Use at most 1,000 characters for your message."})
     existing = pending_request(session, user_id=id_of(user))
@@ -268,6 +275,9 @@ def join_by_domain(session: Session, *, user: User) -> Organization:
 
     Raises OrgError when the address is not verified or no organization claims its domain.
     """
+    org = organization_for_domain(session, email=user.email)
+    if org is None:
+        raise OrgError({"domain": "No organization has attached your email's domain."})
     if not is_verified(user):
         raise OrgError(
             {
@@ -275,9 +285,6 @@ def join_by_domain(session: Session, *, user: User) -> Organization:
                 "that you work at the organization's domain."
             }
         )
-    org = organization_for_domain(session, email=user.email)
-    if org is None:
-        raise OrgError({"domain": "No organization has attached your email's domain."})
     join(session, user=user, organization_id=id_of(org), proof=Proof.domain)
     session.commit()
     return org

@@ -27,8 +27,9 @@ class District:
 
 
 @pytest.fixture
-def district(app, session: Session) -> District:  # type: ignore[no-untyped-def]
-    """Riverside (with riverside.org verified) and its spring cohort; Hillcrest besides."""
+def district(client, session: Session) -> District:  # type: ignore[no-untyped-def]
+    """Riverside (with riverside.org verified) and its spring cohort; Hillcrest besides.
+    (The client starts the app, which syncs the courses the cohort needs.)"""
     org = orgs.create_organization(session, name="Riverside USD", domain_names=["riverside.org"])
     cohort = cohorts.create_cohort(
         session,

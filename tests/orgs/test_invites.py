@@ -74,6 +74,8 @@ def test_the_cli_link_joins_organization_and_cohort_until_its_last_use(
     assert ana.organization_joined_at is not None
     enrollment = _enrollment(session, ana)
     assert enrollment is not None and enrollment.cohort == district.cohort.code
+    facts = soup(client.get("/account")).select_one(".facts").get_text(" ", strip=True)
+    assert "Riverside USD (invitation link)" in facts and "Spring 2027" in facts
 
     # The link was for one person: the next one gets a clear page, and is not a member.
     with TestClient(app, follow_redirects=False) as second:

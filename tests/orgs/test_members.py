@@ -104,7 +104,7 @@ def test_confirm_all_and_decline(client: TestClient, session: Session, district:
     url = f"/staff/orgs/{district.org.id}"
     declined = post_form(client, f"{url}/pending/{waiting[0].id}/decline")
     assert declined.status_code == 303
-    assert post_form(client, f"{url}/confirm").status_code == 303
+    assert post_form(client, f"{url}/confirm", {"all": "1"}).status_code == 303
     session.commit()
     for user in waiting:
         session.refresh(user)

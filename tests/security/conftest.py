@@ -139,8 +139,8 @@ def learner_work(client: TestClient, *, text: str, comment: str = "") -> None:
 
 def make_world(app, session: Session, *, text: str = "I noticed a pattern") -> World:  # type: ignore[no-untyped-def]
     """Two learners (A with ``text`` in every field), scoped staff and an admin."""
-    invite_a, invite_b = _invitations(session, text=text)
-    with TestClient(app, follow_redirects=False) as a:
+    with TestClient(app, follow_redirects=False) as a:  # starting the app syncs the courses
+        invite_a, invite_b = _invitations(session, text=text)
         sign_up(a, email="a@example.org", name=text[:200], invite=invite_a)
         learner_work(a, text=text)
     with TestClient(app, follow_redirects=False) as b:
