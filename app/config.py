@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = 6
     webhook_retry_base_seconds: float = 30.0
     webhook_timeout_seconds: float = 10.0
+    # Days before an assignment's due date that its reminder email goes (0: on the day).
+    reminder_days_before: int = Field(default=2, ge=0, le=60)
     # argon2id cost; production refuses less than the default. The test suite lowers them so
     # that hashing does not dominate its run time.
     argon2_memory_kib: int = Field(default=OWASP_ARGON2_MEMORY_KIB, ge=8)

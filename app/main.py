@@ -20,6 +20,7 @@ from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.api import token_routes
 from app.api.v1 import mount_api
+from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
@@ -33,6 +34,7 @@ from app.health import health_route
 from app.identity import routes as identity_routes
 from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
+from app.notifications import routes as notifications_routes
 from app.orgs import admin_routes as orgs_admin_routes
 from app.orgs import join_routes as orgs_join_routes
 from app.orgs import routes as orgs_routes
@@ -178,6 +180,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(exercises_routes.router)
     app.include_router(datasets_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(assignments_routes.router)
+    app.include_router(notifications_routes.router)
     app.include_router(orgs_routes.router)
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)

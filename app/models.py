@@ -2,6 +2,7 @@
 
 from app.accounts import models as accounts  # noqa: F401
 from app.api import models as api  # noqa: F401
+from app.assignments import models as assignments  # noqa: F401
 from app.certificates import models as certificates  # noqa: F401
 from app.content import models as content  # noqa: F401
 from app.events import models as events  # noqa: F401
@@ -9,6 +10,7 @@ from app.exercises import models as exercises  # noqa: F401
 from app.identity import models as identity  # noqa: F401
 from app.inquiries import models as inquiries  # noqa: F401
 from app.learning import models as learning  # noqa: F401
+from app.notifications import models as notifications  # noqa: F401
 from app.orgs import models as orgs  # noqa: F401
 from app.reflections import models as reflections  # noqa: F401
 from app.reports import summary_models as reports  # noqa: F401

@@ -84,6 +84,15 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/admin/webhooks/999/active", set()),
     ("GET", "/admin/webhooks/deliveries", ADMINS),
     ("POST", "/admin/webhooks/deliveries/999/replay", set()),
+    # Email settings; cohorts' assignments (no cohort exists here: 404 for everyone).
+    ("GET", "/account/notifications", EVERYONE),
+    ("POST", "/account/notifications", EVERYONE),
+    ("GET", "/staff/cohorts/999/assignments", set()),
+    ("POST", "/staff/cohorts/999/assignments", set()),
+    ("POST", "/staff/cohorts/999/assignments/999/due", set()),
+    ("POST", "/staff/cohorts/999/assignments/999/delete", set()),
+    ("GET", "/staff/cohorts/999/assignments/report", set()),
+    ("GET", "/staff/cohorts/999/assignments/report.csv", set()),
     # Organizations: admins create them; staff manage theirs (none exist here: 404).
     ("GET", "/admin/organizations", ADMINS),
     ("POST", "/admin/organizations", ADMINS),

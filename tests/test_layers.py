@@ -27,6 +27,8 @@ LAYERS: list[set[str]] = [
     {"datasets", "exercises", "reflections"},
     {"learning"},
     {"surveys", "certificates", "orgs", "inquiries"},
+    {"assignments"},
+    {"notifications"},
     {"sso"},
     {"reports"},
     {"webhooks"},

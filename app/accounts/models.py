@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum
+from sqlalchemy import Column, Enum, Text
 from sqlmodel import Field, SQLModel
 
 from app.db import utc_column, utcnow
@@ -136,5 +136,7 @@ class OutboxEmail(SQLModel, table=True):
     to_address: str = Field(max_length=320, index=True)
     subject: str = Field(max_length=300)
     body: str
+    # Extra headers (List-Unsubscribe, …) as a JSON object, so a retry sends them too.
+    headers: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -12,8 +12,9 @@ Which activities a learner has done comes from the activity kinds registered wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
@@ -162,6 +163,34 @@ def module_rows(session: Session, *, enrollment: Enrollment) -> list[ModuleProgr
         return []
     statement = select(ModuleProgress).where(ModuleProgress.enrollment_id == enrollment.id)
     return list(session.exec(statement))
+
+
+def module_completions(
+    session: Session, *, enrollment_ids: Collection[int]
+) -> dict[int, dict[str, datetime]]:
+    """When each module was completed, per enrollment: the sticky completions that
+    ``_store`` writes, read for many enrollments in one query (assignments, reminders)."""
+    found: dict[int, dict[str, datetime]] = {e: {} for e in enrollment_ids}
+    if not enrollment_ids:
+        return found
+    rows = session.exec(
+        select(ModuleProgress.enrollment_id, ModuleProgress.module_id, ModuleProgress.completed_at)
+        .where(col(ModuleProgress.enrollment_id).in_(list(enrollment_ids)))
+        .where(col(ModuleProgress.completed_at).is_not(None))
+    )
+    for enrollment_id, module_id, completed_at in rows:
+        if completed_at is not None:
+            found[enrollment_id][module_id] = completed_at
+    return found
+
+
+def completed_at(completions: Mapping[str, datetime], module: Module) -> datetime | None:
+    """When ``module`` was completed, from one enrollment's ``module_completions``,
+    following renames through ``previous_ids`` as ``row_for`` does."""
+    for module_id in (module.id, *module.previous_ids):
+        if module_id in completions:
+            return completions[module_id]
+    return None
 
 
 def row_for(rows: dict[str, ModuleProgress], module: Module) -> ModuleProgress | None:

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from app.assignments import service as assignments
 from app.certificates import service as certificates
 from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.runtime import RegistryDep
 from app.content.time_estimate import HOURS_BASIS
-from app.db import SessionDep, id_of, run_db
+from app.db import SessionDep, id_of, run_db, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.learning.progress import STATE_LABELS
@@ -55,19 +56,27 @@ async def course_page(
 ) -> Response:
     """The public course page: what you will learn and do, the modules, and Enroll."""
 
-    def load() -> learning.CoursePage:
+    def load() -> tuple[learning.CoursePage, list[assignments.DueItem]]:
         page = learning.course_page(session, user=user, course=course)
         if user is None or page.enrollment is None:
-            return page
+            return page, []
         codes = certificates.valid_codes(session, user=user)
-        return replace(page, certificate_code=codes.get(id_of(page.enrollment)))
+        due = assignments.due_for_learner(
+            session,
+            user=user,
+            enrollments=[page.enrollment],
+            courses={page.enrollment.course_id: course},
+            today=utcnow().date(),
+        )
+        return replace(page, certificate_code=codes.get(id_of(page.enrollment))), due
 
-    page = await run_db(request, load)
+    page, due = await run_db(request, load)
     return render(
         request,
         "learning/course.html",
         {
             "page": page,
+            "due": due,
             "course": course,
             "minutes": course.minutes,
             "hours_basis": HOURS_BASIS,
@@ -244,14 +253,28 @@ async def my_learning(
 ) -> Response:
     """The learner's dashboard: courses with progress, Continue, certificates, notices."""
 
+    today = utcnow().date()
+
     def dashboard() -> dict[str, object]:
+        cards = learning.my_learning(session, user=user, courses=registry.courses)
+        enrollments = [card.enrollment for card in cards]
+        courses = {card.enrollment.course_id: card.course for card in cards}
         return {
-            "cards": _with_certificates(
-                learning.my_learning(session, user=user, courses=registry.courses),
-                certificates.valid_codes(session, user=user),
-            ),
+            "cards": _with_certificates(cards, certificates.valid_codes(session, user=user)),
             "notices": learning.notices_for(session, user=user),
             "certificates": certificates.of_user(session, user=user),
+            "due": _by_course(
+                assignments.due_for_learner(
+                    session, user=user, enrollments=enrollments, courses=courses, today=today
+                )
+            ),
         }
 
     return render(request, "learning/my_learning.html", await run_db(request, dashboard))
+
+
+def _by_course(items: list[assignments.DueItem]) -> dict[int, list[assignments.DueItem]]:
+    found: dict[int, list[assignments.DueItem]] = {}
+    for item in items:
+        found.setdefault(item.course_id, []).append(item)
+    return found

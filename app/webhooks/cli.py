@@ -8,10 +8,11 @@ import threading
 import typer
 
 from app.config import get_settings
-from app.db import engine_for, write_session
+from app.db import engine_for, utcnow, write_session
+from app.notifications import reminders
 from app.webhooks import service
 from app.webhooks.delivery import deliver_due
-from app.webhooks.runtime import INTERVAL_SECONDS, run_worker
+from app.webhooks.runtime import INTERVAL_SECONDS, PeriodicJob, run_worker
 
 webhooks_app = typer.Typer(help="Signed webhooks to partner systems.", no_args_is_help=True)
 
@@ -68,16 +69,23 @@ def worker(
     once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
-    """Deliver webhooks from the outbox until stopped (Ctrl-C or SIGTERM)."""
+    """Deliver webhooks from the outbox, and send due-date reminders every few minutes,
+    until stopped (Ctrl-C or SIGTERM)."""
     settings = get_settings()
     with engine_for(settings.database_url) as engine:
         if once:
             typer.echo(f"Sent {deliver_due(engine, settings)} deliveries.")
+            typer.echo(f"Sent {reminders.run_once(engine, settings, utcnow())} reminders.")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        typer.echo("Delivering webhooks; Ctrl-C stops.")
+        typer.echo("Delivering webhooks and sending reminders; Ctrl-C stops.")
+        job = PeriodicJob(
+            "Reminders",
+            reminders.INTERVAL_SECONDS,
+            lambda: reminders.run_once(engine, settings, utcnow()),
+        )
         try:
-            run_worker(engine, settings, stop, interval)
+            run_worker(engine, settings, stop, interval, jobs=[job])
         except KeyboardInterrupt:
             stop.set()

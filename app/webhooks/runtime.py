@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -23,15 +26,37 @@ def background_wanted(settings: Settings) -> bool:
     return settings.webhook_delivery == "background"
 
 
+@dataclass
+class PeriodicJob:
+    """Work the worker loop runs every ``every`` seconds beside the deliveries."""
+
+    name: str
+    every: float
+    run: Callable[[], object]
+    next_at: float = 0.0  # time.monotonic() of the next run; 0: at the first round
+
+
 def run_worker(
-    engine: Engine, settings: Settings, stop: threading.Event, interval: float = INTERVAL_SECONDS
+    engine: Engine,
+    settings: Settings,
+    stop: threading.Event,
+    interval: float = INTERVAL_SECONDS,
+    jobs: Sequence[PeriodicJob] = (),
 ) -> None:
-    """Deliver until ``stop`` is set; an error is logged and the loop goes on."""
+    """Deliver (and run each job when it is due) until ``stop`` is set; an error is logged
+    and the loop goes on."""
     while not stop.is_set():
         try:
             deliver_due(engine, settings)
         except Exception:  # the loop must outlive one bad round (a busy database, a bug)
             log.exception("Webhook delivery round failed")
+        for job in jobs:
+            if time.monotonic() >= job.next_at:
+                job.next_at = time.monotonic() + job.every
+                try:
+                    job.run()
+                except Exception:  # as above: one bad round never stops the worker
+                    log.exception("%s round failed", job.name)
         stop.wait(interval)
 
 

@@ -153,7 +153,7 @@ def test_reset_link_is_not_kept_in_the_outbox_once_smtp_sent_it(
 
     sent: list[str] = []
     monkeypatch.setattr(
-        mail, "_send_smtp", lambda url, sender, to, subject, body: sent.append(body)
+        mail, "_send_smtp", lambda url, sender, to, subject, body, headers: sent.append(body)
     )
     settings.smtp_url = "smtp://mail.invalid:25"
     factory(session, email="smtp@example.org")

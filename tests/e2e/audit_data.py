@@ -19,11 +19,13 @@ from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.db import id_of
 from app.learning.models import Enrollment
+from app.notifications.service import unsubscribe_token
 from app.orgs import invites
 from app.orgs import service as orgs
 from app.orgs.models import Cohort
 from app.reflections.models import LearnerReflection
 from app.security.csrf import CSRF_COOKIE, token_for
+from tests.e2e.audit_assignments import add_assignments
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.reports.support import seed
 
@@ -44,6 +46,8 @@ class AuditData:
     emails: dict[str, str]
     reflection_id: int
     certificate_code: str
+    cohort_id: int  # the learner's cohort, with assignments due
+    unsubscribe_token: str  # the learner's, for due-date reminders
     invite_code: str  # a working invitation link to Riverside's cohort
     spent_code: str  # a revoked one
 
@@ -165,6 +169,7 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
             {"body": "Describe before interpret: a strong norm to bring to your team."},
         )
     _inquiries(base_url, secret, admin_email=admin.email)
+    session.commit()  # end the read transaction: the server has written since
     invite_code, spent_code = _organizations(session, learner)
     return AuditData(
         emails={
@@ -177,6 +182,8 @@ def fill(session: Session, base_url: str, secret: str) -> AuditData:
         },
         reflection_id=reflection_id,
         certificate_code=code,
+        cohort_id=add_assignments(session, learner),
+        unsubscribe_token=unsubscribe_token(secret, user_id=id_of(learner), kind="due_reminder"),
         invite_code=invite_code,
         spent_code=spent_code,
     )

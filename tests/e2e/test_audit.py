@@ -57,6 +57,8 @@ PAGES: list[tuple[str, str]] = [
     ("learner", "/me/journal"),
     ("learner", "/me/journal/{reflection}"),
     ("learner", "/account"),
+    ("learner", "/account/notifications"),
+    ("visitor", "/unsubscribe/{unsubscribe}"),
     ("learner", "/account/organization"),
     ("learner", "/join/{invite}"),
     ("learner", "/bring-groundwork"),
@@ -76,6 +78,8 @@ PAGES: list[tuple[str, str]] = [
     ("staff", "/staff/reports?organization=1&enrolled_from=tomorrow"),
     ("staff", "/staff/reports/exercises"),
     ("staff", "/staff/reports/feedback"),
+    ("staff", "/staff/cohorts/{cohort}/assignments"),
+    ("staff", "/staff/cohorts/{cohort}/assignments/report"),
     ("staff", "/staff/orgs"),
     ("staff", "/staff/orgs/1"),
     ("staff", "/staff/orgs/1/invites"),
@@ -97,6 +101,8 @@ def test_page_passes_every_axe_rule_in_both_schemes_and_fits_a_phone(
     url = path.format(
         reflection=data.reflection_id,
         code=data.certificate_code,
+        cohort=data.cohort_id,
+        unsubscribe=data.unsubscribe_token,
         invite=data.invite_code,
         spent=data.spent_code,
     )

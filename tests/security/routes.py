@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
+from app.db import id_of
+from app.notifications.service import unsubscribe_token
 from tests.security.conftest import DATA, World
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -48,6 +50,12 @@ def app_routes(app: FastAPI, prefix: str = "") -> list[RouteInfo]:
     return found
 
 
+def _unsubscribe_token(world: World) -> str:
+    """A real one-click unsubscribe token of learner A (due-date reminders)."""
+    secret = world.app.state.settings.secret_key  # type: ignore[attr-defined]
+    return unsubscribe_token(secret, user_id=id_of(world.learner_a), kind="due_reminder")
+
+
 def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
     """Path parameter values that reach each route's real work."""
     data = "/exercises/" in route.path or "/explore/" in route.path
@@ -59,7 +67,9 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "reflection_id": str(world.reflection_id),
         "user_id": str(world.learner_b.id),
         "code": world.certificate_code,
-        "token": "not-a-real-token",
+        "token": _unsubscribe_token(world)
+        if route.path.startswith("/unsubscribe/")
+        else "not-a-real-token",
         "name": "overview",
         "path": "picture.png",
         "token_id": "1",
@@ -70,6 +80,7 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "invite_id": "1",
         "domain_id": "1",
         "inquiry_id": "1",
+        "assignment_id": "1",
     }
 
 

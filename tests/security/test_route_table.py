@@ -31,6 +31,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
+    ("GET", "/unsubscribe/{token}"): "unsubscribe page from an email (the signed token names "
+    "the user and the kind; GET never unsubscribes)",
+    ("POST", "/unsubscribe/{token}"): "RFC 8058 one-click unsubscribe, posted by mail programs",
     ("GET", "/join/{code}"): "invitation link: what it joins, and sign-up or log-in",
     ("GET", "/bring-groundwork"): "district inquiry form",
     ("POST", "/bring-groundwork"): "send a district inquiry (throttled, honeypot)",

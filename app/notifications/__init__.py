@@ -1,0 +1,1 @@
+"""Email preferences, due-date reminders and one-click unsubscribe."""

@@ -1,0 +1,121 @@
+"""Email preferences: the kinds of email Groundwork sends, each user's choices, and the
+signed one-click unsubscribe token (RFC 8058) naming a user and a kind.
+
+``EMAIL_KINDS`` is the one list of kinds: the settings page, the unsubscribe page and the
+senders all read it, so a new kind (community digests, say) is one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.accounts.models import User
+from app.notifications.models import NotificationSetting
+from app.signing import sign, unsign
+
+UNSUBSCRIBE_PURPOSE = b"unsubscribe"
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    """A kind of email a user can turn off."""
+
+    key: str
+    label: str
+    description: str
+    default: bool = True
+
+
+DUE_REMINDER = EmailKind(
+    "due_reminder",
+    "Due-date reminders",
+    "A reminder a few days before work assigned to your cohort is due.",
+)
+OVERDUE_NOTICE = EmailKind(
+    "overdue_notice",
+    "Overdue notices",
+    "One email when assigned work is past its due date.",
+)
+EMAIL_KINDS: dict[str, EmailKind] = {k.key: k for k in (DUE_REMINDER, OVERDUE_NOTICE)}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One kind of email and whether this user gets it."""
+
+    kind: EmailKind
+    enabled: bool
+
+
+def choices(session: Session, *, user_id: int) -> list[Choice]:
+    """Every kind of email, with the user's choice (or the kind's default)."""
+    stored = {
+        row.kind: row.enabled
+        for row in session.exec(
+            select(NotificationSetting).where(NotificationSetting.user_id == user_id)
+        )
+    }
+    return [Choice(kind, stored.get(key, kind.default)) for key, kind in EMAIL_KINDS.items()]
+
+
+def wants(session: Session, *, user_ids: Collection[int], kind: str) -> set[int]:
+    """Which of these users get this kind of email."""
+    default = EMAIL_KINDS[kind].default
+    stored = dict(
+        session.exec(
+            select(NotificationSetting.user_id, NotificationSetting.enabled).where(
+                NotificationSetting.kind == kind,
+                NotificationSetting.user_id.in_(list(user_ids)),  # type: ignore[attr-defined]
+            )
+        ).all()
+    )
+    return {u for u in user_ids if stored.get(u, default)}
+
+
+def _set(session: Session, *, user_id: int, kind: str, enabled: bool) -> None:
+    row = session.exec(
+        select(NotificationSetting).where(
+            NotificationSetting.user_id == user_id, NotificationSetting.kind == kind
+        )
+    ).first()
+    if row is None:
+        row = NotificationSetting(user_id=user_id, kind=kind, enabled=enabled)
+    row.enabled = enabled
+    session.add(row)
+
+
+def save_choices(session: Session, *, user_id: int, enabled: Collection[str]) -> None:
+    """Turn on the kinds in ``enabled`` and off every other kind; commits."""
+    for key in EMAIL_KINDS:
+        _set(session, user_id=user_id, kind=key, enabled=key in enabled)
+    session.commit()
+
+
+def unsubscribe(session: Session, *, user_id: int, kind: str) -> bool:
+    """Turn one kind of email off for the user; commits. False: no such user (any more)."""
+    if session.get(User, user_id) is None:
+        return False
+    _set(session, user_id=user_id, kind=kind, enabled=False)
+    session.commit()
+    return True
+
+
+def unsubscribe_token(secret: str, *, user_id: int, kind: str) -> str:
+    """A signed token naming the user and the kind, for one-click unsubscribe links."""
+    return sign(secret, UNSUBSCRIBE_PURPOSE + f":{user_id}:{kind}".encode())
+
+
+def read_unsubscribe_token(secret: str, token: str) -> tuple[int, EmailKind] | None:
+    """(user id, kind) of a valid token; None when forged, malformed or of another purpose."""
+    payload = unsign(secret, token)
+    if payload is None:
+        return None
+    purpose, _, rest = payload.partition(b":")
+    user_text, _, key = rest.decode(errors="replace").partition(":")
+    valid_id = user_text.isdecimal() and len(user_text) <= 10
+    if purpose != UNSUBSCRIBE_PURPOSE or not valid_id or key not in EMAIL_KINDS:
+        return None
+    return int(user_text), EMAIL_KINDS[key]

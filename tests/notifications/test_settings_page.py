@@ -1,0 +1,51 @@
+"""The notification settings page lists every kind of email with a checkbox; saving
+turns kinds off and on, with a flash message; the form needs the CSRF token."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from app.notifications.models import NotificationSetting
+from app.notifications.service import EMAIL_KINDS
+from tests.factories import make_user
+from tests.helpers import login, post_form, soup
+
+
+def _checked(client) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+    page = soup(client.get("/account/notifications"))
+    return {box["value"]: box.has_attr("checked") for box in page.select("input[name=enabled]")}
+
+
+def test_every_kind_is_listed_on_by_default_and_can_be_turned_off(client, session):
+    user = make_user(session)
+    login(client, user)
+    assert _checked(client) == {key: True for key in EMAIL_KINDS}
+    page = soup(client.get("/account/notifications"))
+    for key, kind in EMAIL_KINDS.items():
+        label = page.select_one(f"label[for=kind-{key}]").get_text(" ", strip=True)
+        assert label == kind.label
+    response = post_form(client, "/account/notifications", {"enabled": ["overdue_notice"]})
+    assert response.status_code == 303
+    after = client.get(response.headers["location"])
+    assert "Your email choices are saved." in soup(after).get_text()
+    assert _checked(client) == {"due_reminder": False, "overdue_notice": True}
+    post_form(client, "/account/notifications", {"enabled": ["due_reminder", "overdue_notice"]})
+    assert _checked(client) == {"due_reminder": True, "overdue_notice": True}
+    session.commit()
+    rows = session.exec(select(NotificationSetting).where(NotificationSetting.user_id == user.id))
+    assert {r.kind: r.enabled for r in rows} == {"due_reminder": True, "overdue_notice": True}
+
+
+def test_unknown_kinds_are_ignored_and_the_token_is_required(client, session):
+    login(client, make_user(session))
+    post_form(client, "/account/notifications", {"enabled": ["spam", "due_reminder"]})
+    assert _checked(client) == {"due_reminder": True, "overdue_notice": False}
+    forged = client.post("/account/notifications", data={"csrf_token": "x"})
+    assert forged.status_code == 403
+    assert _checked(client) == {"due_reminder": True, "overdue_notice": False}
+
+
+def test_the_account_page_links_to_it(client, session):
+    login(client, make_user(session))
+    links = [a["href"] for a in soup(client.get("/account")).select("a")]
+    assert "/account/notifications" in links
