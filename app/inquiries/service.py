@@ -24,6 +24,7 @@ from app.inquiries.models import (
     InquiryAttempt,
     InquiryStatus,
 )
+from app.notifications import service as notifications
 
 log = logging.getLogger("groundwork.inquiries")
 
@@ -154,9 +155,17 @@ def submit_inquiry(
         message=form.message.strip(),
     )
     session.add(inquiry)
-    admins = list(
-        session.exec(select(User.email).where(User.role == Role.admin).order_by(col(User.id)))
+    admins = [
+        (user_id, email)
+        for user_id, email in session.exec(
+            select(User.id, User.email).where(User.role == Role.admin).order_by(col(User.id))
+        ).all()
+        if user_id is not None
+    ]
+    takers = notifications.wants(
+        session, user_ids=[i for i, _ in admins], kind=notifications.INQUIRY_NOTICE.key
     )
+    admins = [(i, email) for i, email in admins if i in takers]
     # Stored before any email: an SMTP server that answers slowly (or not at all) never
     # holds the database's write lock, and cannot lose the inquiry.
     session.commit()
@@ -167,7 +176,11 @@ def submit_inquiry(
 
 
 def _tell_admins(
-    session: Session, *, settings: Settings, inquiry: DistrictInquiry, addresses: list[str]
+    session: Session,
+    *,
+    settings: Settings,
+    inquiry: DistrictInquiry,
+    addresses: list[tuple[int, str]],
 ) -> None:
     if not addresses:
         log.warning("District inquiry %s stored, but no admin account exists to tell", inquiry.id)
@@ -182,13 +195,20 @@ def _tell_admins(
         f"Message:\n{inquiry.message}\n\n"
         f"Reply to {inquiry.email}, then mark the inquiry answered at:\n{page}\n"
     )
-    for address in addresses:
+    for admin_id, address in addresses:
+        url = notifications.unsubscribe_url(
+            base_url=settings.base_url,
+            secret=settings.secret_key,
+            user_id=admin_id,
+            kind=notifications.INQUIRY_NOTICE.key,
+        )
         send_email(
             session,
             settings=settings,
             to=address,
             subject=f"District inquiry: {inquiry.district}"[:300],
-            body=body,
+            body=body + f"\nTo stop these emails, open {url}\n",
+            headers=notifications.unsubscribe_headers(url),
         )
 
 

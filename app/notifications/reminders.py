@@ -135,10 +135,9 @@ def _pending(session: Session, *, settings: Settings, today: date) -> list[_Remi
 def _message(reminder: _Reminder, *, settings: Settings, today: date) -> tuple[str, str, str]:
     """(subject, body, unsubscribe URL) of one reminder."""
     base = settings.base_url.rstrip("/")
-    token = notifications.unsubscribe_token(
-        settings.secret_key, user_id=reminder.user_id, kind=reminder.kind.key
+    unsubscribe_url = notifications.unsubscribe_url(
+        base_url=base, secret=settings.secret_key, user_id=reminder.user_id, kind=reminder.kind.key
     )
-    unsubscribe_url = f"{base}/unsubscribe/{token}"
     words = due_words(reminder.due_on, today=today)
     detail = words
     if reminder.due_on < today:
@@ -182,10 +181,7 @@ def _claim_and_send(
         to=reminder.to,
         subject=subject,
         body=body,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=notifications.unsubscribe_headers(unsubscribe_url),
     )
     session.commit()
     if settings.smtp_url:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.db import SessionDep, id_of
+from app.db import SessionDep
 from app.deps import CurrentUser
 from app.notifications import service
 from app.security.csrf import csrf_exempt
@@ -22,7 +22,7 @@ def notification_settings(request: Request, session: SessionDep, user: CurrentUs
     return render(
         request,
         "notifications/settings.html",
-        {"choices": service.choices(session, user_id=id_of(user))},
+        {"choices": service.choices(session, user=user)},
     )
 
 
@@ -34,7 +34,7 @@ def notification_settings_save(
     enabled: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Save which kinds of email the user wants (an unticked box turns a kind off)."""
-    service.save_choices(session, user_id=id_of(user), enabled=set(enabled or []))
+    service.save_choices(session, user=user, enabled=set(enabled or []))
     flash(request, "Your email choices are saved.", "success")
     return RedirectResponse(request.url_for("notification_settings").path, 303)
 

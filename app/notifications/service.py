@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from app.accounts.models import User
+from app.db import id_of
 from app.notifications.models import NotificationSetting
 from app.signing import sign, unsign
 
@@ -27,6 +28,10 @@ class EmailKind:
     label: str
     description: str
     default: bool = True
+    roles: frozenset[str] | None = None  # who gets this kind (None: everyone)
+
+    def applies_to(self, user: User) -> bool:
+        return self.roles is None or user.role in self.roles
 
 
 DUE_REMINDER = EmailKind(
@@ -39,7 +44,15 @@ OVERDUE_NOTICE = EmailKind(
     "Overdue notices",
     "One email when assigned work is past its due date.",
 )
-EMAIL_KINDS: dict[str, EmailKind] = {k.key: k for k in (DUE_REMINDER, OVERDUE_NOTICE)}
+INQUIRY_NOTICE = EmailKind(
+    "inquiry_notice",
+    "District inquiries",
+    "An email when someone asks, on the public form, about bringing Groundwork to a district.",
+    roles=frozenset({"admin"}),
+)
+EMAIL_KINDS: dict[str, EmailKind] = {
+    k.key: k for k in (DUE_REMINDER, OVERDUE_NOTICE, INQUIRY_NOTICE)
+}
 
 
 @dataclass(frozen=True)
@@ -50,15 +63,19 @@ class Choice:
     enabled: bool
 
 
-def choices(session: Session, *, user_id: int) -> list[Choice]:
-    """Every kind of email, with the user's choice (or the kind's default)."""
+def choices(session: Session, *, user: User) -> list[Choice]:
+    """Every kind of email this user can get, with their choice (or the kind's default)."""
     stored = {
         row.kind: row.enabled
         for row in session.exec(
-            select(NotificationSetting).where(NotificationSetting.user_id == user_id)
+            select(NotificationSetting).where(NotificationSetting.user_id == user.id)
         )
     }
-    return [Choice(kind, stored.get(key, kind.default)) for key, kind in EMAIL_KINDS.items()]
+    return [
+        Choice(kind, stored.get(key, kind.default))
+        for key, kind in EMAIL_KINDS.items()
+        if kind.applies_to(user)
+    ]
 
 
 def wants(session: Session, *, user_ids: Collection[int], kind: str) -> set[int]:
@@ -87,10 +104,11 @@ def _set(session: Session, *, user_id: int, kind: str, enabled: bool) -> None:
     session.add(row)
 
 
-def save_choices(session: Session, *, user_id: int, enabled: Collection[str]) -> None:
-    """Turn on the kinds in ``enabled`` and off every other kind; commits."""
-    for key in EMAIL_KINDS:
-        _set(session, user_id=user_id, kind=key, enabled=key in enabled)
+def save_choices(session: Session, *, user: User, enabled: Collection[str]) -> None:
+    """Turn on the kinds in ``enabled`` and off every other kind the user can get; commits."""
+    for key, kind in EMAIL_KINDS.items():
+        if kind.applies_to(user):
+            _set(session, user_id=id_of(user), kind=key, enabled=key in enabled)
     session.commit()
 
 
@@ -106,6 +124,17 @@ def unsubscribe(session: Session, *, user_id: int, kind: str) -> bool:
 def unsubscribe_token(secret: str, *, user_id: int, kind: str) -> str:
     """A signed token naming the user and the kind, for one-click unsubscribe links."""
     return sign(secret, UNSUBSCRIBE_PURPOSE + f":{user_id}:{kind}".encode())
+
+
+def unsubscribe_url(*, base_url: str, secret: str, user_id: int, kind: str) -> str:
+    """The one-click unsubscribe address of one user and kind."""
+    token = unsubscribe_token(secret, user_id=user_id, kind=kind)
+    return f"{base_url.rstrip('/')}/unsubscribe/{token}"
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058 headers: mail programs show "Unsubscribe" and POST to ``url`` in one click."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def read_unsubscribe_token(secret: str, token: str) -> tuple[int, EmailKind] | None:

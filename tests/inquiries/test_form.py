@@ -3,6 +3,7 @@ refusals keep what was typed; CSRF, the honeypot and the throttle."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.inquiries import service as inquiries
 from app.inquiries.models import DistrictSize, InquiryStatus
+from app.notifications import service as notifications
 from tests.factories import make_user
 from tests.helpers import csrf, login, soup
 from tests.inquiries.support import FORM_URL, GOOD, outbox, send, stored
@@ -192,3 +194,26 @@ def test_a_nul_character_is_refused_alike_on_sqlite_and_postgresql(client, sessi
     assert response.status_code == 400
     assert "NUL" in soup(response).select_one(f"#{name}-error").get_text()
     assert stored(session) == []
+
+
+def test_the_admin_notice_has_one_click_unsubscribe_that_works(client, session):
+    """Not an answer to the admin's own action: RFC 8058 headers, and one POST stops it."""
+    [admin, other] = [make_user(session, role="admin") for _ in range(2)]
+    assert send(client).status_code == 303
+    notices = [m for m in outbox(session) if m.to_address == admin.email]
+    [notice] = notices
+    headers = json.loads(notice.headers)
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = headers["List-Unsubscribe"].strip("<>")
+    assert url in notice.body
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    with TestClient(client.app) as stranger:  # no login, no cookie: what a mail program sends
+        assert stranger.post(f"/{path}", data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    session.commit()
+    assert notifications.wants(
+        session, user_ids=[admin.id, other.id], kind=notifications.INQUIRY_NOTICE.key
+    ) == {other.id}
+    assert send(client, email="second@example.org").status_code == 303
+    later = [m for m in outbox(session) if m.id > notice.id and m.to_address.endswith("org")]
+    assert admin.email not in {m.to_address for m in later}
+    assert other.email in {m.to_address for m in later}

@@ -19,9 +19,11 @@ def _checked(client) -> dict[str, bool]:  # type: ignore[no-untyped-def]
 def test_every_kind_is_listed_on_by_default_and_can_be_turned_off(client, session):
     user = make_user(session)
     login(client, user)
-    assert _checked(client) == {key: True for key in EMAIL_KINDS}
+    learner_kinds = {k: v for k, v in EMAIL_KINDS.items() if v.applies_to(user)}
+    assert "inquiry_notice" not in learner_kinds  # for administrators only
+    assert _checked(client) == {key: True for key in learner_kinds}
     page = soup(client.get("/account/notifications"))
-    for key, kind in EMAIL_KINDS.items():
+    for key, kind in learner_kinds.items():
         label = page.select_one(f"label[for=kind-{key}]").get_text(" ", strip=True)
         assert label == kind.label
     response = post_form(client, "/account/notifications", {"enabled": ["overdue_notice"]})
@@ -49,3 +51,10 @@ def test_the_account_page_links_to_it(client, session):
     login(client, make_user(session))
     links = [a["href"] for a in soup(client.get("/account")).select("a")]
     assert "/account/notifications" in links
+
+
+def test_administrators_also_choose_about_district_inquiries(client, session):
+    login(client, make_user(session, role="admin"))
+    assert _checked(client) == {key: True for key in EMAIL_KINDS}
+    post_form(client, "/account/notifications", {"enabled": ["due_reminder"]})
+    assert _checked(client)["inquiry_notice"] is False

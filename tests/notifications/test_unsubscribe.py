@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from app.accounts.models import User
 from app.notifications import service
 from app.notifications.models import NotificationSetting
 from app.signing import sign
@@ -18,7 +19,9 @@ ONE_CLICK = {"content-type": "application/x-www-form-urlencoded"}
 
 def _settings_of(session, user_id: int) -> dict[str, bool]:  # type: ignore[no-untyped-def]
     session.commit()
-    return {c.kind.key: c.enabled for c in service.choices(session, user_id=user_id)}
+    user = session.get(User, user_id)
+    assert user is not None
+    return {c.kind.key: c.enabled for c in service.choices(session, user=user)}
 
 
 def test_token_round_trip_and_refusals() -> None:
