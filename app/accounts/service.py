@@ -338,6 +338,16 @@ def create_passwordless_user(
     return user
 
 
+def lock_out_password(session: Session, *, settings: Settings, user: User) -> None:
+    """Give the account a password nobody knows and end its logins ("Forgot your password?"
+    sets a new one); the caller commits."""
+    user.password_hash = hash_password(secrets.token_urlsafe(32), settings=settings)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    sessions.end_other_sessions(session, user_id=id_of(user), keep_token=None)
+    credentials_changed(session, user_id=id_of(user))
+
+
 def start_login(session: Session, *, settings: Settings, user: User) -> str:
     """Log ``user`` in without a password (their identity was checked elsewhere); returns
     the cookie token. Commits."""

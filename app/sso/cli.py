@@ -33,6 +33,18 @@ def orgs_sso(
         if found is None:
             typer.echo(f"There is no organization called {org!r}.", err=True)
             raise typer.Exit(1)
+        # The CLI is an administrator's: it attaches the organization's domains it names
+        # (the staff page accepts only domains already attached).
+        attached = {d.domain for d in orgs.domains(session, organization_id=id_of(found))}
+        for name in domain:
+            clean = orgs.clean_domain(name)
+            if clean is not None and clean not in attached:
+                try:
+                    orgs.add_domain(session, organization_id=id_of(found), domain=clean)
+                except orgs.OrgError as exc:
+                    typer.echo(exc.errors["domain"], err=True)
+                    raise typer.Exit(1) from None
+                typer.echo(f"Attached {clean} to {found.name}.")
         form = providers.ProviderForm(
             kind=kind.value,
             issuer=issuer,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import utc_column, utcnow
@@ -74,3 +75,17 @@ class SsoLoginAttempt(SQLModel, table=True):
     next_path: str = Field(default="/", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(index=True))
     used_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class SsoIdentity(SQLModel, table=True):
+    """Which account a provider's person (its ``sub``) signs in to: matched on ``sub``, so an
+    email claim a provider lets people edit cannot reach someone else's account."""
+
+    __tablename__ = "sso_identity"
+    __table_args__ = (UniqueConstraint("provider_id", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="sso_provider.id", index=True)
+    subject: str = Field(max_length=255)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -126,15 +126,14 @@ def _validate(
     elif not clean:
         errors["domains"] = "Enter at least one email domain whose people may sign in."
     else:
-        taken = [
-            d
-            for d in clean
-            if (other := provider_for_email(session, email=f"x@{d}")) is not None
-            and other.organization_id != organization_id
-        ]
-        if taken:
+        # Only the organization's own domains, which an administrator attached: staff of one
+        # district can never point sign-in at another district's (or a public) domain.
+        attached = {d.domain for d in orgs.domains(session, organization_id=organization_id)}
+        foreign = [d for d in clean if d not in attached]
+        if foreign:
             errors["domains"] = (
-                f"Already allowed for another organization's sign-in: {', '.join(taken)}."
+                f"Not one of this organization's verified domains: {', '.join(foreign)}. "
+                "An administrator attaches domains on the Organizations page first."
             )
     tenants = list(dict.fromkeys(t.lower() for t in _words(form.tenant_ids)))
     if form.kind == ProviderKind.entra.value:

@@ -147,14 +147,7 @@ def sso_callback(request: Request, session: SessionDep, settings: SettingsDep) -
     except service.SignInFailed as exc:
         return _failed(request, exc)
     org = signed.organization.name
-    if signed.moved_from is not None:
-        flash(
-            request,
-            f"You are signed in through {org}. Your account was a member of "
-            f"{signed.moved_from.name}; it is now a member of {org}.",
-            "info",
-        )
-    elif signed.created:
+    if signed.created:
         flash(
             request,
             f"Welcome to Groundwork, {signed.user.display_name}. Your account is a member of "

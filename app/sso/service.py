@@ -27,7 +27,7 @@ from app.orgs.models import Proof
 from app.security.redirects import safe_next
 from app.security.secret_box import SecretUnreadable
 from app.sso import oidc, providers
-from app.sso.models import ProviderKind, SsoLoginAttempt, SsoProvider
+from app.sso.models import ProviderKind, SsoIdentity, SsoLoginAttempt, SsoProvider
 
 log = logging.getLogger("groundwork.sso")
 
@@ -60,7 +60,6 @@ class SignedIn:
     user: User
     token: str
     organization: Organization
-    moved_from: Organization | None  # the organization the account belonged to before
     created: bool
     next_path: str
 
@@ -189,6 +188,81 @@ def _checked_claims(
         ) from None
 
 
+NOT_YOURS = (
+    "An account with this email address already exists, and your district's sign-in did not "
+    "confirm that the address is yours. Log in with your password instead, or ask your "
+    "district to verify your email address."
+)
+
+
+def _account_for(
+    session: Session,
+    *,
+    settings: Settings,
+    provider: SsoProvider,
+    claims: dict[str, Any],
+    email: str,
+    subject: str,
+) -> tuple[User, bool]:
+    """The account this provider's person signs in to, matched on ``sub`` once linked;
+    (account, created). Raises SignInFailed for accounts district sign-in may not open."""
+    linked = session.exec(
+        select(SsoIdentity).where(
+            SsoIdentity.provider_id == id_of(provider), SsoIdentity.subject == subject
+        )
+    ).first()
+    if linked is not None:
+        user = session.get(User, linked.user_id)
+        if user is None:  # pragma: no cover - a foreign key
+            raise SignInFailed("linked account missing", START_AGAIN)
+        _refuse_protected(user, provider)
+        return user, False
+    verified = claims.get("email_verified") in (True, "true")
+    user = accounts.user_by_email(session, email=email)
+    created = user is None
+    if user is None:
+        name = claims.get("name")
+        user = accounts.create_passwordless_user(
+            session,
+            settings=settings,
+            email=email,
+            display_name=name if isinstance(name, str) else "",
+        )
+        session.flush()
+    else:
+        _refuse_protected(user, provider)
+        if not verified:
+            raise SignInFailed("email_verified is not true for an existing account", NOT_YOURS, 403)
+        if not identity.is_verified(user):
+            # Someone may have registered this address before its owner: the provider has now
+            # proven whose it is, so the password that person chose stops working.
+            accounts.lock_out_password(session, settings=settings, user=user)
+    if verified:
+        identity.vouched_for(user)
+    session.add(SsoIdentity(provider_id=id_of(provider), subject=subject, user_id=id_of(user)))
+    return user, created
+
+
+def _refuse_protected(user: User, provider: SsoProvider) -> None:
+    """Accounts that district sign-in never opens: administrators, authors, staff of other
+    organizations, and members of another organization (who would be moved silently)."""
+    if user.role in (Role.admin, Role.author) or (
+        user.role == Role.staff and user.staff_organization_id != provider.organization_id
+    ):
+        raise SignInFailed(
+            f"{user.role} account",
+            "This account cannot use district sign-in. Log in with your password.",
+            403,
+        )
+    if user.organization_id not in (None, provider.organization_id):
+        raise SignInFailed(
+            "member of another organization",
+            "Your account belongs to another organization. Log in with your password; to "
+            "move, ask this district's staff for an invitation link.",
+            403,
+        )
+
+
 def _refuse_outsiders(provider: SsoProvider, claims: dict[str, Any]) -> str:
     """The signed-in email, once it belongs to this district; raises SignInFailed (403)."""
     email = claims.get("email")
@@ -255,48 +329,19 @@ def finish(
     )
     email = _refuse_outsiders(provider, claims)
     organization = providers.organization_of(session, provider)
-    user = accounts.user_by_email(session, email=email)
-    created = user is None
-    moved_from: Organization | None = None
-    if user is None:
-        name = claims.get("name")
-        user = accounts.create_passwordless_user(
-            session,
-            settings=settings,
-            email=email,
-            display_name=name if isinstance(name, str) else "",
-        )
-        session.flush()
-    elif user.role == Role.admin:
-        raise SignInFailed(
-            "administrator account",
-            "Administrator accounts cannot use district sign-in. Log in with your password.",
-            403,
-        )
-    elif not (
-        user.organization_id == provider.organization_id and user.organization_proof == Proof.sso
-    ) and claims.get("email_verified") not in (True, "true"):
-        # A district sign-in member of this organization is linked already; anyone else is
-        # linked only on the provider's word that the address is theirs.
-        raise SignInFailed(
-            "email_verified is not true for an existing account",
-            "An account with this email address already exists, and your district's sign-in "
-            "did not confirm that the address is yours. Log in with your password instead, "
-            "or ask your district to verify your email address.",
-            403,
-        )
-    if claims.get("email_verified") in (True, "true"):
-        identity.vouched_for(user)
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise SignInFailed("no usable sub claim", START_AGAIN)
+    user, created = _account_for(
+        session, settings=settings, provider=provider, claims=claims, email=email, subject=subject
+    )
     if user.organization_id != provider.organization_id:
-        if user.organization_id is not None:
-            moved_from = session.get(Organization, user.organization_id)
         orgs.join(session, user=user, organization_id=id_of(organization), proof=Proof.sso)
     token = accounts.start_login(session, settings=settings, user=user)
     log.info(
-        "District sign-in: user %s (%s) into organization %s%s",
+        "District sign-in: user %s (%s) into organization %s",
         id_of(user),
         "new" if created else "existing",
         id_of(organization),
-        f", moved from organization {id_of(moved_from)}" if moved_from else "",
     )
-    return SignedIn(user, token, organization, moved_from, created, attempt.next_path)
+    return SignedIn(user, token, organization, created, attempt.next_path)

@@ -70,9 +70,30 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_sso_login_attempt_created_at"), "sso_login_attempt", ["created_at"])
     op.create_index(op.f("ix_sso_login_attempt_provider_id"), "sso_login_attempt", ["provider_id"])
+    op.create_table(
+        "sso_identity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.Integer(), nullable=False),
+        sa.Column("subject", _text(255), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", utc, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["provider_id"],
+            ["sso_provider.id"],
+            name=op.f("fk_sso_identity_provider_id_sso_provider"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_sso_identity_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sso_identity")),
+        sa.UniqueConstraint("provider_id", "subject", name=op.f("uq_sso_identity_provider_id")),
+    )
+    op.create_index(op.f("ix_sso_identity_provider_id"), "sso_identity", ["provider_id"])
+    op.create_index(op.f("ix_sso_identity_user_id"), "sso_identity", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("sso_identity")
     op.drop_index(op.f("ix_sso_login_attempt_provider_id"), table_name="sso_login_attempt")
     op.drop_index(op.f("ix_sso_login_attempt_created_at"), table_name="sso_login_attempt")
     op.drop_table("sso_login_attempt")

@@ -31,7 +31,7 @@ def settings_overrides() -> dict[str, object]:
 
 @pytest.fixture
 def district(session: Session) -> Organization:
-    return orgs.create_organization(session, name="Riverside Unified", domain_names=[])
+    return orgs.create_organization(session, name="Riverside Unified", domain_names=[ORG_DOMAIN])
 
 
 def configure(
@@ -43,7 +43,13 @@ def configure(
     domains: str = ORG_DOMAIN,
     tenant_ids: str = "",
 ) -> SsoProvider:
-    """Set up ``org``'s district sign-in with the provider on loopback."""
+    """Set up ``org``'s district sign-in with the provider on loopback (attaching its
+    domains first, as an administrator does)."""
+    attached = {d.domain for d in orgs.domains(session, organization_id=id_of(org))}
+    for name in domains.split():
+        clean = orgs.clean_domain(name)
+        if clean and clean not in attached:
+            orgs.add_domain(session, organization_id=id_of(org), domain=clean)
     form = providers.ProviderForm(
         kind=kind,
         issuer=provider.url,

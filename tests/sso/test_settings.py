@@ -108,11 +108,23 @@ def test_learners_get_403(client, session, district):
     assert client.get(f"/staff/orgs/{district.id}/sign-in").status_code == 403
 
 
-def test_a_domain_belongs_to_one_provider(session, oidc_provider, district):
-    configure(session, oidc_provider, district)
-    other = orgs.create_organization(session, name="Hillcrest Charter")
-    with pytest.raises(providers.ProviderError, match="Already allowed"):
-        configure(session, oidc_provider, other)
+def test_only_the_organizations_own_verified_domains_may_sign_in(
+    client, session, oidc_provider, district
+):
+    """Staff of one district cannot point sign-in at another district's (or a public)
+    domain: only domains an administrator attached to their organization are accepted."""
+    other = orgs.create_organization(
+        session, name="Hillcrest Charter", domain_names=["hillcrest.example.org"]
+    )
+    staff = make_user(session, role="staff", staff_organization_id=id_of(district))
+    login(client, staff)
+    for domains in (f"{ORG_DOMAIN} hillcrest.example.org", "gmail.com"):
+        form = _form(oidc_provider.url, domains=domains)
+        refused = post_form(client, f"/staff/orgs/{district.id}/sign-in", form)
+        assert refused.status_code == 400
+        assert "Not one of this organization's verified domains" in soup(refused).get_text()
+    assert providers.provider_for(session, organization_id=id_of(district)) is None
+    assert orgs.domains(session, organization_id=id_of(other))[0].domain == "hillcrest.example.org"
 
 
 def test_connection_test_says_what_the_provider_answered(client, session, oidc_provider, district):

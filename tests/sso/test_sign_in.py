@@ -17,8 +17,8 @@ from app.db import id_of, utcnow
 from app.orgs import service as orgs
 from app.orgs.models import Proof
 from app.sso.models import SsoLoginAttempt
-from tests.factories import make_user
-from tests.helpers import csrf, soup
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import csrf, login, post_form, soup
 from tests.oidc_provider import running_provider
 from tests.sso.conftest import ORG_DOMAIN, configure, provider_url, query_of, sign_in, start
 
@@ -57,22 +57,66 @@ def test_first_sign_in_creates_a_confirmed_member_and_logs_in(
     assert "Riverside Unified" in text(page)  # the welcome message names the organization
 
 
-def test_existing_verified_account_is_linked_and_moved_from_its_old_organization(
+def test_existing_verified_account_is_linked_but_never_moved_from_another_organization(
     client, session, oidc_provider, district
 ):
     configure(session, oidc_provider, district)
-    other = orgs.create_organization(session, name="Hillcrest Charter")
     user = make_user(session, email=f"grace@{ORG_DOMAIN}")
-    orgs.join(session, user=user, organization_id=id_of(other), proof=Proof.invite)
-    session.commit()
     response = sign_in(client, oidc_provider, "grace", email=user.email, email_verified=True)
     assert response.status_code == 303
     linked = _user(session, user.email)
     assert linked.id == user.id
     assert (linked.organization_id, linked.organization_proof) == (district.id, "sso")
-    page = client.get(response.headers["location"])
-    message = " ".join(soup(page).get_text().split())
-    assert "was a member of Hillcrest Charter; it is now a member of Riverside Unified" in message
+
+    other = orgs.create_organization(session, name="Hillcrest Charter")
+    member = make_user(session, email=f"hal@{ORG_DOMAIN}")
+    orgs.join(session, user=member, organization_id=id_of(other), proof=Proof.invite)
+    session.commit()
+    with TestClient(client.app, follow_redirects=False) as second:
+        refused = sign_in(second, oidc_provider, "hal", email=member.email, email_verified=True)
+    assert refused.status_code == 403 and "belongs to another organization" in text(refused)
+    assert _user(session, member.email).organization_id == other.id
+
+
+def test_a_password_someone_set_before_the_owner_stops_working(
+    client, session, oidc_provider, district
+):
+    """Pre-registration: an unverified account made by someone else with the district
+    address; when its owner signs in through the district, that password stops working."""
+    configure(session, oidc_provider, district)
+    squatter = make_user(session, email=f"teacher@{ORG_DOMAIN}")
+    with TestClient(client.app, follow_redirects=False) as theirs:
+        login(theirs, squatter)
+        response = sign_in(client, oidc_provider, "t-1", email=squatter.email, email_verified=True)
+        assert response.status_code == 303
+        assert theirs.get("/account").status_code == 303  # their login has ended
+        again = post_form(theirs, "/login", {"email": squatter.email, "password": DEFAULT_PASSWORD})
+        assert again.status_code == 400
+
+
+def test_sign_in_matches_the_providers_subject_not_an_editable_email(
+    client, session, oidc_provider, district
+):
+    configure(session, oidc_provider, district)
+    first = sign_in(
+        client, oidc_provider, "real-sub", email=f"ann@{ORG_DOMAIN}", email_verified=True
+    )
+    assert first.status_code == 303
+    with TestClient(client.app, follow_redirects=False) as impostor:
+        other = sign_in(
+            impostor, oidc_provider, "other-sub", email=f"ANN@{ORG_DOMAIN}", email_verified=False
+        )
+        assert other.status_code == 403
+        assert "gw_session" not in impostor.cookies
+
+
+def test_staff_of_another_organization_cannot_be_signed_in(
+    client, session, oidc_provider, district
+):
+    configure(session, oidc_provider, district)
+    boss = make_user(session, email=f"boss@{ORG_DOMAIN}", role="staff")  # covers every org
+    response = sign_in(client, oidc_provider, "boss", email=boss.email, email_verified=True)
+    assert response.status_code == 403 and "cannot use district sign-in" in text(response)
 
 
 def test_existing_account_is_not_linked_without_email_verified(
@@ -108,7 +152,7 @@ def test_admin_accounts_cannot_use_district_sign_in(client, session, oidc_provid
     admin = make_user(session, email=f"root@{ORG_DOMAIN}", role="admin")
     response = sign_in(client, oidc_provider, "root", email=admin.email, email_verified=True)
     assert response.status_code == 403
-    assert "Administrator accounts" in text(response)
+    assert "cannot use district sign-in" in text(response)
 
 
 @pytest.mark.parametrize(
