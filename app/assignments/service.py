@@ -11,6 +11,7 @@ completions say so (``progress.module_completions``; the whole course: the enrol
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,7 +24,7 @@ from app.assignments.dates import due_words, long_date
 from app.assignments.models import Assignment, DueKind
 from app.content.course import Course
 from app.content.models import CourseRecord, ModuleRecord
-from app.db import id_of
+from app.db import id_of, utcnow
 from app.learning import progress
 from app.learning import service as learning
 from app.learning.models import Enrollment
@@ -167,17 +168,26 @@ def cohort_assignments(session: Session, *, cohort_id: int) -> list[AssignmentVi
     return [AssignmentView(a, _what(a, titles), _when(a)) for a in found]
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _due(form: DueForm) -> tuple[DueKind, date | None, int | None]:
     """The due date staff typed, checked; raises AssignmentError."""
     if form.due_kind == DueKind.fixed:
+        text = form.due_on.strip()
         try:
-            day = date.fromisoformat(form.due_on.strip())
+            if not ISO_DAY.fullmatch(text):  # fromisoformat also takes 20261212 and 2026-W50-5
+                raise ValueError(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise AssignmentError(
                 {"due_on": "Enter the due date as a date, for example 2026-12-12."}
             ) from None
         if not 2000 <= day.year <= 2100:
             raise AssignmentError({"due_on": "Enter a due date between 2000 and 2100."})
+        if day < utcnow().date() - timedelta(days=1):
+            # A past date would send every learner an overdue notice within minutes.
+            raise AssignmentError({"due_on": "That date has passed. Choose today or a later date."})
         return DueKind.fixed, day, None
     if form.due_kind == DueKind.relative:
         text = form.due_days.strip()

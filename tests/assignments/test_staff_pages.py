@@ -177,3 +177,22 @@ def test_hostile_forms_get_a_clear_400(client, session, form):
     assert response.status_code == 400, response.text[:300]
     assert soup(response).select_one(".error-summary") is not None
     assert _assignments(session) == []
+
+
+def test_a_past_or_loosely_written_due_date_is_refused(client, session):
+    """A date that has passed would send every learner an overdue notice within minutes;
+    20261212 and 2026-W50-5 are ISO forms nobody means on a form."""
+    org = make_org(session)
+    cohort = make_cohort(session, organization=org, name="Fall readers")
+    login(client, make_user(session, role="staff", staff_organization_id=org.id))
+    base = _url(cohort)
+    for typed, message in (
+        ("2020-01-01", "That date has passed"),
+        ("20261212", "Enter the due date as a date"),
+        ("2026-W50-5", "Enter the due date as a date"),
+    ):
+        response = post_form(
+            client, base, {"scope": "course", "due_kind": "fixed", "due_on": typed}
+        )
+        assert response.status_code == 400 and message in response.text
+        assert soup(response).select_one("#due_on")["value"] == typed
