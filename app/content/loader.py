@@ -34,7 +34,7 @@ from app.content.problems import Problem
 from app.content.prose import read_prose
 from app.content.schema import CourseSchema, FrontMatterSchema, schema_messages
 from app.content.suppression_notes import suppression_note_problems
-from app.content.time_estimate import hours_problem, minutes_warning
+from app.content.time_estimate import hours_problem, minutes_warning, stated_hours_problems
 from app.content.verdicts import verdict_problems
 from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
 
@@ -390,6 +390,11 @@ def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None
         _build_module(source, ctx, datasets, seen_ids, out, hashes, previous) for source in sources
     ]
     _check_previous_ids(modules, previous, out)
+    for line, message in stated_hours_problems(schema.hours, schema.description):
+        out.add(course_yaml, doc.line_of("description") + 1 + line, message)
+    for source in sources:
+        for line, message in stated_hours_problems(schema.hours, source.body):
+            out.add(source.path, source.body_offset + 1 + line, message)
     # Only a course whose modules all loaded has a total worth comparing.
     too_many_hours = None if out.has_errors else hours_problem(schema.hours, modules)
     if too_many_hours:

@@ -190,3 +190,50 @@ def hours_problem(hours: float, modules: Sequence[Module]) -> str | None:
         f"minutes ({declared / 60:.1f} hours); a certificate may not award more time than "
         "the course takes"
     )
+
+
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
+# "three and a half professional-learning hours", "4.5 hours of professional learning".
+_STATED_HOURS = re.compile(
+    r"\b(?P<number>\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(?P<half>\s+and\s+a\s+half)?"
+    r"\s+(?:professional[-\s]learning\s+hours?|hours?\s+of\s+professional\s+learning)\b",
+    re.IGNORECASE,
+)
+
+
+def stated_hours_problems(hours: float, text: str) -> list[tuple[int, str]]:
+    """(line within ``text``, error) for each professional-learning hours figure the text
+    states that differs from the course's ``hours`` (say "the hours on the course page")."""
+    found = []
+    for match in _STATED_HOURS.finditer(text):
+        number = match.group("number").lower()
+        stated = float(_NUMBER_WORDS.get(number, 0) if number.isalpha() else number)
+        stated += 0.5 if match.group("half") else 0
+        if stated != hours:
+            found.append(
+                (
+                    text.count("\n", 0, match.start()),
+                    f"'{' '.join(match.group(0).split())}' differs from course.yaml hours: "
+                    f"{hours:g}; refer to the hours shown on the course page instead",
+                )
+            )
+    return found

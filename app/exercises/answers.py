@@ -360,4 +360,7 @@ def default_unit(spec: ExerciseBody, dataset: Dataset | None) -> str:
     of = answer.of or ("comparison" if compare not in ("none", None) else "value")
     if of == "comparison":
         return "" if compare == "risk_ratio" else ("pp" if measure.agg == "rate" else measure.unit)
-    return "%" if measure.format == "percent" else measure.unit
+    if measure.format == "percent":
+        # A difference of two rates (``minus``) is in percentage points, not percent.
+        return "%" if answer.minus is None else "pp"
+    return measure.unit

@@ -3,7 +3,8 @@ still mark right (docs/authoring.md, "Tolerance, near misses and coincidences").
 
 For every numeric exercise whose answer comes from a dataset, content check computes the
 numbers a learner gets by reading a neighbouring view: the same measure for every other
-value of each filter (another year, another school), the other groups of the same table and
+value of each filter (another year, another school) and with each filter removed (every year
+combined, the whole district), the other groups of the same table and
 its total (for a difference, every other pair of groups), the other column (the rate
 instead of the gap), every other measure shown in the same format (another survey item),
 and the other variants' keys. One that shows the same number as the key at the precision
@@ -102,12 +103,25 @@ def _candidates(
     decimals: int,
 ) -> Iterator[tuple[str, float]]:
     """(what was misread, its number) for every neighbouring reading of the keyed value:
-    another value of each filter (another year, another school), every other group (or pair
+    another value of each filter (another year, another school) or the filter removed, every
+    other group (or pair
     of groups, for a difference) and the total, the other column, and every other measure
     shown in the same format (the access rate for the voice rate)."""
     result = run_query(dataset, query)
     keyed = _picked(result.rows, result.overall, answer, of)
     for dim, value in query.filters:
+        # The filter left off (every year, the whole district instead of one school).
+        kept = tuple(f for f in query.filters if f[0] != dim)
+        loose = run_query(dataset, query.model_copy(update={"filters": kept}))
+        number = _read(loose.rows, loose.overall, answer, of, decimals)
+        widened = _picked(loose.rows, loose.overall, answer, of)
+        # A filter that removes no one the measure counts (grades 6-12, for a course only they
+        # take) gives the very same number: the same reading, not a misreading.
+        same = (
+            widened is not None and keyed is not None and _column(widened, of) == _column(keyed, of)
+        )
+        if number is not None and not same:
+            yield f"{dataset.dimensions[dim].label} filter removed", number
         if dim == variant_by:
             continue  # the other variants' keys are checked as such
         for other in dataset.dimension_values[dim]:

@@ -80,11 +80,15 @@ def soup_rows(html: str) -> list[tuple[str, str]]:
 
 
 def test_idea_disproportionality_says_what_states_set() -> None:
-    """Defect 4: thresholds, minimum sizes and the multi-year rule, for students with
-    disabilities, and what that means for an all-students ratio."""
+    """Defect 4: thresholds, minimum sizes and the multi-year rule; identification measured
+    among all enrolled children, placement and discipline among children with disabilities
+    (issue 27 review); and what that means for an all-students ratio."""
     text = _text("data-for-liberation", "stories-hiding-in-the-data")
     for words in (
-        "students with disabilities",
+        "Identification for special education (overall and in each disability category) is "
+        "measured among all enrolled children",
+        "discipline (out-of-school",
+        "are measured among children with disabilities",
         "risk-ratio threshold",
         "minimum cell size",
         "minimum n-size",
@@ -99,7 +103,7 @@ def test_the_highest_group_question_ranks_only_the_groups_shown() -> None:
     """Defect 6: the prompt says hidden groups are not ranked, and no hidden group is a
     choice."""
     spec = _exercise("data-for-liberation", "advanced-highest-group")
-    assert "Hidden groups are not among the choices" in _words(spec.prompt_html)
+    assert "hidden or shown only as a range are not among the choices" in _words(spec.prompt_html)
     names = {c.text_html for c in spec.variants[0].choices}
     assert not any("Multiracial" in n or "Pacific Islander" in n for n in names)
 

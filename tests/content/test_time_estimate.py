@@ -3,6 +3,7 @@ pace, and the bundled modules' estimates agree with modules timed by hand (issue
 
 from __future__ import annotations
 
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from app.content.time_estimate import (
     WRITING_WORDS_PER_MINUTE,
     asked_by_prompt,
     estimate,
+    stated_hours_problems,
     words_asked,
 )
 from app.reflections.spec import Reflection
@@ -102,3 +104,49 @@ def test_the_certificate_hours_fit_the_recomputed_minutes(slug: str) -> None:
     course = _course(slug)
     declared = sum(m.minutes for m in course.modules)
     assert course.hours * 60 <= declared < course.hours * 60 + 30
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (4.5, "unlocks your certificate for three and a half professional-learning\nhours."),
+        (3, "unlocks your certificate for two professional-learning hours."),
+        (3, "a certificate for 2.5 hours of professional learning"),
+    ],
+)
+def test_hours_stated_in_the_text_must_match_the_course(hours: float, text: str) -> None:
+    """Issue 27 review: the closing modules promised 3.5 and 2 hours; course.yaml said 4.5, 3."""
+    [(line, message)] = stated_hours_problems(hours, text)
+    assert line == 0
+    assert f"course.yaml hours: {hours:g}" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a certificate for four and a half professional-learning hours",
+        "a certificate for 4.5 professional-learning hours",
+        "fund 30 more hours of reading tutoring; ten hours for each school",
+        "the professional-learning hours shown on the course page",
+    ],
+)
+def test_matching_or_unrelated_hours_pass(text: str) -> None:
+    assert stated_hours_problems(4.5, text) == []
+
+
+def test_the_check_reports_the_module_line(tmp_path: Path) -> None:
+    course_dir = tmp_path / "data-partnerships"
+    shutil.copytree(ROOT / "data-partnerships", course_dir)
+    closing = course_dir / "modules" / "04-sustaining-the-partnership.md"
+    text = closing.read_text()
+    closing.write_text(
+        text.replace(
+            "the professional-learning hours shown on the\ncourse page",
+            "two professional-learning hours",
+        )
+    )
+    result = load_course(course_dir, content_root=tmp_path)
+    lines = text.splitlines()
+    [problem] = [p for p in result.problems if "course.yaml hours" in p.message]
+    assert "two professional-learning hours" in problem.message
+    assert "certificate for" in lines[problem.line - 1]

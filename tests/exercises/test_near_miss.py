@@ -260,3 +260,28 @@ def test_a_count_of_groups_is_held_to_whole_numbers(tmp_path: Path) -> None:
         "marked right; ask learners to read the value the explorer shows, and keep the default "
         "tolerance"
     ]
+
+
+def test_a_key_that_equals_the_reading_with_one_filter_removed_is_a_coincidence(
+    tmp_path: Path,
+) -> None:
+    """Issue 27 review: Delta MS's 2025-26 meal-eligible rate (16.8%) is also what a learner
+    reads with the year filter left off (the three years combined)."""
+    bundled = Path(__file__).parents[2] / "course_content" / "data-for-liberation"
+    shutil.copytree(bundled, tmp_path / "data-for-liberation")
+    module = tmp_path / "data-for-liberation" / "modules" / "03-look-beneath-the-average.md"
+    text = module.read_text()
+    variants = "variants: [Alder ES, Brookside ES, Cedar ES, Eastside MS, Riverside HS]\n"
+    assert variants in text
+    module.write_text(text.replace(variants, ""))
+    result = load_course(tmp_path / "data-for-liberation", content_root=tmp_path)
+    [message] = [p.message for p in result.warnings if "filter removed" in p.message]
+    assert "absence-meals-your-school: variant 'Delta MS'" in message
+    assert "School year filter removed shows the same number as the key 16.8%" in message
+
+
+def test_a_filter_that_removes_no_one_the_measure_counts_is_no_coincidence() -> None:
+    """Grades 6-12 for advanced math (a course only they take) reads the very same number."""
+    bundled = Path(__file__).parents[2] / "course_content"
+    result = load_course(bundled / "data-for-liberation", content_root=bundled)
+    assert not [p for p in result.warnings if "Grade span filter removed" in p.message]

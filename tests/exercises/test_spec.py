@@ -142,3 +142,21 @@ def test_variant_placeholder_needs_variant_by_and_lives_in_the_prompt(
     with pytest.raises(SpecError) as info:
         exercise({**GAP, "hints": ["Filter to {variant}."]})
     assert info.value.key == "hints"
+
+
+def test_a_difference_of_two_rates_defaults_to_percentage_points() -> None:
+    """Issue 27 review: a ``minus`` answer on a rate rendered "Your answer (%)"."""
+    rate = {
+        "type": "numeric",
+        "prompt": "How many percentage points higher is the English learner rate?",
+        "dataset": "students",
+        "answer": {
+            "query": {"measure": "chronic_absence_rate", "group_by": ["english_learner"]},
+            "pick": "value",
+            "group": "English learner",
+        },
+    }
+    assert exercise(rate).unit == "%"
+    others = sorted(set(RAW["english_learner"].to_list()) - {"English learner"})
+    difference = {**rate, "answer": {**rate["answer"], "minus": others[0]}}
+    assert exercise(difference).unit == "pp"
