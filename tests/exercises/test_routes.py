@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.exercises.models import ExerciseAttempt
 from app.learning.models import Enrollment
@@ -12,8 +12,9 @@ from tests.helpers import login, post_form, soup
 
 
 def _attempts(session: Session) -> list[ExerciseAttempt]:
-    session.expire_all()
-    return list(session.exec(select(ExerciseAttempt)).all())
+    """Every attempt, in the order made (PostgreSQL returns rows in no set order)."""
+    session.commit()  # a fresh snapshot: see what the app wrote since
+    return list(session.exec(select(ExerciseAttempt).order_by(col(ExerciseAttempt.id))).all())
 
 
 def test_correct_numeric_answer_with_htmx_is_stored_and_revealed(client, session) -> None:
