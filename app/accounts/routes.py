@@ -18,6 +18,7 @@ from app.identity import service as identity
 from app.orgs import cohorts, invites
 from app.orgs import service as orgs
 from app.orgs.link_outcome import after_link
+from app.security.client_address import client_ip
 from app.security.cookies import delete_cookie
 from app.security.redirects import safe_next
 from app.sso import providers as sso_providers
@@ -98,7 +99,7 @@ def signup(
         settings=settings,
         email=user.email,
         password=password,
-        client_ip=_client_ip(request),
+        client_ip=client_ip(request),
     )
     flash(
         request,
@@ -112,10 +113,6 @@ def signup(
         response = after_link(request, outcome) or response
     set_login_cookie(response, token, settings=settings)
     return response
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def login_context(session: SessionDep, **values: object) -> dict[str, object]:
@@ -150,7 +147,7 @@ def login(
             settings=settings,
             email=email,
             password=password,
-            client_ip=_client_ip(request),
+            client_ip=client_ip(request),
         )
     except accounts.LoginThrottled as exc:
         message = (

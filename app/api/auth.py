@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.api import tokens
 from app.api.problems import ApiProblem
 from app.db import open_session
+from app.security.client_address import client_ip
 
 _bearer = HTTPBearer(auto_error=False, description="A personal access token (gw_…).")
 
@@ -20,11 +21,11 @@ def _principal(
 ) -> tokens.ApiPrincipal:
     """The token's principal, checked and counted in a short transaction of its own."""
     raw = credentials.credentials if credentials else ""
-    client_ip = request.client.host if request.client else "unknown"
+    address = client_ip(request)
     with open_session(write=True, engine=request.app.state.engine) as session:
         try:
             return tokens.authenticate(
-                session, raw=raw, client_ip=client_ip, settings=request.app.state.settings
+                session, raw=raw, client_ip=address, settings=request.app.state.settings
             )
         except tokens.ApiAuthError as exc:
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}

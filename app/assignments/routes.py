@@ -8,13 +8,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from app.assignments import service
+from app.config import Settings
+from app.content.registry import Registry
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, id_of, utcnow
-from app.deps import StaffUser
+from app.deps import SettingsDep, StaffUser
 from app.orgs.models import Cohort
 from app.reports.assignments import assignment_report
+from app.reports.tables import Table
 from app.spreadsheets import csv_lines, csv_stream_response
 from app.templating import flash, render
 
@@ -145,20 +149,33 @@ def cohort_assignment_delete(
     return RedirectResponse(request.url_for("cohort_assignments", cohort_id=cohort_id).path, 303)
 
 
+def _report(session: Session, registry: Registry, settings: Settings, cohort: Cohort) -> Table:
+    """The page's and the CSV's one table."""
+    return assignment_report(
+        session,
+        cohort=cohort,
+        courses=registry.courses,
+        min_n=settings.min_group_size,
+        today=utcnow().date(),
+    )
+
+
 @router.get("/staff/cohorts/{cohort_id}/assignments/report", name="cohort_assignment_report")
 def cohort_assignment_report(
-    request: Request, session: SessionDep, registry: RegistryDep, user: StaffUser, cohort_id: RowId
+    request: Request,
+    session: SessionDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    user: StaffUser,
+    cohort_id: RowId,
 ) -> Response:
     """On-time, late and overdue counts per assignment (small groups hidden)."""
     cohort = _cohort(session, user, cohort_id)
-    min_n = request.app.state.settings.min_group_size
-    table = assignment_report(
-        session, cohort=cohort, courses=registry.courses, min_n=min_n, today=utcnow().date()
-    )
+    table = _report(session, registry, settings, cohort)
     return render(
         request,
         "assignments/report.html",
-        {"cohort": cohort, "table": table, "min_n": min_n},
+        {"cohort": cohort, "table": table, "min_n": settings.min_group_size},
     )
 
 
@@ -166,14 +183,14 @@ def cohort_assignment_report(
     "/staff/cohorts/{cohort_id}/assignments/report.csv", name="cohort_assignment_report_csv"
 )
 def cohort_assignment_report_csv(
-    request: Request, session: SessionDep, registry: RegistryDep, user: StaffUser, cohort_id: RowId
+    session: SessionDep,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    user: StaffUser,
+    cohort_id: RowId,
 ) -> Response:
     """The same report as CSV, with a header row."""
-    cohort = _cohort(session, user, cohort_id)
-    min_n = request.app.state.settings.min_group_size
-    table = assignment_report(
-        session, cohort=cohort, courses=registry.courses, min_n=min_n, today=utcnow().date()
-    )
+    table = _report(session, registry, settings, _cohort(session, user, cohort_id))
     return csv_stream_response(
         csv_lines(table.csv_rows()), filename=f"{table.name}-{utcnow():%Y%m%d}.csv"
     )

@@ -11,6 +11,7 @@ from app.db import RowId, SessionDep
 from app.deps import AdminUser, OptionalUser, SettingsDep
 from app.inquiries import service as inquiries
 from app.inquiries.models import DISTRICT_SIZE_LABELS
+from app.security.client_address import client_ip
 from app.templating import flash, render
 
 router = APIRouter()
@@ -55,7 +56,7 @@ def inquiry_submit(
             session,
             settings=settings,
             form=form,
-            client_ip=request.client.host if request.client else "unknown",
+            client_ip=client_ip(request),
             honeypot=website,
         )
     except inquiries.InquiryError as exc:

@@ -151,6 +151,15 @@ def cohorts_of(session: Session, *, organization_id: int) -> list[CohortRow]:
             .order_by(col(Cohort.created_at).desc(), col(Cohort.id).desc())
         )
     )
+    return _rows(session, cohorts)
+
+
+def cohort_row(session: Session, *, cohort: Cohort) -> CohortRow:
+    """One cohort with its member count and join link."""
+    return _rows(session, [cohort])[0]
+
+
+def _rows(session: Session, cohorts: list[Cohort]) -> list[CohortRow]:
     if not cohorts:
         return []
     codes = [c.code for c in cohorts]
@@ -161,7 +170,13 @@ def cohorts_of(session: Session, *, organization_id: int) -> list[CohortRow]:
             .group_by(col(Enrollment.cohort))
         ).all()
     )
-    slugs = dict(session.exec(select(CourseRecord.id, CourseRecord.slug)).all())
+    slugs = dict(
+        session.exec(
+            select(CourseRecord.id, CourseRecord.slug).where(
+                col(CourseRecord.id).in_({c.course_id for c in cohorts})
+            )
+        ).all()
+    )
     links: dict[int, Invite] = {}
     for invite in session.exec(
         select(Invite)

@@ -26,8 +26,8 @@ FormStr = Annotated[str, Form()]
 
 def _managed(session: SessionDep, staff: User, organization_id: int) -> Organization:
     """The organization if this staff member manages it; 404 otherwise."""
-    org = orgs.organization(session, organization_id=organization_id)
-    if org is None or not orgs.can_manage(staff, organization_id=organization_id):
+    org = orgs.managed_organization(session, user=staff, organization_id=organization_id)
+    if org is None:
         raise HTTPException(status_code=404)
     return org
 
@@ -322,11 +322,7 @@ def staff_cohort(
     cohort = cohorts.cohort_in(session, organization_id=organization_id, cohort_id=cohort_id)
     if cohort is None:
         raise HTTPException(status_code=404)
-    row = next(
-        r
-        for r in cohorts.cohorts_of(session, organization_id=organization_id)
-        if r.cohort.id == cohort.id
-    )
+    row = cohorts.cohort_row(session, cohort=cohort)
     course = registry.get(row.course_slug)
     return render(
         request,

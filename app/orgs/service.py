@@ -88,6 +88,14 @@ def can_manage(user: User, *, organization_id: int) -> bool:
     return user.role == Role.staff and user.staff_organization_id in (None, organization_id)
 
 
+def managed_organization(
+    session: Session, *, user: User, organization_id: int
+) -> Organization | None:
+    """The organization if ``user`` manages it; None otherwise (pages answer 404)."""
+    org = session.get(Organization, organization_id)
+    return org if org is not None and can_manage(user, organization_id=organization_id) else None
+
+
 def managed_organizations(session: Session, *, user: User) -> list[Organization]:
     """The organizations this staff member or admin may manage."""
     return [o for o in organizations(session) if can_manage(user, organization_id=id_of(o))]

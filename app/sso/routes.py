@@ -166,8 +166,8 @@ def sso_callback(request: Request, session: SessionDep, settings: SettingsDep) -
 
 def _managed(session: Session, user: User, organization_id: int) -> Organization:
     """The organization if this staff member manages it; 404 otherwise (no hint it exists)."""
-    org = orgs.organization(session, organization_id=organization_id)
-    if org is None or not orgs.can_manage(user, organization_id=organization_id):
+    org = orgs.managed_organization(session, user=user, organization_id=organization_id)
+    if org is None:
         raise HTTPException(status_code=404)
     return org
 
