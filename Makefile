@@ -13,7 +13,7 @@ MAKE_STARTED := $(shell date +%s)
 timed = @start=$$(date +%s); $(2); status=$$?; \
 	echo "=== $(1): $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
-.PHONY: run test lint install check-content bench bench-http clean mutants
+.PHONY: run test test-fast lint fmt typecheck install check-content bench bench-http clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# Rewrite the code into the house style and fix what ruff can fix safely.
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
 	$(BIN)/mypy app
 
 check-content: $(STAMP)
@@ -46,6 +54,10 @@ test:
 	$(call timed,pytest on SQLite,$(BIN)/pytest -n $(TEST_WORKERS))
 	$(call timed,pytest on PostgreSQL,$(BIN)/pytest -n $(TEST_WORKERS) --postgres -m "not e2e")
 	@echo "=== make test: $$(( $$(date +%s) - $(MAKE_STARTED) )) s in all"
+
+# The quick loop while coding: SQLite only, no browser, no lint (about 2 minutes here).
+test-fast: $(STAMP)
+	$(call timed,pytest on SQLite without the browser,$(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e")
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_content_load.py

@@ -13,7 +13,6 @@ from pathlib import Path
 import typer
 from alembic.config import Config
 
-from app import activities  # noqa: F401  (activity kinds register with content)
 from app import backup as backups
 from app.accounts import mail
 from app.accounts import service as accounts
@@ -27,6 +26,7 @@ from app.notifications.cli import reminders_app
 from app.orgs import service as orgs
 from app.orgs.cli import orgs_app
 from app.orgs.models import Proof
+from app.registries import verify_registered
 from app.reports.cli import reports_app
 from app.sso.cli import orgs_sso
 from app.webhooks.cli import webhooks_app, worker
@@ -48,6 +48,13 @@ app.add_typer(orgs_app, name="orgs")
 # District sign-in sits above orgs, so its command joins the group here.
 orgs_app.command("sso")(orgs_sso)
 app.command("worker")(worker)
+
+
+@app.callback()
+def _start() -> None:
+    """Groundwork: a self-paced course platform."""
+    # Every registry filled (activity kinds, hooks) before any command runs.
+    verify_registered()
 
 
 # Each command is an entry point: it reads the settings once, at its start, and passes

@@ -122,6 +122,11 @@ def on_request_session(hook: Callable[[Request, Session], object]) -> None:
         _on_open.append(hook)
 
 
+def request_session_hooks() -> tuple[Callable[[Request, Session], object], ...]:
+    """The hooks run when a request's session opens (checked at start-up)."""
+    return tuple(_on_open)
+
+
 def reads_inline(request: Request) -> bool:
     """True where a database read may run on the event loop: SQLite, whose reads never
     wait for a lock (WAL) and cost microseconds. PostgreSQL reads wait for the network, so

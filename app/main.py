@@ -15,7 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import activities, models  # noqa: F401  (every table and activity kind registered)
+from app import models  # noqa: F401  (every table registered)
 from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.api import token_routes
@@ -40,6 +40,7 @@ from app.orgs import join_routes as orgs_join_routes
 from app.orgs import routes as orgs_routes
 from app.reflections import routes as reflections_routes
 from app.reflections import staff_routes as reflections_staff_routes
+from app.registries import verify_registered
 from app.reports import routes as reports_routes
 from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, BrowserStateMiddleware
@@ -131,6 +132,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The Groundwork ASGI application."""
+    verify_registered()
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
 

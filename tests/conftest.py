@@ -21,7 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from app import activities, models  # noqa: F401  (every table and activity kind registered)
+from app import models, registries  # noqa: F401  (every table, kind and hook registered)
 from app.config import Settings, get_settings
 from app.db import make_engine, metadata, open_session
 from tests.factories import make_user  # noqa: F401

@@ -22,6 +22,11 @@ def register_credentials_listener(name: str, listener: CredentialsListener) -> N
     _listeners[name] = listener
 
 
+def listener_names() -> tuple[str, ...]:
+    """The names of the registered listeners (checked at start-up)."""
+    return tuple(_listeners)
+
+
 def credentials_changed(session: Session, *, user_id: int) -> None:
     """Tell every listener that ``user_id`` has a new password (not committed)."""
     for listener in _listeners.values():

@@ -32,6 +32,11 @@ def register_claim_checker(checker: ClaimChecker) -> None:
     _checker[:] = [checker]
 
 
+def claim_checker_installed() -> bool:
+    """True once a claim checker is installed (checked at start-up)."""
+    return bool(_checker)
+
+
 def check_claim(claim: Mapping[str, Any], datasets: Mapping[str, Any]) -> list[ClaimProblem]:
     """Evaluate one claim; a problem when no checker is installed, so nothing passes unseen."""
     if not _checker:

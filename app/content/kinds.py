@@ -85,11 +85,29 @@ def render_block_template(template: str, block: DirectiveBlock, ctx: BlockContex
     )
 
 
+@dataclass(frozen=True)
+class BlockTime:
+    """What one block asks of a learner's time (docs/authoring.md, "Minutes and hours"):
+    the words they read in it (prompt, choices) and the minutes of doing on top."""
+
+    words: int = 0
+    minutes: float = 0.0
+
+
 class ActivityKind(Protocol):
-    """A directive kind. ``is_activity``: learners answer it and it counts in progress."""
+    """A directive kind. ``is_activity``: learners answer it and it counts in progress.
+
+    ``time_label`` names this kind's minutes in the time estimate ("exercises");
+    ``time_basis`` is its clause in the hours explanation on the course page."""
 
     name: str
     is_activity: bool
+    time_label: str
+    time_basis: str
+
+    def time(self, block: DirectiveBlock) -> BlockTime:
+        """What the block asks of a learner's time."""
+        ...
 
     def known_keys(self) -> Sequence[str]:
         """The body's top-level keys, for "did you mean" on a misspelt key."""
@@ -141,6 +159,11 @@ def kind_named(name: str) -> ActivityKind | None:
 def kind_names() -> tuple[str, ...]:
     """Every registered directive name, in registration order."""
     return tuple(_KINDS)
+
+
+def all_kinds() -> tuple[ActivityKind, ...]:
+    """Every registered kind, in registration order."""
+    return tuple(_KINDS.values())
 
 
 def activity_kinds() -> tuple[ActivityKind, ...]:

@@ -9,7 +9,7 @@ from app.content import service as content
 from app.content.access import may_preview
 from app.content.blocks import render_blocks
 from app.content.runtime import RegistryDep
-from app.content.time_estimate import HOURS_BASIS
+from app.content.time_estimate import hours_basis
 from app.db import SessionDep
 from app.deps import AuthorUser, OptionalUser
 from app.templating import render
@@ -49,7 +49,7 @@ def author_preview_course(
         {
             "course": course,
             "minutes": course.minutes,
-            "hours_basis": HOURS_BASIS,
+            "hours_basis": hours_basis(),
             "preview": True,
             "status": registry.statuses.get(slug),
         },

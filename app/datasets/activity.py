@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.content.course import Course
 from app.content.kinds import (
     BlockContext,
+    BlockTime,
     BuildContext,
     DirectiveBlock,
     LearnerStates,
@@ -27,6 +28,7 @@ from app.templating import render_fragment
 # entry never goes stale; a bound keeps edits in development from growing it for ever.
 _RENDERED: dict[tuple[str, str, str], Markup] = {}
 _MAX_RENDERED = 2048
+EXPLORE_MINUTES = 4.0
 
 
 class ExploreKind:
@@ -34,6 +36,12 @@ class ExploreKind:
 
     name = "explore"
     is_activity = False
+    # Setting the view, reading the table, trying the changes the text asks for.
+    time_label = "explorers"
+    time_basis = f"{EXPLORE_MINUTES:g} minutes for each data explorer"
+
+    def time(self, block: DirectiveBlock) -> BlockTime:
+        return BlockTime(minutes=EXPLORE_MINUTES)
 
     def known_keys(self) -> Sequence[str]:
         return sorted(EXPLORE_KEYS)

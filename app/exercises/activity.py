@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.content.course import Course
 from app.content.kinds import (
     BlockContext,
+    BlockTime,
     BuildContext,
     DirectiveBlock,
     LearnerStates,
@@ -21,6 +22,7 @@ from app.content.kinds import (
     render_block_template,
 )
 from app.content.models import ActivityRecord, CourseRecord
+from app.content.plaintext import html_to_text
 from app.db import id_of
 from app.exercises.body import ExerciseBody
 from app.exercises.check import self_check
@@ -126,11 +128,33 @@ def load_exercise_facts(
     return attempts, state
 
 
+# A question takes 3 minutes when its answer comes from a dataset (the learner reads it off
+# an explorer), 1.5 otherwise, on top of reading its prompt and choices.
+DATA_EXERCISE_MINUTES = 3.0
+EXERCISE_MINUTES = 1.5
+
+
+def _words(html: str) -> int:
+    return len(html_to_text(html).split())
+
+
 class ExerciseKind:
     """Server-scored exercises: the answer key never leaves the server."""
 
     name = "exercise"
     is_activity = True
+    time_label = "exercises"
+    time_basis = f"{EXERCISE_MINUTES:g} to {DATA_EXERCISE_MINUTES:g} minutes for each question"
+
+    def time(self, block: DirectiveBlock) -> BlockTime:
+        assert isinstance(block, ExerciseSpec)
+        if not block.required:
+            return BlockTime()
+        choices = block.variants[0].choices if block.variants else ()
+        return BlockTime(
+            words=_words(block.prompt_html) + sum(_words(c.text_html) for c in choices),
+            minutes=DATA_EXERCISE_MINUTES if block.dataset else EXERCISE_MINUTES,
+        )
 
     def known_keys(self) -> Sequence[str]:
         return sorted(ExerciseBody.model_fields)

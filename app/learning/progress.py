@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, false, func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app.content import blocks
@@ -116,8 +116,15 @@ def register_survey_condition(condition: Callable[[], Any]) -> None:
     _standing_statements.cache_clear()
 
 
+def survey_condition_registered() -> bool:
+    """True once the surveys package has installed its condition (checked at start-up)."""
+    return bool(_survey_condition)
+
+
 def _submitted_survey() -> Any:
-    return _survey_condition[0]() if _survey_condition else false()
+    if not _survey_condition:
+        raise RuntimeError("no survey condition is registered (import app.activities)")
+    return _survey_condition[0]()
 
 
 @cache

@@ -15,7 +15,7 @@ from app.certificates import service as certificates
 from app.content.blocks import render_blocks
 from app.content.course import Course
 from app.content.runtime import RegistryDep
-from app.content.time_estimate import HOURS_BASIS
+from app.content.time_estimate import hours_basis
 from app.db import SessionDep, id_of, run_db, utcnow
 from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
 from app.learning import service as learning
@@ -79,7 +79,7 @@ async def course_page(
             "due": due,
             "course": course,
             "minutes": course.minutes,
-            "hours_basis": HOURS_BASIS,
+            "hours_basis": hours_basis(),
             "labels": STATE_LABELS,
         },
     )

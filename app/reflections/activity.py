@@ -15,6 +15,7 @@ from app.accounts.models import User
 from app.content.course import Course
 from app.content.kinds import (
     BlockContext,
+    BlockTime,
     BuildContext,
     DirectiveBlock,
     LearnerStates,
@@ -24,7 +25,8 @@ from app.content.kinds import (
 from app.content.models import ActivityRecord, CourseRecord
 from app.reflections.models import LearnerReflection, ReflectionFeedback, ReflectionRevision
 from app.reflections.service import FeedbackView, ReflectionState, latest_revision_join, state_of
-from app.reflections.spec import ReflectionSchema, build_reflection
+from app.reflections.spec import Reflection, ReflectionSchema, build_reflection
+from app.reflections.timing import TIME_BASIS, reflection_time
 
 
 def _course_states_query() -> Any:
@@ -94,6 +96,12 @@ class ReflectionKind:
 
     name = "reflection"
     is_activity = True
+    time_label = "reflections"
+    time_basis = TIME_BASIS
+
+    def time(self, block: DirectiveBlock) -> BlockTime:
+        assert isinstance(block, Reflection)
+        return reflection_time(block)
 
     def known_keys(self) -> Sequence[str]:
         return sorted(ReflectionSchema.model_fields)

@@ -11,14 +11,9 @@ import pytest
 
 from app.content.course import Course, Module
 from app.content.loader import load_course
-from app.content.time_estimate import (
-    WRITING_WORDS_PER_MINUTE,
-    asked_by_prompt,
-    estimate,
-    stated_hours_problems,
-    words_asked,
-)
+from app.content.time_estimate import estimate, stated_hours_problems
 from app.reflections.spec import Reflection
+from app.reflections.timing import WRITING_WORDS_PER_MINUTE, asked_by_prompt, words_asked
 
 ROOT = Path(__file__).resolve().parents[2] / "course_content"
 
@@ -57,7 +52,9 @@ def test_words_asked_prefers_the_authors_count_and_never_goes_below_min_words() 
     assert words_asked(Reflection("r", prompt)) == 30
     assert words_asked(Reflection("r", prompt, min_words=50)) == 50
     assert words_asked(Reflection("r", prompt, min_words=50, words_asked=200)) == 200
-    minutes = estimate([Reflection("r", prompt, min_words=50, words_asked=200)]).reflections
+    minutes = estimate([Reflection("r", prompt, min_words=50, words_asked=200)]).activities[
+        "reflections"
+    ]
     assert minutes == 200 / WRITING_WORDS_PER_MINUTE
 
 
@@ -96,7 +93,7 @@ def test_the_estimate_agrees_with_modules_timed_by_hand(
 def test_the_partnership_module_two_reflections_are_costed_as_a_careful_educator_writes() -> None:
     """Issue 27: the old estimate gave the whole module about 27 minutes."""
     module = _module("data-partnerships", "building-partnerships")
-    assert estimate(module.blocks).reflections >= 40
+    assert estimate(module.blocks).activities["reflections"] >= 40
 
 
 @pytest.mark.parametrize("slug", ["data-for-liberation", "data-partnerships"])
