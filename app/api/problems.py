@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.schemas import FieldError, Problem
+from app.api.schemas import FieldError, ProblemDetails
 
 log = logging.getLogger("groundwork.api")
 PROBLEM_JSON = "application/problem+json"
@@ -56,7 +56,7 @@ def problem_response(
         title = HTTPStatus(status).phrase
     except ValueError:
         title = "Error"
-    body = Problem(title=title, status=status, detail=detail, errors=errors or [])
+    body = ProblemDetails(title=title, status=status, detail=detail, errors=errors or [])
     return JSONResponse(
         body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_JSON, headers=headers
     )
@@ -66,7 +66,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` entry declaring these error statuses as problem documents."""
     return {
         status: {
-            "model": Problem,
+            "model": ProblemDetails,
             "content": {PROBLEM_JSON: {}},
             "description": HTTPStatus(status).phrase,
         }

@@ -12,7 +12,7 @@ class FieldError(BaseModel):
     message: str
 
 
-class Problem(BaseModel):
+class ProblemDetails(BaseModel):
     """An error, as RFC 9457 problem details."""
 
     type: str = "about:blank"

@@ -212,23 +212,19 @@ def resume_module(course: Course, progress: CourseProgress, last_module_id: str 
 
 
 @dataclass(frozen=True)
-class Notice:
+class DashboardNotice:
     """A message for the learner's dashboard, from another domain."""
 
     message: str
     url: str | None = None
 
 
-def notices_for(session: Session, *, user: User) -> list[Notice]:
+def notices_for(session: Session, *, user: User) -> list[DashboardNotice]:
     """Every notice the activity domains have for this user, for "My learning"."""
-    try:
-        return [
-            Notice(message=item.message, url=item.url)
-            for item in reflections.notices_for(session, user=user)
-        ]
-    except Exception:  # a broken notice never takes the dashboard down
-        log.exception("Reflection notices failed")
-        return []
+    return [
+        DashboardNotice(message=item.message, url=item.url)
+        for item in reflections.notices_for(session, user=user)
+    ]
 
 
 @dataclass(frozen=True)

@@ -304,7 +304,7 @@ def add_feedback(session: Session, *, staff: User, reflection_id: int, body: str
 
 
 @dataclass(frozen=True)
-class FilterChoices:
+class ReviewFilterChoices:
     """The options offered by the queue's filter form, limited to the staff scope."""
 
     courses: list[tuple[str, str]]  # (slug, title)
@@ -315,7 +315,7 @@ class FilterChoices:
 
 def filter_choices(
     session: Session, *, staff: User, courses: Mapping[str, Course]
-) -> FilterChoices:
+) -> ReviewFilterChoices:
     """Courses, prompts and organizations to filter by."""
     course_list = [(c.slug, c.title) for _, c in sorted(courses.items())]
     prompts = [
@@ -331,7 +331,7 @@ def filter_choices(
         stmt = stmt.where(Organization.id == scope)
     orgs = [(i, n) for i, n in session.exec(stmt).all() if i is not None]
     scoped_to = orgs[0][1] if scope is not None and orgs else None
-    return FilterChoices(course_list, prompts, orgs, scoped_to)
+    return ReviewFilterChoices(course_list, prompts, orgs, scoped_to)
 
 
 def counts(session: Session, *, staff: User) -> tuple[int, int]:

@@ -165,7 +165,7 @@ def reflection_post(
         result = reflections.submit(
             session, user=user, course=course, activity_id=activity_id, text=text, shared=share
         )
-    except reflections.NotEnrolled:
+    except reflections.NotEnrolledForReflection:
         return enroll_first(request, course, to="write and save reflections")
     except reflections.ReflectionRefused as exc:
         return _reflection_page(
@@ -214,7 +214,7 @@ def reflection_autosave(
             )
             moment = saved.draft_saved_at or utcnow()
             message = message.format(time=moment.strftime("%H:%M:%S"))
-        except reflections.NotEnrolled:
+        except reflections.NotEnrolledForReflection:
             message = "Enroll in this course to save drafts."
         except reflections.ReflectionRefused as exc:
             message = exc.message
@@ -233,7 +233,7 @@ def reflection_restore(
             if key
             else None
         )
-    except (reflections.ReflectionNotFound, reflections.NotEnrolled):
+    except (reflections.ReflectionNotFound, reflections.NotEnrolledForReflection):
         text = parking.parked_text(session, user=user, key=key) or ""
         return render(request, "reflections/parked.html", {"text": text}, status_code=409)
     if restored is None:

@@ -43,7 +43,7 @@ class ReflectionNotFound(Exception):
     """No such reflection prompt, or not one this user may write to or read."""
 
 
-class NotEnrolled(Exception):
+class NotEnrolledForReflection(Exception):
     """The learner is not enrolled in the course."""
 
 
@@ -105,7 +105,7 @@ class SubmitResult:
 
 
 @dataclass(frozen=True)
-class Notice:
+class FeedbackNotice:
     """A dashboard notice for the learner: new feedback on one of their reflections."""
 
     message: str
@@ -146,7 +146,7 @@ def _enrollment(session: Session, *, user: User, course: Course) -> Enrolled:
     keeper = progress_keeper()
     enrollment = keeper.enrollment_of(session, user_id=id_of(user), course_slug=course.slug)
     if enrollment is None:
-        raise NotEnrolled(course.slug)
+        raise NotEnrolledForReflection(course.slug)
     return enrollment
 
 
@@ -407,7 +407,7 @@ def state_of(
     )
 
 
-def notices_for(session: Session, *, user: User) -> list[Notice]:
+def notices_for(session: Session, *, user: User) -> list[FeedbackNotice]:
     """Unseen facilitator feedback on the user's reflections, newest first."""
     rows = session.exec(
         select(ReflectionFeedback, LearnerReflection, User.display_name)
@@ -417,7 +417,7 @@ def notices_for(session: Session, *, user: User) -> list[Notice]:
         .order_by(col(ReflectionFeedback.created_at).desc())
     ).all()
     return [
-        Notice(
+        FeedbackNotice(
             message=f"{name} left feedback on your reflection in “{ref.module_title}”.",
             url=f"/me/journal/{ref.id}",
             created_at=fb.created_at,
@@ -432,7 +432,7 @@ def restore_parked(
     """Put parked text back as the user's draft; None when there is nothing to restore.
 
     Text parked by another account's expired login stays parked for that account. Raises
-    ReflectionNotFound or NotEnrolled when the prompt cannot take it (see
+    ReflectionNotFound or NotEnrolledForReflection when the prompt cannot take it (see
     ``parking.parked_text``).
     """
     parked = parking.find_parked(session, user=user, key=key)

@@ -46,7 +46,7 @@ FAILURES = (
     certificates.CertificateError,
     surveys.SurveyNotAvailable,
     reflections.ReflectionRefused,
-    reflections.NotEnrolled,
+    reflections.NotEnrolledForReflection,
 )
 # Few enough activities that random sequences complete modules, and the course: module one's
 # two exercises and reflection, and two numeric exercises of module three.
