@@ -10,19 +10,11 @@ from playwright.sync_api import Page, expect
 
 from app.db import utcnow
 from tests.assignments.support import assign, join_cohort, make_cohort, make_org
+from tests.e2e.browser_session import log_in
 from tests.e2e.conftest import screenshot
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 
 COURSE = "data-for-liberation"
-
-
-def _log_in(page: Page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _both_schemes(page: Page, name: str) -> None:
@@ -47,7 +39,7 @@ def test_staff_assign_in_the_browser_and_the_learner_sees_it_due(page: Page, ses
     )
     due = (utcnow() + timedelta(days=4)).date()
 
-    _log_in(page, staff.email)
+    log_in(page, staff.email)
     page.goto(f"/staff/cohorts/{cohort.id}/assignments")
     form = page.locator("form.assign-form")
     form.get_by_label("These modules:").check()
@@ -67,7 +59,7 @@ def test_staff_assign_in_the_browser_and_the_learner_sees_it_due(page: Page, ses
     page.goto(f"/staff/cohorts/{cohort.id}/assignments/report")
     _both_schemes(page, "assignments-report")
 
-    _log_in(page, learner.email)
+    log_in(page, learner.email)
     page.goto("/me")
     items = page.locator(".due-list li")
     expect(items.first).to_contain_text("Overdue:")

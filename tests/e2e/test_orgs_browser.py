@@ -7,23 +7,16 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.browser_session import log_in
 from tests.e2e.conftest import screenshot
-from tests.factories import DEFAULT_PASSWORD, make_user
-
-
-def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+from tests.factories import make_user
 
 
 def test_a_district_from_creation_to_a_used_up_cohort_link(browser, live_server, session):  # type: ignore[no-untyped-def]
     admin = make_user(session, role="admin", display_name="Ada Admin")
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _log_in(page, admin.email)
+    log_in(page, admin.email)
 
     # The admin creates the organization; a bad domain is refused and the name is kept.
     page.goto("/admin/organizations")

@@ -10,25 +10,13 @@ from sqlmodel import Session
 
 from app.accounts.models import Organization
 from app.learning import service as learning
+from tests.e2e.browser_session import log_in, log_out
 from tests.e2e.conftest import screenshot
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 
 SLUG = "data-for-liberation"
 MODULE = f"/courses/{SLUG}/modules/why-data-for-liberation"
 BOX = "#reflection-norms-reflection-text"
-
-
-def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def _log_out(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
 def test_write_autosave_submit_share_review_and_feedback(app, page, session: Session):
@@ -41,7 +29,7 @@ def test_write_autosave_submit_share_review_and_feedback(app, page, session: Ses
     learning.enroll(session, user=learner, course=app.state.registry.get(SLUG))
     session.commit()
 
-    _log_in(page, learner.email)
+    log_in(page, learner.email)
     page.goto(MODULE)
     box = page.locator(BOX)
     box.scroll_into_view_if_needed()
@@ -76,9 +64,9 @@ def test_write_autosave_submit_share_review_and_feedback(app, page, session: Ses
     expect(page.locator(".flashes")).to_contain_text("Reflection submitted")
     expect(page.locator("#reflection-norms-reflection")).to_contain_text("shared with facilitators")
     screenshot(page, "reflection-submitted")
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, staff.email)
+    log_in(page, staff.email)
     page.goto("/staff")
     expect(page.get_by_text("you have not read yet")).to_be_visible()
     screenshot(page, "staff-home")
@@ -90,18 +78,18 @@ def test_write_autosave_submit_share_review_and_feedback(app, page, session: Ses
     page.get_by_role("button", name="Send feedback").click()
     expect(page.locator(".feedback-item")).to_contain_text("a strong norm")
     screenshot(page, "staff-reflection")
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, learner.email)
+    log_in(page, learner.email)
     page.goto("/me/journal")
     expect(page.locator(".journal-entry")).to_contain_text("describe before we interpret")
     screenshot(page, "journal")
     page.get_by_role("link", name=re.compile("Open")).first.click()
     expect(page.locator(".feedback-item")).to_contain_text("a strong norm")
     screenshot(page, "journal-entry")
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, admin.email)
+    log_in(page, admin.email)
     page.goto("/admin/users")
     expect(page.get_by_role("row", name=re.compile("Fran Facilitator"))).to_be_visible()
     scope = page.get_by_label("Staff scope of Fran Facilitator")

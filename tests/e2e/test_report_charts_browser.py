@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from tests.e2e.audit import axe_violations, settle, sideways_overflow
+from tests.e2e.browser_session import log_in
 from tests.e2e.conftest import screenshot
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 from tests.reports.activity import make_activity
 
 # Records every CSP violation the page reports (the console message alone can be missed).
@@ -31,14 +32,6 @@ def staff_email(app, live_server, session: Session) -> str:  # type: ignore[no-u
     return make_user(session, role="admin", display_name="Ada Admin").email
 
 
-def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
 def test_charts_draw_under_the_csp_in_both_schemes(browser, live_server, staff_email) -> None:
     context = browser.new_context(base_url=live_server)
     context.add_init_script(_WATCH_CSP)
@@ -46,7 +39,7 @@ def test_charts_draw_under_the_csp_in_both_schemes(browser, live_server, staff_e
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _log_in(page, staff_email)
+    log_in(page, staff_email)
     problems: list[str] = []
     for name, (url, expected) in PAGES.items():
         for scheme in ("light", "dark"):
@@ -78,7 +71,7 @@ def test_charts_draw_under_the_csp_in_both_schemes(browser, live_server, staff_e
 def test_without_javascript_the_tables_are_the_report(browser, live_server, staff_email) -> None:
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()
-    _log_in(page, staff_email)
+    log_in(page, staff_email)
     page.goto("/staff/reports?course=data-for-liberation")
     expect(page.locator("table[data-report=funnel]")).to_be_visible()
     expect(page.locator("table[data-report=trend]")).to_be_visible()

@@ -9,19 +9,12 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import Session
 
+from tests.e2e.browser_session import log_in
 from tests.e2e.conftest import screenshot
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 from tests.reports.support import TITLE, seed
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-
-
-def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -47,7 +40,7 @@ def test_reports_filter_export_and_screens(browser, live_server, session: Sessio
     page.on("pageerror", lambda e: errors.append(str(e)))
     seed(session)
     staff = make_user(session, role="staff", display_name="Sam Staff")
-    _log_in(page, staff.email)
+    log_in(page, staff.email)
 
     page.goto("/staff")
     page.get_by_role("link", name="Enrollment and completion").click()
@@ -89,7 +82,7 @@ def test_reports_filter_export_and_screens(browser, live_server, session: Sessio
     # axe on each report page (CSP bypassed only to inject axe).
     context = browser.new_context(base_url=live_server, bypass_csp=True)
     page = context.new_page()
-    _log_in(page, staff.email)
+    log_in(page, staff.email)
     for url in ("/staff/reports", "/staff/reports/exercises", "/staff/reports/feedback"):
         page.goto(url)
         assert _serious_violations(page) == [], url

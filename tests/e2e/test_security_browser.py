@@ -10,7 +10,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.e2e.browser_session import log_in, log_out
 from tests.security.conftest import (
     DATA,
     JOURNEY,
@@ -18,19 +18,6 @@ from tests.security.conftest import (
     make_world,
     settings_overrides,  # noqa: F401  (serve the security fixture courses)
 )
-
-
-def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def _log_out(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 
 def test_hostile_text_never_runs_in_the_browser(app, page, session: Session) -> None:  # type: ignore[no-untyped-def]
@@ -59,16 +46,16 @@ def test_hostile_text_never_runs_in_the_browser(app, page, session: Session) -> 
         world.admin.email: ["/admin/users", f"/admin/certificates?q={world.certificate_code}"],
     }
     for email, urls in visits.items():
-        _log_in(page, email)
+        log_in(page, email)
         for url in urls:
             page.goto(url)
             page.wait_for_load_state("networkidle")
             assert page.locator("img[src='x']").count() == 0, url
         cookies = page.evaluate("document.cookie")
         assert "gw_session" not in cookies and "gw_csrf" not in cookies
-        _log_out(page)
+        log_out(page)
     # After logging out, the login page's next=javascript: does not navigate to script.
-    _log_in(page, world.learner_b.email)
+    log_in(page, world.learner_b.email)
     page.goto("/login?next=javascript:alert(1)")
     assert page.url.endswith("/me")
     assert not dialogs, dialogs
@@ -81,7 +68,7 @@ def test_htmx_sends_the_csrf_header_and_a_cross_site_post_is_refused(
 ) -> None:  # type: ignore[no-untyped-def]
     """The autosave request carries X-CSRF-Token; a form posted from another origin gets 403."""
     world = make_world(app, session)
-    _log_in(page, world.learner_b.email)
+    log_in(page, world.learner_b.email)
     sent: list[dict[str, str]] = []
     page.on(
         "request",
