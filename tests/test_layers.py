@@ -122,3 +122,14 @@ def test_no_app_imports_inside_functions():
             if re.match(r"^\s+(from|import) app(\.|\s)", line):
                 found.append(f"{path.relative_to(ROOT)}:{number} {line.strip()}")
     assert found == []
+
+
+def test_the_exercise_done_rule_has_one_home() -> None:
+    """'Correct, or the last attempt allowed' is decided by ExerciseSpec.ends_on only."""
+    rule = re.compile(r">=\s*(?:spec|self)\.attempts|correct or number")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in sorted(APP.rglob("*.py"))
+        if rule.search(path.read_text())
+    ]
+    assert found == ["app/exercises/spec.py"]

@@ -139,7 +139,7 @@ def _scripts(spec: ExerciseSpec, pool: AnswerPool, rng: random.Random) -> tuple[
             tried = {a.answer.raw for a in attempts}
             fresh = [w for w in pool.wrong if w.raw not in tried] or list(pool.wrong)
             answer = rng.choice(pool.right if correct else fresh)
-            final = correct or number >= spec.attempts
+            final = spec.ends_on(correct=correct, number=number)
             attempts.append(Attempt(answer, number, final, offset))
             if final:
                 break

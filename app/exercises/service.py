@@ -176,7 +176,7 @@ def submit_attempt(
             score=result.score,
             correct=result.correct,
             number=number,
-            final=result.correct or number >= spec.attempts,
+            final=spec.ends_on(correct=result.correct, number=number),
             submission_key=key,
             created_at=utcnow(),
         )

@@ -81,6 +81,16 @@ class ExerciseSpec:
     hidden_groups: tuple[str, ...] = ()
     kind: Literal["exercise"] = "exercise"
 
+    def ends_on(self, *, correct: bool, number: int) -> bool:
+        """The one rule for "exercise done" (docs/progress.md): attempt ``number`` is final
+        when it is correct or the last one allowed. Grading, the block's state, progress
+        and the demo seed all ask here."""
+        return correct or self.out_of_attempts(number)
+
+    def out_of_attempts(self, used: int) -> bool:
+        """True once ``used`` attempts leave none."""
+        return used >= self.attempts
+
     def variant(self, key: str) -> Variant | None:
         """The variant with this key, or None."""
         for variant in self.variants:

@@ -84,7 +84,7 @@ def build_state(
     )
     solved = any(a.correct for a in attempts)
     used = len(attempts)
-    status: Status = "correct" if solved else ("closed" if used >= spec.attempts else "open")
+    status: Status = "correct" if solved else ("closed" if spec.out_of_attempts(used) else "open")
     earned = solved or used >= spec.reveal_after
     shown = min(max(hints_revealed, 0), len(spec.hints_html))
     return ExerciseBlockState(
