@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import ValidationError
-
 from app.content.claims import check_claim
 from app.content.collector import Collector
 from app.content.course import Block, Course, MarkdownBlock, Module, Survey, SurveyItem
-from app.content.datafiles import load_course_datasets, read_yaml_file
+from app.content.course_file import read_course_file
+from app.content.datafiles import load_course_datasets
 from app.content.directives import build_directive
-from app.content.files import FileProblem, check_inside, read_text
 from app.content.markdown import (
     Directive,
     LinkContext,
@@ -30,18 +27,16 @@ from app.content.markdown import (
     render_markdown,
     split_module_body,
 )
+from app.content.module_files import ModuleSource, read_modules
 from app.content.problems import Problem
 from app.content.prose import read_prose
-from app.content.schema import CourseSchema, FrontMatterSchema, schema_messages
+from app.content.schema import CourseSchema
 from app.content.suppression_notes import suppression_note_problems
 from app.content.time_estimate import hours_problem, minutes_warning, stated_hours_problems
 from app.content.verdicts import verdict_problems
-from app.content.yamltext import YamlDoc, YamlProblem, parse_yaml
+from app.content.yamltext import YamlDoc
 
 log = logging.getLogger("groundwork.content")
-
-_FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.MULTILINE)
-_MODULE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.md$")
 
 
 @dataclass
@@ -65,103 +60,6 @@ class CourseLoad:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """``(front_matter, body, body_offset)``, or None when the file has no front matter."""
-    if not text.startswith("---\n") and text.rstrip("\n") != "---":
-        return None
-    end = _FRONT_MATTER_END.search(text, 4)
-    if end is None:
-        return None
-    front = text[4 : end.start()]
-    body_start = end.end() + 1 if end.end() < len(text) else end.end()
-    offset = text[:body_start].count("\n")
-    return front, text[body_start:], offset
-
-
-@dataclass
-class _ModuleSource:
-    name: str  # "01-why.md"
-    path: Path
-    text: str
-    front: FrontMatterSchema
-    body: str
-    body_offset: int
-    position: int
-    id_line: int
-    doc: YamlDoc
-
-
-def _read_module(path: Path, name: str, position: int, out: Collector) -> _ModuleSource | None:
-    try:
-        text = read_text(path, out.content_root)
-    except FileProblem as exc:
-        out.add(path, exc.line, exc.message)
-        return None
-    parts = _split_front_matter(text)
-    if parts is None:
-        out.add(
-            path,
-            1,
-            "missing front matter: a module starts with a '---' line, then 'id:', 'title:' "
-            "and 'minutes:' lines, then another '---' line",
-        )
-        return None
-    front_text, body, offset = parts
-    try:
-        doc = parse_yaml(front_text, offset=1)
-    except YamlProblem as exc:
-        out.add(path, exc.line, f"front matter: {exc.message}")
-        return None
-    if not isinstance(doc.data, dict):
-        out.add(path, 1, "front matter must be 'key: value' lines (id, title, minutes)")
-        return None
-    try:
-        front = FrontMatterSchema.model_validate(doc.data)
-    except ValidationError as exc:
-        for line, message in sorted(schema_messages(exc, FrontMatterSchema, doc)):
-            out.add(path, line, f"front matter: {message}")
-        return None
-    return _ModuleSource(name, path, text, front, body, offset, position, doc.line_of("id"), doc)
-
-
-def _check_module_files(
-    course_dir: Path, schema: CourseSchema, doc: YamlDoc, out: Collector
-) -> list[tuple[str, Path, int]]:
-    course_yaml = course_dir / "course.yaml"
-    listed: list[tuple[str, Path, int]] = []
-    seen: set[str] = set()
-    for index, name in enumerate(schema.modules):
-        line = doc.line_of(f"modules.{index}")
-        if not _MODULE_FILE.match(name):
-            out.add(
-                course_yaml,
-                line,
-                f"module '{name}' must be a file name under modules/ ending in .md, "
-                "e.g. 01-welcome.md",
-            )
-            continue
-        if name in seen:
-            out.add(course_yaml, line, f"module '{name}' is listed twice")
-            continue
-        seen.add(name)
-        path = course_dir / "modules" / name
-        if not path.is_file():
-            out.add(course_yaml, line, f"module file modules/{name} does not exist")
-            continue
-        listed.append((name, path, line))
-    modules_dir = course_dir / "modules"
-    if modules_dir.is_dir():
-        for path in sorted(modules_dir.glob("*.md")):
-            if path.name not in seen:
-                out.add(
-                    course_yaml,
-                    doc.line_of("modules"),
-                    f"modules/{path.name} is not listed under 'modules:'; add it to the order "
-                    "(or move it out of modules/)",
-                )
-    return listed
-
-
 def _course_version(course_dir: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
@@ -176,7 +74,7 @@ def _course_version(course_dir: Path, files: list[Path]) -> str:
 
 
 def _build_module(
-    source: _ModuleSource,
+    source: ModuleSource,
     ctx: LinkContext,
     datasets: dict[str, Any],
     seen_ids: dict[str, str],
@@ -235,7 +133,7 @@ def _build_module(
     return module
 
 
-def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: Collector) -> None:
+def _check_claims(source: ModuleSource, datasets: dict[str, Any], out: Collector) -> None:
     """Evaluate the front matter's claims; each failure at the claim's line."""
     for index, claim in enumerate(source.front.claims):
         for problem in check_claim(claim, datasets):
@@ -245,7 +143,7 @@ def _check_claims(source: _ModuleSource, datasets: dict[str, Any], out: Collecto
 
 
 def _check_prose(
-    source: _ModuleSource,
+    source: ModuleSource,
     datasets: dict[str, Any],
     directive_views: list[tuple[int, str, tuple[str, ...]]],
     out: Collector,
@@ -290,73 +188,43 @@ def _check_previous_ids(
                 )
 
 
-def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None:
-    course_yaml = course_dir / "course.yaml"
-    try:
-        check_inside(course_dir, content_root)
-    except FileProblem as exc:
-        out.add(course_dir, 0, exc.message)
-        return None
-    if not course_yaml.is_file():
-        empty = not any(course_dir.iterdir())
-        out.add(
-            course_yaml,
-            0,
-            ("the course folder is empty: " if empty else "")
-            + "course.yaml is missing; every course folder needs one (see docs/authoring.md)",
-        )
-        return None
-    doc = read_yaml_file(course_yaml, out)
-    if doc is None:
-        return None
-    if not isinstance(doc.data, dict):
-        out.add(course_yaml, 1, "course.yaml must be 'key: value' lines (slug, title, modules...)")
-        return None
-    try:
-        schema = CourseSchema.model_validate(doc.data)
-    except ValidationError as exc:
-        for line, message in sorted(schema_messages(exc, CourseSchema, doc)):
-            out.add(course_yaml, line, message)
-        return None
-    if schema.slug != course_dir.name:
-        out.add(
-            course_yaml,
-            doc.line_of("slug"),
-            f"slug '{schema.slug}' must equal the folder name '{course_dir.name}'",
-        )
-    if schema.completion.require_survey and schema.survey is None:
-        out.add(
-            course_yaml,
-            doc.line_of("completion.require_survey"),
-            "completion.require_survey is true but there is no 'survey:'",
-        )
-    if schema.survey:
-        seen_items: set[str] = set()
-        for index, item in enumerate(schema.survey.items):
-            if item.id in seen_items:
-                out.add(
-                    course_yaml,
-                    doc.line_of(f"survey.items.{index}.id"),
-                    f"duplicate survey item id '{item.id}'",
-                )
-            seen_items.add(item.id)
+def _check_hours(
+    schema: CourseSchema,
+    doc: YamlDoc,
+    course_yaml: Path,
+    sources: list[ModuleSource],
+    modules: list[Module],
+    out: Collector,
+) -> None:
+    """Hours stated in the text must be the course's; the course may not certify more time
+    than its modules declare."""
+    for line, message in stated_hours_problems(schema.hours, schema.description):
+        out.add(course_yaml, doc.line_of("description") + 1 + line, message)
+    for source in sources:
+        for line, message in stated_hours_problems(schema.hours, source.body):
+            out.add(source.path, source.body_offset + 1 + line, message)
+    # Only a course whose modules all loaded has a total worth comparing.
+    too_many_hours = None if out.has_errors else hours_problem(schema.hours, modules)
+    if too_many_hours:
+        out.add(course_yaml, doc.line_of("hours"), too_many_hours)
 
-    listed = _check_module_files(course_dir, schema, doc, out)
-    sources: list[_ModuleSource] = []
-    module_ids: dict[str, str] = {}
-    id_where: dict[str, str] = {}
-    for position, (name, path, _line) in enumerate(listed, start=1):
-        source = _read_module(path, name, position, out)
-        if source is None:
-            continue
-        module_id = source.front.id
-        if module_id in id_where:
-            message = f"duplicate module id '{module_id}' (also used in {id_where[module_id]})"
-            out.add(path, source.id_line, message)
-            continue
-        id_where[module_id] = f"{out.rel(path)}:{source.id_line}"
-        module_ids[f"modules/{name}"] = source.front.id
-        sources.append(source)
+
+def _survey(schema: CourseSchema) -> Survey | None:
+    if not schema.survey:
+        return None
+    return Survey(
+        items=tuple(SurveyItem(id=i.id, text=i.text) for i in schema.survey.items),
+        comment_prompt=schema.survey.comment_prompt,
+    )
+
+
+def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None:
+    found = read_course_file(course_dir, content_root, out)
+    if found is None:
+        return None
+    schema, doc = found
+    course_yaml = course_dir / "course.yaml"
+    sources, module_ids = read_modules(course_dir, schema, doc, out)
 
     datasets = load_course_datasets(course_dir, out)
     root_ctx = LinkContext(
@@ -390,27 +258,13 @@ def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None
         _build_module(source, ctx, datasets, seen_ids, out, hashes, previous) for source in sources
     ]
     _check_previous_ids(modules, previous, out)
-    for line, message in stated_hours_problems(schema.hours, schema.description):
-        out.add(course_yaml, doc.line_of("description") + 1 + line, message)
-    for source in sources:
-        for line, message in stated_hours_problems(schema.hours, source.body):
-            out.add(source.path, source.body_offset + 1 + line, message)
-    # Only a course whose modules all loaded has a total worth comparing.
-    too_many_hours = None if out.has_errors else hours_problem(schema.hours, modules)
-    if too_many_hours:
-        out.add(course_yaml, doc.line_of("hours"), too_many_hours)
+    _check_hours(schema, doc, course_yaml, sources, modules, out)
     if out.has_errors:
         return None
     files = [course_yaml] + [s.path for s in sources]
     data_dir = course_dir / "datasets"
     if data_dir.is_dir():
         files += sorted(p for p in data_dir.iterdir() if p.is_file())
-    survey = None
-    if schema.survey:
-        survey = Survey(
-            items=tuple(SurveyItem(id=i.id, text=i.text) for i in schema.survey.items),
-            comment_prompt=schema.survey.comment_prompt,
-        )
     return Course(
         slug=schema.slug,
         title=schema.title,
@@ -421,7 +275,7 @@ def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None
         hours=schema.hours,
         sequencing=schema.sequencing,
         modules=tuple(modules),
-        survey=survey,
+        survey=_survey(schema),
         require_survey=schema.completion.require_survey,
         version=_course_version(course_dir, files),
         datasets=MappingProxyType(datasets),
