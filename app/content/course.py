@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from markupsafe import Markup
+
 from app.content.blocktypes import DirectiveBlock, is_activity
 
 
@@ -18,7 +20,7 @@ from app.content.blocktypes import DirectiveBlock, is_activity
 class MarkdownBlock:
     """A run of rendered, sanitised Markdown between directives."""
 
-    html: str
+    html: Markup
     kind: Literal["markdown"] = "markdown"
 
 
@@ -78,8 +80,8 @@ class Course:
 
     slug: str
     title: str
-    summary_html: str
-    description_html: str
+    summary_html: Markup
+    description_html: Markup
     outcomes: tuple[str, ...]
     status: Literal["draft", "published"]
     hours: float

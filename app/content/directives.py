@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from markupsafe import Markup
+
 from app.content.kinds import BuildContext, DirectiveBlock, kind_named, kind_names
 from app.content.markdown import Directive, LinkContext, Rendered, render_markdown
 from app.content.problems import SpecError, did_you_mean
@@ -74,7 +76,7 @@ def build_directive(
     body_hash = hashlib.sha256(directive.body.encode()).hexdigest()
     prefix = f"{{{name}}} {block_id}"
 
-    def markdown(text: str) -> str:
+    def markdown(text: str) -> Markup:
         return render_markdown(text, ctx, out, offset=directive.body_line - 1, datasets=datasets)
 
     build = BuildContext(

@@ -44,7 +44,7 @@ class BuildContext:
     body: dict[str, Any]
     doc: YamlDoc
     datasets: Mapping[str, Any]
-    markdown: Callable[[str], str]
+    markdown: Callable[[str], Markup]
     out: Rendered
     prefix: str  # "{exercise} my-id", to start messages with
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from app.content.plaintext import html_to_text
 from app.content.problems import SpecError
@@ -26,8 +26,8 @@ class Choice:
     """One choice as shown to learners (never says whether it is right)."""
 
     id: str
-    text_html: str
-    feedback_html: str = ""
+    text_html: Markup
+    feedback_html: Markup = Markup("")
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def query_for(
 
 
 def build_variant(
-    spec: ExerciseBody, dataset: Dataset | None, key: str, render_markdown: Callable[[str], str]
+    spec: ExerciseBody, dataset: Dataset | None, key: str, render_markdown: Callable[[str], Markup]
 ) -> Variant:
     """One variant: its choices and its answer key, computed from the data when derived."""
     answer = spec.answer
@@ -110,7 +110,7 @@ def build_variant(
             Choice(
                 c.id,
                 render_markdown(c.text),
-                render_markdown(c.feedback) if c.feedback else "",
+                render_markdown(c.feedback) if c.feedback else Markup(""),
             )
             for c in spec.choices
         )
@@ -136,7 +136,8 @@ def build_variant(
                 group_ids[row.labels[0]] = _slug(row.labels[0], group_ids.values())
                 group_names[row.labels[0]] = (row.names or row.labels)[0]
         choices = tuple(
-            Choice(cid, f"<p>{escape(group_names[value])}</p>") for value, cid in group_ids.items()
+            Choice(cid, Markup("<p>%s</p>") % group_names[value])
+            for value, cid in group_ids.items()
         )
     if spec.type != "numeric" and len(choices) < 2:
         raise SpecError("choices: need at least two choices", key="choices")

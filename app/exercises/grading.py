@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from markupsafe import Markup
+
 from app.exercises.spec import ExerciseSpec
 
 Status = Literal["correct", "partial", "incorrect", "invalid"]
@@ -44,7 +46,7 @@ class Result:
     score: float
     normalized: str  # canonical form of the answer ("12.5", "a", "a,c"); "" when invalid
     message: str  # what the learner is told (plain text; feedback HTML comes from the spec)
-    feedback_html: tuple[str, ...] = ()
+    feedback_html: tuple[Markup, ...] = ()
 
     @property
     def correct(self) -> bool:
@@ -141,5 +143,5 @@ def grade(spec: ExerciseSpec, answer: str | Sequence[str], variant: str) -> Resu
     return Result("incorrect", 0.0, normalized, "Not quite.", _some(fb.incorrect_html) + choice_fb)
 
 
-def _some(html: str) -> tuple[str, ...]:
+def _some(html: Markup) -> tuple[Markup, ...]:
     return (html,) if html else ()

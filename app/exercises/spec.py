@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from app.content.problems import SpecError
@@ -47,13 +47,16 @@ __all__ = [
 VARIANT_PLACEHOLDER = "{variant}"
 
 
+_NONE = Markup("")
+
+
 @dataclass(frozen=True)
 class Feedback:
     """Rendered feedback per outcome."""
 
-    correct_html: str
-    incorrect_html: str
-    partial_html: str
+    correct_html: Markup
+    incorrect_html: Markup
+    partial_html: Markup
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,14 @@ class ExerciseSpec:
 
     id: str
     type: ExerciseType
-    prompt_html: str
+    prompt_html: Markup
     dataset: str | None
     tolerance: float
     relative_tolerance: float | None
     unit: str
-    hints_html: tuple[str, ...]
+    hints_html: tuple[Markup, ...]
     feedback: Feedback
-    explanation_html: str
+    explanation_html: Markup
     attempts: int
     reveal_after: int
     variant_by: str | None
@@ -105,8 +108,8 @@ class PublicExercise:
 
     id: str
     type: ExerciseType
-    prompt_html: str
-    choices: tuple[tuple[str, str], ...]  # (id, text_html)
+    prompt_html: Markup
+    choices: tuple[tuple[str, Markup], ...]  # (id, text_html)
     unit: str
     attempts: int
     hints_total: int
@@ -143,7 +146,7 @@ def build_exercise(
     activity_id: str,
     body: dict[str, Any],
     datasets: Mapping[str, Dataset],
-    render_markdown: Callable[[str], str],
+    render_markdown: Callable[[str], Markup],
 ) -> ExerciseSpec:
     """Validate an ``{exercise}`` body and compute every variant's answer key."""
     if not isinstance(body, dict):
@@ -219,13 +222,13 @@ def build_exercise(
         unit=spec.unit or default_unit(spec, dataset),
         hints_html=tuple(render_markdown(h) for h in spec.hints),
         feedback=Feedback(
-            correct_html=render_markdown(spec.feedback.correct) if spec.feedback.correct else "",
+            correct_html=render_markdown(spec.feedback.correct) if spec.feedback.correct else _NONE,
             incorrect_html=render_markdown(spec.feedback.incorrect)
             if spec.feedback.incorrect
-            else "",
-            partial_html=render_markdown(spec.feedback.partial) if spec.feedback.partial else "",
+            else _NONE,
+            partial_html=render_markdown(spec.feedback.partial) if spec.feedback.partial else _NONE,
         ),
-        explanation_html=render_markdown(spec.explanation) if spec.explanation else "",
+        explanation_html=render_markdown(spec.explanation) if spec.explanation else _NONE,
         attempts=spec.attempts,
         reveal_after=reveal_after,
         variant_by=spec.variant_by,

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from markupsafe import Markup
+
 from app.accounts.models import User
 from app.content.access import may_preview
 from app.content.plaintext import html_to_text
@@ -40,10 +42,10 @@ class ExerciseBlockState:
     attempts: tuple[AttemptView, ...]
     attempts_left: int
     status: Status
-    hints_html: tuple[str, ...]  # the hints opened so far, in order
+    hints_html: tuple[Markup, ...]  # the hints opened so far, in order
     more_hints: bool
     revealed_answer: str | None  # only once earned
-    explanation_html: str  # only once earned
+    explanation_html: Markup  # only once earned
     submission_key: str
     result: Result | None = None  # the answer just graded, for feedback
     typed: str | Sequence[str] = ""  # what the learner sent, kept when it was rejected
@@ -95,7 +97,7 @@ def build_state(
         hints_html=spec.hints_html[:shown],
         more_hints=shown < len(spec.hints_html) and status == "open",
         revealed_answer=chosen.answer.display if earned else None,
-        explanation_html=spec.explanation_html if earned else "",
+        explanation_html=spec.explanation_html if earned else Markup(""),
         submission_key=secrets.token_urlsafe(16),
         result=result,
         typed=typed,

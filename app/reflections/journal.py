@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fpdf import FPDF
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -20,7 +21,7 @@ from app.content.models import ActivityRecord, CourseRecord
 from app.content.plaintext import html_to_text
 from app.db import id_of
 from app.fonts import add_unicode_font
-from app.reflections.models import LearnerReflection, ReflectionRevision
+from app.reflections.models import LearnerReflection, ReflectionRevision, stored_prompt
 from app.reflections.service import (
     FeedbackView,
     RevisionView,
@@ -37,7 +38,7 @@ class JournalEntry:
 
     reflection_id: int
     activity_id: str
-    prompt_html: str
+    prompt_html: Markup
     prompt_retired: bool
     text: str  # latest submission, or the draft when never submitted
     submitted_at: datetime | None
@@ -80,7 +81,7 @@ class _Where:
     module_id: str
     module_title: str
     module_position: int
-    prompt_html: str
+    prompt_html: Markup
     retired: bool
     place: int
 
@@ -94,7 +95,7 @@ def _where(course: Course | None, stable_id: str, ref: LearnerReflection) -> _Wh
             ref.module_stable_id,
             ref.module_title,
             10_000,
-            ref.prompt_html,
+            stored_prompt(ref),
             True,
             10_000_000,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -101,3 +102,9 @@ class ParkedReflection(SQLModel, table=True):
     shared: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column(index=True))
+
+
+def stored_prompt(reflection: LearnerReflection) -> Markup:
+    """The prompt as the learner saw it, copied from the course when they first wrote. The
+    course renderer sanitised it then (``content.markdown.sanitize``), so it is trusted HTML."""
+    return Markup(reflection.prompt_html)  # noqa: S704

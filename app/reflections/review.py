@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,7 @@ from app.reflections.models import (
     ReflectionFeedback,
     ReflectionRead,
     ReflectionRevision,
+    stored_prompt,
 )
 from app.reflections.service import (
     FeedbackView,
@@ -88,7 +90,7 @@ class QueueItem:
     course_title: str
     module_title: str
     activity_id: str
-    prompt_html: str
+    prompt_html: Markup
     prompt_retired: bool
     learner_name: str
     organization: str
@@ -161,11 +163,11 @@ def _shared_in_scope(staff: User, filters: QueueFilters) -> Any:
 
 def _prompt(
     courses: Mapping[str, Course], slug: str, stable_id: str, ref: LearnerReflection
-) -> tuple[str, bool]:
+) -> tuple[Markup, bool]:
     course = courses.get(slug)
     found = course.block_of(stable_id, ReflectionBlock) if course else None
     if found is None:
-        return ref.prompt_html, True
+        return stored_prompt(ref), True
     return found[1].prompt_html, False
 
 

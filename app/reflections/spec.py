@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from markupsafe import Markup
 from pydantic import Field, ValidationError
 
 from app.content.kinds import BuildContext
@@ -28,7 +29,7 @@ class Reflection:
     """A free-text reflection prompt (``{reflection} id``)."""
 
     id: str
-    prompt_html: str
+    prompt_html: Markup
     min_words: int = 0
     words_asked: int = 0
     max_chars: int = 10000
