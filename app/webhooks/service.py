@@ -8,13 +8,13 @@ an endpoint receives the events recorded after it was registered.
 from __future__ import annotations
 
 import base64
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, exists, func, select
 
+from app import tokens
 from app.accounts.models import Organization, User
 from app.db import utcnow
 from app.events.models import DomainEvent
@@ -45,7 +45,7 @@ class WebhookError(Exception):
 
 def new_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` and 32 random bytes in base64."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    return "whsec_" + base64.b64encode(tokens.random_bytes(32)).decode()
 
 
 def add_endpoint(
