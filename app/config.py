@@ -85,7 +85,7 @@ class SettingsError(RuntimeError):
 
 # A production key must be long and look random: at least this many characters, and at
 # least this many bits by the Shannon estimate of its own characters (a 64-character
-# ``token_urlsafe(48)`` key has about 350; "changeme" repeated does not pass).
+# 48-byte random key in URL-safe base64 has about 350; "changeme" repeated does not pass).
 SECRET_MIN_CHARS = 32
 SECRET_MIN_BITS = 128
 SECRET_ADVICE = "Make one with: openssl rand -base64 48"  # noqa: S105 (advice, not a secret)

@@ -18,7 +18,19 @@ APP = ROOT / "app"
 
 # Lowest first; a package may import its own layer's peers only where listed as allowed.
 LAYERS: list[set[str]] = [
-    {"config", "db", "templating", "fonts", "spreadsheets", "signing", "head_requests"},
+    # tokens sits with config, which makes the development key with it; app_settings is
+    # the one reader of app.state.settings, for every package's dependencies.
+    {
+        "config",
+        "db",
+        "templating",
+        "fonts",
+        "spreadsheets",
+        "signing",
+        "head_requests",
+        "tokens",
+        "app_settings",
+    },
     {"security"},
     {"accounts"},
     {"identity"},

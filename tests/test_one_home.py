@@ -17,7 +17,7 @@ APP = ROOT / "app"
 TOKENS_HOME = "app/tokens.py"
 SIGNING_HOME = "app/signing.py"
 PERMISSIONS_HOME = "app/accounts/permissions.py"
-SETTINGS_HOME = "app/deps.py"
+SETTINGS_HOME = "app/app_settings.py"
 OUTBOUND_HOME = "app/security/outbound_urls.py"
 
 # sha256 of something that is not a secret: content fingerprints and deterministic seeds.
@@ -115,7 +115,7 @@ def test_roles_are_named_only_by_the_permission_policy() -> None:
 
 
 def test_settings_reach_routes_through_the_dependency() -> None:
-    """``request.app.state.settings`` only in app/deps.py; main.py stores them there."""
+    """``app.state.settings`` only in app/app_settings.py; main.py stores them there."""
     found = [
         f"{p}:{n}"
         for p, text, _ in SOURCES

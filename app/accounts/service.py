@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
 from app import tokens
-from app.accounts import sessions
+from app.accounts import sessions, throttle
 from app.accounts.credential_hooks import credentials_changed
 from app.accounts.mail import send_email
 from app.accounts.models import (
@@ -157,8 +157,9 @@ def log_in(
         password, user.password_hash if user else None, settings=settings
     )
     if user is None or not ok:
+        now = utcnow()
         for key in keys:
-            session.add(LoginFailure(key=key))
+            throttle.record_failure(session, key=key, now=now, settings=settings)
         session.commit()
         raise AccountError({"form": LOGIN_FAILED})
     if new_hash:

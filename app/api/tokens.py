@@ -17,6 +17,7 @@ from sqlalchemy import case, literal, or_, update
 from sqlmodel import Session, col, func, select
 
 from app import tokens
+from app.accounts import throttle
 from app.accounts.credential_hooks import register_credentials_listener
 from app.accounts.models import LoginFailure, Role, User
 from app.accounts.permissions import Permission, can, role_can
@@ -204,7 +205,7 @@ def authenticate(session: Session, *, raw: str, client_ip: str, settings: Settin
         if wait is not None:
             raise ApiAuthError(429, "Too many requests with invalid tokens from here.", wait)
         if raw:  # a token was presented and is wrong: count it (a missing one guesses nothing)
-            session.add(LoginFailure(key=key, created_at=now))
+            throttle.record_failure(session, key=key, now=now, settings=settings)
             session.commit()
         raise ApiAuthError(401, "The access token is missing, unknown, expired or revoked.")
     token, user = found

@@ -44,7 +44,7 @@ def webhooks_add(
                 events=events.split(","),
                 organization_id=org_id,
                 created_by=None,
-                allow_private_urls=settings.webhook_allow_private_urls,
+                policy=service.url_policy(settings),
             )
         except service.WebhookError as exc:
             typer.echo("; ".join(exc.errors.values()), err=True)

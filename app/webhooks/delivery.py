@@ -26,10 +26,10 @@ from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
+from app.security.outbound_urls import Target, UnsafeUrl, check_url
 from app.webhooks import service
 from app.webhooks.deadline import deadline_transport
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.urls import Target, UnsafeUrl, check_url
 
 log = logging.getLogger("groundwork.webhooks")
 USER_AGENT = "Groundwork-Webhooks/1"
@@ -85,7 +85,7 @@ def _send(
     endpoint: WebhookEndpoint, body: str, headers: dict[str, str], settings: Settings
 ) -> Outcome:
     try:
-        target = check_url(endpoint.url, allow_private=settings.webhook_allow_private_urls)
+        target = check_url(endpoint.url, policy=service.url_policy(settings))
     except UnsafeUrl as exc:
         return Outcome(None, str(exc)[:500])
     try:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import admin_service
 from app.db import RowId, SessionDep
-from app.deps import AdminUser
+from app.deps import AdminUser, SettingsDep
 from app.templating import flash, render
 from app.webhooks import service
 from app.webhooks.models import DeliveryStatus
@@ -50,6 +50,7 @@ def admin_webhooks(request: Request, session: SessionDep, user: AdminUser) -> Re
 def admin_webhook_add(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: AdminUser,
     url: Annotated[str, Form()] = "",
     events: Annotated[list[str] | None, Form()] = None,
@@ -66,7 +67,7 @@ def admin_webhook_add(
             events=events or [],
             organization_id=org_id,
             created_by=user,
-            allow_private_urls=request.app.state.settings.webhook_allow_private_urls,
+            policy=service.url_policy(settings),
         )
     except service.WebhookError as exc:
         return _endpoints_page(request, session, errors=exc.errors, form=form, status_code=400)

@@ -16,11 +16,12 @@ from sqlmodel import Session, col, exists, func, select
 
 from app import tokens
 from app.accounts.models import Organization, User
+from app.config import Settings
 from app.db import utcnow
 from app.events.models import DomainEvent
 from app.events.service import EventKind
+from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.urls import UnsafeUrl, check_url
 
 # The events partners can subscribe to (the domain event record may hold more kinds).
 EVENT_KINDS = [
@@ -48,6 +49,15 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(tokens.random_bytes(32)).decode()
 
 
+def url_policy(settings: Settings) -> OutboundPolicy:
+    """Where webhooks may go: public https addresses in production; loopback and plain
+    http only with GROUNDWORK_WEBHOOK_ALLOW_PRIVATE_URLS (tests, development)."""
+    return OutboundPolicy(
+        allow_private=settings.webhook_allow_private_urls,
+        require_https=settings.is_production,
+    )
+
+
 def add_endpoint(
     session: Session,
     *,
@@ -55,13 +65,13 @@ def add_endpoint(
     events: list[str],
     organization_id: int | None,
     created_by: User | None,
-    allow_private_urls: bool,
+    policy: OutboundPolicy,
 ) -> WebhookEndpoint:
     """Register an endpoint (its secret is on the row, shown to admins). Commits.
-    ``allow_private_urls`` is the setting GROUNDWORK_WEBHOOK_ALLOW_PRIVATE_URLS."""
+    ``policy`` is ``url_policy(settings)``."""
     errors: dict[str, str] = {}
     try:
-        check_url(url, allow_private=allow_private_urls)
+        check_url(url, policy=policy)
     except UnsafeUrl as exc:
         errors["url"] = str(exc)
     wanted = sorted({e.strip() for e in events if e.strip()})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from app.security.outbound_urls import OutboundPolicy
 from app.webhooks import service as webhooks
 from tests.e2e.audit import axe_violations
 from tests.e2e.conftest import screenshot
@@ -23,7 +24,7 @@ def admin_state(browser, live_server, session):  # type: ignore[no-untyped-def]
         events=webhooks.EVENT_KINDS,
         organization_id=None,
         created_by=admin,
-        allow_private_urls=True,
+        policy=OutboundPolicy(allow_private=True, require_https=False),
     )
     context = browser.new_context(base_url=live_server)
     page = context.new_page()

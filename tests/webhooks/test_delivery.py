@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli_app
 from app.events.models import DomainEvent
+from app.security.outbound_urls import OutboundPolicy
 from app.webhooks import service
 from app.webhooks.delivery import deliver_due
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -27,7 +28,9 @@ def _register(session, receiver: Receiver, events=ALL, organization_id=None) -> 
         events=events,
         organization_id=organization_id,
         created_by=None,
-        allow_private_urls=True,  # the receiver listens on loopback
+        policy=OutboundPolicy(
+            allow_private=True, require_https=False
+        ),  # the receiver listens on loopback
     )
     receiver.secret = endpoint.secret
     return endpoint
@@ -173,7 +176,7 @@ def test_loopback_is_refused_unless_allowed_and_rechecked_at_delivery(
                 events=ALL,
                 organization_id=None,
                 created_by=None,
-                allow_private_urls=False,
+                policy=OutboundPolicy(allow_private=False, require_https=False),
             )
         assert "url" in caught.value.errors
     _register(session, receiver)  # allowed when it was registered ...
@@ -259,7 +262,7 @@ def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(
             events=["enrollment.created"],
             organization_id=None,
             created_by=None,
-            allow_private_urls=True,
+            policy=OutboundPolicy(allow_private=True, require_https=False),
         )
     bad = _register(session, receiver, events=["enrollment.created"])
     bad.url = "http://127.0.0.1:9/a\x01b"  # as if it had been stored earlier

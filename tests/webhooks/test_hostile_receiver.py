@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from app.config import Settings
 from app.db import open_session
+from app.security.outbound_urls import OutboundPolicy
 from app.webhooks import delivery, service
 from app.webhooks.delivery import Outcome, deliver_due
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -110,7 +111,7 @@ def test_a_worker_that_lost_its_claim_records_nothing(
         events=["enrollment.created"],
         organization_id=None,
         created_by=None,
-        allow_private_urls=True,
+        policy=OutboundPolicy(allow_private=True, require_https=False),
     )
     receiver.secret = endpoint.secret
     make_world(app, session)
