@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import zlib
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -84,20 +85,25 @@ class SettingsError(RuntimeError):
 
 
 # A production key must be long and look random: at least this many characters, and at
-# least this many bits by the Shannon estimate of its own characters (a 64-character
-# 48-byte random key in URL-safe base64 has about 350; "changeme" repeated does not pass).
+# least this many bits by a cautious estimate (``secret_strength_bits``). A 64-character
+# key of 48 random bytes in URL-safe base64 scores about 350; a phrase repeated to length,
+# or one character, scores far below.
 SECRET_MIN_CHARS = 32
 SECRET_MIN_BITS = 128
 SECRET_ADVICE = "Make one with: openssl rand -base64 48"  # noqa: S105 (advice, not a secret)
+_ZLIB_OVERHEAD_BYTES = 8
 
 
 def secret_strength_bits(secret: str) -> float:
-    """The Shannon estimate of a secret's entropy: length times bits per character."""
+    """A cautious estimate of a secret's entropy in bits: the smaller of its Shannon
+    estimate (length times bits per character, which misses repetition) and the size it
+    compresses to (which catches it)."""
     if not secret:
         return 0.0
     counts = Counter(secret)
     per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
-    return per_char * len(secret)
+    compressed = len(zlib.compress(secret.encode(), 9)) - _ZLIB_OVERHEAD_BYTES
+    return min(per_char * len(secret), 8.0 * max(compressed, 0))
 
 
 def _check_secret(secret: str) -> None:
