@@ -29,6 +29,8 @@ _SUITE_VALUES: dict[str, Any] = {
     "api_settle_seconds": 0,
     **TEST_ARGON2,
 }
+# The suite's key, for code that takes one directly (signing, secret_box).
+TEST_SECRET_KEY = SecretStr(_SUITE_VALUES["secret_key"])
 # The same values for processes that read the environment (serve, the CLI).
 TEST_ENVIRONMENT = {f"GROUNDWORK_{name.upper()}": str(v) for name, v in _SUITE_VALUES.items()}
 

@@ -11,6 +11,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import SecretStr
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, exists, func, select
 
@@ -20,6 +21,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.events.models import DomainEvent
 from app.events.service import EventKind
+from app.security import secret_box
 from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -44,6 +46,9 @@ class WebhookError(Exception):
         self.errors = errors
 
 
+SECRET_PURPOSE = "webhook-signing-secret"  # noqa: S105 (a key-derivation label)
+
+
 def new_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` and 32 random bytes in base64."""
     return "whsec_" + base64.b64encode(tokens.random_bytes(32)).decode()
@@ -66,9 +71,11 @@ def add_endpoint(
     organization_id: int | None,
     created_by: User | None,
     policy: OutboundPolicy,
-) -> WebhookEndpoint:
-    """Register an endpoint (its secret is on the row, shown to admins). Commits.
-    ``policy`` is ``url_policy(settings)``."""
+    secret_key: SecretStr,
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint; commits. Returns it with its signing secret, to show once:
+    the row keeps the secret encrypted under ``secret_key``. ``policy`` is
+    ``url_policy(settings)``."""
     errors: dict[str, str] = {}
     try:
         check_url(url, policy=policy)
@@ -84,16 +91,25 @@ def add_endpoint(
         errors["organization"] = "There is no organization with that id."
     if errors:
         raise WebhookError(errors)
+    secret = new_secret()
     endpoint = WebhookEndpoint(
         url=url.strip(),
-        secret=new_secret(),
+        secret_encrypted=secret_box.encrypt(secret, secret_key=secret_key, purpose=SECRET_PURPOSE),
         events=" ".join(wanted),
         organization_id=organization_id,
         created_by_id=created_by.id if created_by else None,
     )
     session.add(endpoint)
     session.commit()
-    return endpoint
+    return endpoint, secret
+
+
+def signing_secret(endpoint: WebhookEndpoint, *, secret_key: SecretStr) -> str:
+    """The endpoint's signing secret; raises SecretUnreadable when GROUNDWORK_SECRET_KEY
+    changed since it was registered (register the endpoint again)."""
+    return secret_box.decrypt(
+        endpoint.secret_encrypted, secret_key=secret_key, purpose=SECRET_PURPOSE
+    )
 
 
 def organization_by_name(session: Session, *, name: str) -> Organization | None:

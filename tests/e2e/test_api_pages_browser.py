@@ -11,6 +11,7 @@ from app.webhooks import service as webhooks
 from tests.e2e.audit import axe_violations
 from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.settings_support import TEST_SECRET_KEY
 
 PAGES = ["/account/tokens", "/admin/webhooks", "/admin/webhooks/deliveries"]
 
@@ -25,6 +26,7 @@ def admin_state(browser, live_server, session):  # type: ignore[no-untyped-def]
         organization_id=None,
         created_by=admin,
         policy=OutboundPolicy(allow_private=True, require_https=False),
+        secret_key=TEST_SECRET_KEY,
     )
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
