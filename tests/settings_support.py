@@ -46,13 +46,13 @@ PRODUCTION_TEST_KEY = "dNCfVWltU-4TBNftYsChhkaYVOTEyIs2kATeA7ATe_YTEpm7LzNt4wKAx
 
 def make_production_settings(**overrides: Any) -> Settings:
     """Settings that pass production's checks: a strong key and OWASP's argon2 cost."""
-    return make_settings(
-        environment="production",
-        secret_key=PRODUCTION_TEST_KEY,
-        argon2_memory_kib=OWASP_ARGON2_MEMORY_KIB,
-        argon2_rounds=OWASP_ARGON2_ROUNDS,
-        **overrides,
-    )
+    production = {
+        "environment": "production",
+        "secret_key": PRODUCTION_TEST_KEY,
+        "argon2_memory_kib": OWASP_ARGON2_MEMORY_KIB,
+        "argon2_rounds": OWASP_ARGON2_ROUNDS,
+    }
+    return make_settings(**{**production, **overrides})
 
 
 def export_to_environment(

@@ -110,10 +110,6 @@ def check_url(url: str, *, policy: OutboundPolicy) -> Target:
     scheme, host, port = _split(url)
     if policy.require_https and scheme != "https":
         raise UnsafeUrl("The URL must start with https:// (plain http is refused in production).")
-    if not policy.allow_private and port not in ALLOWED_PORTS:
-        raise UnsafeUrl(
-            f"Port {port} is not allowed; use the standard port (443 for https, 80 for http)."
-        )
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
@@ -126,5 +122,9 @@ def check_url(url: str, *, policy: OutboundPolicy) -> Target:
         raise UnsafeUrl(
             f"{host} resolves to {refused[0]}, a loopback, link-local or private address; "
             "the server only calls public addresses."
+        )
+    if not policy.allow_private and port not in ALLOWED_PORTS:
+        raise UnsafeUrl(
+            f"Port {port} is not allowed; use the standard port (443 for https, 80 for http)."
         )
     return Target(url=url.strip(), host=host, address=addresses[0], port=port, scheme=scheme)
