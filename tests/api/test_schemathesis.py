@@ -12,8 +12,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.api.routes_table import API_ROUTES
 from tests.api.support import make_token
@@ -80,9 +81,28 @@ def test_operation_conforms_to_its_schema(
 
 
 def _semantic_422(case) -> list:  # type: ignore[no-untyped-def,type-arg]
-    """Schema-valid values the API rightly refuses with a 422 naming the field: a cursor
-    that no page gave out, and a date range that ends before it starts."""
+    """Checks excluded by name, each for a rule the schema cannot express.
+
+    Positive data: a cursor that no page gave out, and a date range that ends before it
+    starts, are schema-valid values the API rightly refuses with a 422 naming the field.
+    Negative data: an unknown query parameter is ignored (OpenAPI cannot say "no other
+    parameters"), and a mutated Authorization header is replaced by the valid token this
+    test sends, so neither makes the request invalid.
+    """
     query = case.query or {}
+    if case.meta is not None and case.meta.generation.mode.is_negative:
+        declared = {
+            p["name"]
+            for p in case.operation.definition.raw.get("parameters", [])
+            if p.get("in") == "query"
+        }
+        unknown = any(name not in declared for name in query)
+        mutated = case.meta.is_negative_at(ParameterLocation.QUERY) or case.meta.is_negative_at(
+            ParameterLocation.PATH
+        )
+        if unknown or not mutated:
+            return [negative_data_rejection]
+        return []
     backwards = "enrolled_from" in query and "enrolled_to" in query
     if "cursor" in query or backwards:
         return [positive_data_acceptance]
