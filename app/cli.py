@@ -65,6 +65,7 @@ def _alembic_config(settings: Settings) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = settings.database_url
+    config.attributes["secret_key"] = settings.secret_key  # 0014 encrypts webhook secrets
     return config
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
+import math
+import os
+import zlib
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
@@ -23,7 +28,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GROUNDWORK_", extra="ignore")
 
     database_url: str = f"sqlite:///{VAR_DIR / 'groundwork.db'}"
-    secret_key: str = ""
+    # Empty in development: the key kept in var/secret_key (made on first use). Production
+    # refuses an empty or weak key at validation, so neither Settings() nor create_app()
+    # can start without one.
+    secret_key: SecretStr = SecretStr("")
     base_url: str = "http://127.0.0.1:8000"
     smtp_url: str = ""
     mail_from: str = "Groundwork <no-reply@groundwork.invalid>"
@@ -58,14 +66,58 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
 
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @model_validator(mode="after")
+    def _safe_to_run(self) -> Self:
+        """Production refuses unsafe values; development fills in its own key."""
+        if self.is_production:
+            _check_production(self)
+        elif not self.secret_key.get_secret_value():
+            self.secret_key = SecretStr(development_key(VAR_DIR / "secret_key"))
+        return self
+
 
 class SettingsError(RuntimeError):
-    """Raised when the settings cannot run safely."""
+    """Raised when the settings cannot run safely (not a ValueError: pydantic lets it out)."""
+
+
+# A production key must be long and look random: at least this many characters, and at
+# least this many bits by a cautious estimate (``secret_strength_bits``). A 64-character
+# key of 48 random bytes in URL-safe base64 scores about 350; a phrase repeated to length,
+# or one character, scores far below.
+SECRET_MIN_CHARS = 32
+SECRET_MIN_BITS = 128
+SECRET_ADVICE = "Make one with: openssl rand -base64 48"  # noqa: S105 (advice, not a secret)
+_ZLIB_OVERHEAD_BYTES = 8
+
+
+def secret_strength_bits(secret: str) -> float:
+    """A cautious estimate of a secret's entropy in bits: the smaller of its Shannon
+    estimate (length times bits per character, which misses repetition) and the size it
+    compresses to (which catches it)."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    compressed = len(zlib.compress(secret.encode(), 9)) - _ZLIB_OVERHEAD_BYTES
+    return min(per_char * len(secret), 8.0 * max(compressed, 0))
+
+
+def _check_secret(secret: str) -> None:
+    if not secret:
+        raise SettingsError(f"GROUNDWORK_SECRET_KEY must be set in production. {SECRET_ADVICE}")
+    if len(secret) < SECRET_MIN_CHARS or secret_strength_bits(secret) < SECRET_MIN_BITS:
+        raise SettingsError(
+            f"GROUNDWORK_SECRET_KEY is too weak for production: use at least "
+            f"{SECRET_MIN_CHARS} random characters ({SECRET_MIN_BITS} bits). {SECRET_ADVICE}"
+        )
 
 
 def _check_production(settings: Settings) -> None:
-    if settings.environment != "production":
-        return
+    _check_secret(settings.secret_key.get_secret_value())
     if settings.argon2_memory_kib < OWASP_ARGON2_MEMORY_KIB:
         raise SettingsError(
             "GROUNDWORK_ARGON2_MEMORY_KIB may not go below "
@@ -82,21 +134,28 @@ def _check_production(settings: Settings) -> None:
         )
 
 
-def _resolve_secret(settings: Settings) -> Settings:
-    _check_production(settings)
-    if settings.secret_key:
-        return settings
-    if settings.environment == "production":
-        raise SettingsError("GROUNDWORK_SECRET_KEY must be set in production.")
-    key_file = VAR_DIR / "secret_key"
+def development_key(key_file: Path) -> str:
+    """The development secret key kept in ``key_file``, made on first use.
+
+    The file is created with mode 0600 from the start (never world-readable for a moment),
+    under a temporary name, and linked into place only if no other process got there first.
+    """
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return settings.model_copy(update={"secret_key": key_file.read_text().strip()})
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = key_file.with_name(f".{key_file.name}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(tokens.random_token(48))
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink(missing_ok=True)
+    return key_file.read_text().strip()
 
 
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings; tests clear this cache to change them."""
-    return _resolve_secret(Settings())
+    return Settings()

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 from app.accounts.sessions import SESSION_COOKIE, resolve_session
-from app.config import Settings
-from app.content.access import PREVIEW_ROLES, can_see
+from app.app_settings import SettingsDep as SettingsDep
+from app.app_settings import settings_of
+from app.content.access import can_see
 from app.content.course import Course
 from app.content.runtime import RegistryDep
 from app.db import SessionDep, on_request_session
 from app.templating import flash
-
-
-async def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-# The settings create_app was given: routes read them here, never from the environment.
-SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 class LoginRequired(Exception):
@@ -42,7 +36,7 @@ def resolve_user(request: Request, session: Session) -> User | None:
     user = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        days = request.app.state.settings.session_days
+        days = settings_of(request.app).session_days
         found = resolve_session(session, token=token, days=days)
         user = found[1] if found else None
     request.state.user = user
@@ -74,11 +68,11 @@ OptionalUser = Annotated[User | None, Depends(_optional_user)]
 CurrentUser = Annotated[User, Depends(_current_user)]
 
 
-def require_role(*roles: Role):  # type: ignore[no-untyped-def]
-    """A dependency that lets only users with one of ``roles`` through (403 otherwise)."""
+def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
+    """A dependency that lets only users holding ``permission`` through (403 otherwise)."""
 
     async def check(user: CurrentUser) -> User:
-        if user.role not in roles:
+        if not can(user, permission):
             raise HTTPException(
                 status_code=403, detail="Your account does not have access to this page."
             )
@@ -87,9 +81,12 @@ def require_role(*roles: Role):  # type: ignore[no-untyped-def]
     return check
 
 
-AuthorUser = Annotated[User, Depends(require_role(*PREVIEW_ROLES))]
-StaffUser = Annotated[User, Depends(require_role(Role.staff, Role.admin))]
-AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+# One alias per permission (app/accounts/permissions.py says which roles hold each).
+AuthorUser = Annotated[User, Depends(require(Permission.author_preview))]
+StaffUser = Annotated[User, Depends(require(Permission.view_reports))]
+OrgManagerUser = Annotated[User, Depends(require(Permission.manage_org))]
+TokenIssuerUser = Annotated[User, Depends(require(Permission.issue_api_tokens))]
+AdminUser = Annotated[User, Depends(require(Permission.admin))]
 
 
 async def _visible_course(slug: str, registry: RegistryDep, user: OptionalUser) -> Course:

@@ -20,6 +20,7 @@ from app.accounts import admin_routes
 from app.accounts import routes as accounts_routes
 from app.api import token_routes
 from app.api.v1 import mount_api
+from app.app_settings import settings_of
 from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
 from app.config import ROOT, Settings, get_settings
@@ -85,7 +86,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
         if exc.status_code == 413:
-            limit = request.app.state.settings.max_body_bytes
+            limit = settings_of(request.app).max_body_bytes
             message = f"Requests are limited to {limit // 1024:,} KB. Please send less text."
         return _error_page(request, exc.status_code, message)
 
@@ -153,6 +154,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dependencies=[Depends(csrf_protect), Depends(attach_user)],
         docs_url=None,
         redoc_url=None,
+        # The site's own pages are not an API: production serves only /api/v1/openapi.json.
+        openapi_url=None if settings.is_production else "/openapi.json",
     )
     # Re-reading templates from disk when they change is for development only: in production
     # the check stats every included file on every render.

@@ -10,11 +10,12 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from pydantic import SecretStr
 from starlette.datastructures import URL
 from starlette.responses import Response
 
 from app.config import ROOT
-from app.signing import sign, unsign
+from app.signing import Signer
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 env = templates.env
@@ -30,19 +31,15 @@ def flash(request: Request, message: str, category: str = "info") -> None:
     request.state.flash_out = [*getattr(request.state, "flash_out", []), [category, message]]
 
 
-def pending_flash_cookie_of(state: dict[str, Any], *, secret: str) -> str | None:
+def pending_flash_cookie_of(state: dict[str, Any], *, secret: SecretStr) -> str | None:
     """The signed cookie value carrying a request's new flash messages (from its ASGI state)."""
     messages = state.get("flash_out")
-    return sign(secret, json.dumps(messages).encode()) if messages else None
+    return Signer(secret, "flash").sign(json.dumps(messages).encode()) if messages else None
 
 
-def read_flashes(request: Request) -> list[tuple[str, str]]:
-    """Messages flashed by the previous request; marks them consumed."""
-    raw = request.cookies.get(FLASH_COOKIE)
-    if not raw:
-        return []
-    request.state.flash_consumed = True
-    payload = unsign(request.app.state.settings.secret_key, raw)
+def flashes_in_cookie(raw: str, *, secret: SecretStr) -> list[tuple[str, str]]:
+    """The messages a flash cookie carries; none when it was tampered with or is malformed."""
+    payload = Signer(secret, "flash").unsign(raw)
     if payload is None:
         return []
     try:
@@ -50,6 +47,15 @@ def read_flashes(request: Request) -> list[tuple[str, str]]:
         return [(str(c), str(m)) for c, m in items if c in FLASH_CATEGORIES]
     except (ValueError, TypeError):
         return []
+
+
+def read_flashes(request: Request) -> list[tuple[str, str]]:
+    """Messages flashed by the previous request (the middleware read them); marks them consumed."""
+    if not request.cookies.get(FLASH_COOKIE):
+        return []
+    request.state.flash_consumed = True
+    found: list[tuple[str, str]] = getattr(request.state, "flash_in", [])
+    return found
 
 
 @pass_context

@@ -7,12 +7,14 @@ from sqlalchemy import text
 
 from app.config import ROOT
 from app.db import metadata
+from tests.settings_support import make_settings
 
 
 def _config(engine) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = engine.url.render_as_string(hide_password=False)
+    config.attributes["secret_key"] = make_settings().secret_key
     return config
 
 

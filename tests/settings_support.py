@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
-from app.config import Settings, get_settings
+from app.config import OWASP_ARGON2_MEMORY_KIB, OWASP_ARGON2_ROUNDS, Settings, get_settings
 
 # Cheap argon2id for the suite (production keeps OWASP's minimum and refuses less): at the
 # real cost, hashing alone took minutes of the run.
@@ -28,6 +29,8 @@ _SUITE_VALUES: dict[str, Any] = {
     "api_settle_seconds": 0,
     **TEST_ARGON2,
 }
+# The suite's key, for code that takes one directly (signing, secret_box).
+TEST_SECRET_KEY = SecretStr(_SUITE_VALUES["secret_key"])
 # The same values for processes that read the environment (serve, the CLI).
 TEST_ENVIRONMENT = {f"GROUNDWORK_{name.upper()}": str(v) for name, v in _SUITE_VALUES.items()}
 
@@ -37,6 +40,21 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings(**{**_SUITE_VALUES, **overrides})
 
 
+# A key that passes production's length and entropy check (tests only, never deployed).
+PRODUCTION_TEST_KEY = "dNCfVWltU-4TBNftYsChhkaYVOTEyIs2kATeA7ATe_YTEpm7LzNt4wKAx5IulAbq"
+
+
+def make_production_settings(**overrides: Any) -> Settings:
+    """Settings that pass production's checks: a strong key and OWASP's argon2 cost."""
+    production = {
+        "environment": "production",
+        "secret_key": PRODUCTION_TEST_KEY,
+        "argon2_memory_kib": OWASP_ARGON2_MEMORY_KIB,
+        "argon2_rounds": OWASP_ARGON2_ROUNDS,
+    }
+    return make_settings(**{**production, **overrides})
+
+
 def export_to_environment(
     monkeypatch: pytest.MonkeyPatch, settings: Settings, *, database_url: str
 ) -> None:
@@ -44,5 +62,7 @@ def export_to_environment(
     way it reads them in production: from GROUNDWORK_* variables, once, at its start."""
     values = settings.model_dump() | {"database_url": database_url}
     for name, value in values.items():
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
         monkeypatch.setenv(f"GROUNDWORK_{name.upper()}", str(value))
     get_settings.cache_clear()

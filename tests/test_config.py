@@ -6,12 +6,12 @@ import pytest
 
 from app.config import Settings, SettingsError, get_settings
 from app.security.passwords import hash_password, verify_password
-from tests.settings_support import make_settings
+from tests.settings_support import PRODUCTION_TEST_KEY, make_settings
 
 
 def test_production_refuses_a_password_hash_cost_below_owasp(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("GROUNDWORK_ENVIRONMENT", "production")
-    monkeypatch.setenv("GROUNDWORK_SECRET_KEY", "a-long-random-production-key")
+    monkeypatch.setenv("GROUNDWORK_SECRET_KEY", PRODUCTION_TEST_KEY)
     get_settings.cache_clear()
     try:
         with pytest.raises(SettingsError, match="GROUNDWORK_ARGON2_MEMORY_KIB"):

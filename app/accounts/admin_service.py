@@ -8,6 +8,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import Organization, Role, User
+from app.accounts.permissions import Permission, role_can
 
 PAGE_SIZE = 50
 
@@ -100,7 +101,7 @@ def set_role_and_scope(
     new_role = Role.parse(role)
     if new_role is None:
         raise AdminError("Choose one of the roles in the list.")
-    if user.id == admin.id and new_role != Role.admin:
+    if user.id == admin.id and not role_can(new_role, Permission.admin):
         raise AdminError("You cannot take the admin role away from yourself.")
     if (
         staff_organization_id is not None

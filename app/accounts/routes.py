@@ -170,14 +170,14 @@ def login(
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request, session: SessionDep) -> Response:
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """End this login."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         accounts.log_out(session, token=token)
     flash(request, "You are logged out.", "info")
     response = RedirectResponse(request.url_for("home"), 303)
-    delete_cookie(response, SESSION_COOKIE, secure=request.app.state.settings.secure_cookies)
+    delete_cookie(response, SESSION_COOKIE, secure=settings.secure_cookies)
     return response
 
 

@@ -5,16 +5,15 @@ Each function that writes commits at its end, unless its docstring says otherwis
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
-from app.accounts import sessions
+from app import tokens
+from app.accounts import sessions, throttle
 from app.accounts.credential_hooks import credentials_changed
 from app.accounts.mail import send_email
 from app.accounts.models import (
@@ -158,8 +157,9 @@ def log_in(
         password, user.password_hash if user else None, settings=settings
     )
     if user is None or not ok:
+        now = utcnow()
         for key in keys:
-            session.add(LoginFailure(key=key))
+            throttle.record_failure(session, key=key, now=now, settings=settings)
         session.commit()
         raise AccountError({"form": LOGIN_FAILED})
     if new_hash:
@@ -177,21 +177,17 @@ def log_out(session: Session, *, token: str) -> None:
     session.commit()
 
 
-def _reset_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def request_password_reset(session: Session, *, settings: Settings, email: str) -> None:
     """Email a single-use reset link when the account exists; silent otherwise."""
     user = _user_by_email(session, email)
     if user is None:
         return
-    token = secrets.token_urlsafe(32)
+    token, token_hash = tokens.new_token()
     minutes = settings.reset_token_minutes
     reset_url_base = settings.base_url.rstrip("/") + "/password/reset"
     session.add(
         PasswordResetToken(
-            token_hash=_reset_hash(token),
+            token_hash=token_hash,
             user_id=id_of(user),
             expires_at=utcnow() + timedelta(minutes=minutes),
         )
@@ -217,7 +213,7 @@ def _valid_reset(session: Session, token: str) -> tuple[PasswordResetToken, User
     row = session.exec(
         select(PasswordResetToken, User)
         .join(User, col(User.id) == col(PasswordResetToken.user_id))
-        .where(PasswordResetToken.token_hash == _reset_hash(token))
+        .where(PasswordResetToken.token_hash == tokens.digest(token))
     ).first()
     if row is None:
         return None
@@ -331,7 +327,7 @@ def create_passwordless_user(
     user = User(
         email=normalize_email(email),
         display_name=name,
-        password_hash=hash_password(secrets.token_urlsafe(32), settings=settings),
+        password_hash=hash_password(tokens.random_token(), settings=settings),
         job_role=JobRole.other.value,
     )
     session.add(user)
@@ -341,7 +337,7 @@ def create_passwordless_user(
 def lock_out_password(session: Session, *, settings: Settings, user: User) -> None:
     """Give the account a password nobody knows and end its logins ("Forgot your password?"
     sets a new one); the caller commits."""
-    user.password_hash = hash_password(secrets.token_urlsafe(32), settings=settings)
+    user.password_hash = hash_password(tokens.random_token(), settings=settings)
     user.password_changed_at = utcnow()
     session.add(user)
     sessions.end_other_sessions(session, user_id=id_of(user), keep_token=None)

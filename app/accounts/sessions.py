@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, delete, select
 
+from app import tokens
 from app.accounts.models import User, UserSession
 from app.config import Settings
 from app.db import id_of, utcnow, write_session
@@ -23,17 +22,13 @@ SESSION_COOKIE = "gw_session"
 _TOUCH_EVERY = timedelta(hours=1)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start_session(session: Session, *, user: User, days: int) -> str:
     """A new login for ``user`` lasting ``days``; returns the cookie token (not committed)."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = tokens.new_token()
     now = utcnow()
     session.add(
         UserSession(
-            token_hash=hash_token(token),
+            token_hash=token_hash,
             user_id=id_of(user),
             created_at=now,
             last_seen_at=now,
@@ -65,7 +60,7 @@ _BY_TOKEN = (
 def resolve_session(session: Session, *, token: str, days: int) -> tuple[UserSession, User] | None:
     """The live session and user behind a cookie token, renewing its expiry (to ``days``
     from now) when due."""
-    row = session.exec(_BY_TOKEN, params={"token_hash": hash_token(token)}).first()
+    row = session.exec(_BY_TOKEN, params={"token_hash": tokens.digest(token)}).first()
     if row is None:
         return None
     login, user = row
@@ -113,12 +108,12 @@ def _renew(engine: Engine, session_id: int, days: int) -> None:
 
 def end_session(session: Session, *, token: str) -> None:
     """Delete the login behind ``token`` (not committed)."""
-    session.exec(delete(UserSession).where(col(UserSession.token_hash) == hash_token(token)))
+    session.exec(delete(UserSession).where(col(UserSession.token_hash) == tokens.digest(token)))
 
 
 def end_other_sessions(session: Session, *, user_id: int, keep_token: str | None) -> None:
     """Delete every login of ``user_id`` except the one behind ``keep_token`` (not committed)."""
     stmt = delete(UserSession).where(col(UserSession.user_id) == user_id)
     if keep_token:
-        stmt = stmt.where(col(UserSession.token_hash) != hash_token(keep_token))
+        stmt = stmt.where(col(UserSession.token_hash) != tokens.digest(keep_token))
     session.exec(stmt)

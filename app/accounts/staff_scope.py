@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlmodel import col
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 
 
 def organization_scope(user: User) -> int | None:
     """The one organization this staff account covers; None means every organization."""
-    if user.role == Role.admin:
+    if can(user, Permission.admin):
         return None
     return user.staff_organization_id
 

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api import tokens
 from app.api.problems import ApiProblem
+from app.app_settings import settings_of
 from app.db import open_session
 from app.security.client_address import client_ip
 
@@ -25,7 +26,7 @@ def _principal(
     with open_session(write=True, engine=request.app.state.engine) as session:
         try:
             return tokens.authenticate(
-                session, raw=raw, client_ip=address, settings=request.app.state.settings
+                session, raw=raw, client_ip=address, settings=settings_of(request.app)
             )
         except tokens.ApiAuthError as exc:
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}

@@ -27,8 +27,10 @@ from app.db import utcnow
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.reports.scope import unrevoked_certificate
+from app.signing import Signer, matches
 
 MAX_PAGE = 500
+CURSOR_MAC = 32  # hex characters of HMAC-SHA256 at the end of a cursor
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER: the largest PostgreSQL holds (SQLite: 2**63 - 1)
 MIN_YEAR, MAX_YEAR = 1, 9998
 
@@ -63,15 +65,20 @@ class EnrollmentQuery:
     limit: int = 100
 
 
-def encode_cursor(updated_at: datetime, row_id: int) -> str:
+def encode_cursor(updated_at: datetime, row_id: int, *, signer: Signer) -> str:
+    """The last row's (updated_at, id) in URL-safe base64, then 32 hex characters of MAC:
+    a client cannot edit a cursor to read from another point than the API handed out."""
     raw = json.dumps([updated_at.isoformat(), row_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=") + signer.mac(raw)[:CURSOR_MAC]
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def decode_cursor(cursor: str, *, signer: Signer) -> tuple[datetime, int]:
     """The (updated_at, id) a cursor carries; BadParameter when it is not one of ours."""
+    data, sent = cursor[:-CURSOR_MAC], cursor[-CURSOR_MAC:]
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        if len(cursor) <= CURSOR_MAC or not matches(sent, signer.mac(raw)[:CURSOR_MAC]):
+            raise ValueError(cursor)
         stamp, row_id = json.loads(raw)
         moment = datetime.fromisoformat(stamp)
         if moment.tzinfo is None or isinstance(row_id, bool) or not isinstance(row_id, int):
@@ -133,7 +140,12 @@ def my_enrollments(
 
 
 def list_enrollments(
-    session: Session, *, staff: User, query: EnrollmentQuery, settle_seconds: float
+    session: Session,
+    *,
+    staff: User,
+    query: EnrollmentQuery,
+    settle_seconds: float,
+    cursor_signer: Signer,
 ) -> tuple[list[EnrollmentOut], str | None]:
     """One page of enrollments in the staff member's scope, and the next page's cursor;
     rows changed in the last ``settle_seconds`` wait for a later page."""
@@ -166,7 +178,7 @@ def list_enrollments(
         since = utc_moment(query.updated_since, "updated_since")
         conditions.append(col(Enrollment.updated_at) >= since)
     if query.cursor is not None:
-        after, after_id = decode_cursor(query.cursor)
+        after, after_id = decode_cursor(query.cursor, signer=cursor_signer)
         # The first condition alone can use the updated_at index; the second keeps order.
         conditions.append(col(Enrollment.updated_at) >= after)
         conditions.append(or_(col(Enrollment.updated_at) > after, col(Enrollment.id) > after_id))
@@ -189,7 +201,11 @@ def list_enrollments(
     rows = list(session.exec(statement))
     more = len(rows) > query.limit
     page = [_out(*row) for row in rows[: query.limit]]
-    next_cursor = encode_cursor(page[-1].updated_at, page[-1].id) if more and page else None
+    next_cursor = (
+        encode_cursor(page[-1].updated_at, page[-1].id, signer=cursor_signer)
+        if more and page
+        else None
+    )
     return page, next_cursor
 
 

@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 from app.api import tokens
 from app.db import RowId, SessionDep
-from app.deps import AdminUser, CurrentUser, StaffUser
+from app.deps import AdminUser, CurrentUser, TokenIssuerUser
 from app.templating import flash, render
 
 router = APIRouter()
@@ -38,7 +39,7 @@ def _page(
         {
             "owner": owner,
             "own": owner.id == request.state.user.id,
-            "may_create": request.state.user.role in (Role.staff, Role.admin),
+            "may_create": can(request.state.user, Permission.issue_api_tokens),
             "action": action,
             "tokens": tokens.tokens_of(session, user_id=owner.id),
             "scopes": [(s, tokens.SCOPES[s][0]) for s in tokens.allowed_scopes(owner.role)],
@@ -94,7 +95,7 @@ def my_tokens(request: Request, session: SessionDep, user: CurrentUser) -> Respo
 def create_my_token(
     request: Request,
     session: SessionDep,
-    user: StaffUser,
+    user: TokenIssuerUser,
     name: Annotated[str, Form()] = "",
     scopes: Annotated[list[str] | None, Form()] = None,
     expires_days: Annotated[str, Form()] = "",

@@ -9,17 +9,18 @@ Functions that write commit at their end.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, literal, or_, update
 from sqlmodel import Session, col, func, select
 
+from app import tokens
+from app.accounts import throttle
 from app.accounts.credential_hooks import register_credentials_listener
 from app.accounts.models import LoginFailure, Role, User
+from app.accounts.permissions import Permission, can, role_can
 from app.api.models import ApiToken
 from app.config import Settings
 from app.db import utcnow
@@ -27,19 +28,22 @@ from app.db import utcnow
 TOKEN_PREFIX = "gw_"  # noqa: S105  (the format marker, not a secret)
 NAME_MAX = 100
 MAX_EXPIRY_DAYS = 3650
-# scope -> (what it reads, the roles that may hold it)
-SCOPES: dict[str, tuple[str, frozenset[Role]]] = {
-    "read:me": ("your own enrollments and progress", frozenset(Role)),
+# scope -> (what it reads, the permission its holder needs; None: any account)
+SCOPES: dict[str, tuple[str, Permission | None]] = {
+    "read:me": ("your own enrollments and progress", None),
     "read:enrollments": (
         "enrollments of the learners in your organization scope",
-        frozenset({Role.staff, Role.admin}),
+        Permission.view_reports,
     ),
-    "read:reports": (
-        "staff reports for your organization scope",
-        frozenset({Role.staff, Role.admin}),
-    ),
-    "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin})),
+    "read:reports": ("staff reports for your organization scope", Permission.view_reports),
+    "admin:webhooks": ("webhook endpoints and deliveries", Permission.admin),
 }
+
+
+def role_may_hold(role: Role, scope: str) -> bool:
+    """Whether an account of ``role`` may hold ``scope`` (through the permission policy)."""
+    needed = SCOPES[scope][1]
+    return needed is None or role_can(role, needed)
 
 
 class TokenError(Exception):
@@ -69,13 +73,9 @@ class ApiPrincipal:
     scopes: frozenset[str]
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def allowed_scopes(role: Role) -> list[str]:
     """The scopes an account with ``role`` may hold, in display order."""
-    return [name for name, (_, roles) in SCOPES.items() if role in roles]
+    return [name for name in SCOPES if role_may_hold(role, name)]
 
 
 def create_token(
@@ -101,7 +101,7 @@ def create_token(
     elif unknown:
         errors["scopes"] = f"Unknown scope {unknown[0]!r}; choose from {', '.join(SCOPES)}."
     else:
-        beyond = [s for s in wanted if owner.role not in SCOPES[s][1]]
+        beyond = [s for s in wanted if not role_may_hold(owner.role, s)]
         if beyond:
             errors["scopes"] = (
                 f"A {owner.role} account cannot hold {', '.join(beyond)}; "
@@ -109,16 +109,16 @@ def create_token(
             )
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
         errors["expires_days"] = f"The expiry is a number of days from 1 to {MAX_EXPIRY_DAYS}."
-    if created_by.id != owner.id and created_by.role != Role.admin:
+    if created_by.id != owner.id and not can(created_by, Permission.admin):
         errors["owner"] = "Only admins make tokens for other accounts."
     if errors:
         raise TokenError(errors)
     assert owner.id is not None
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw, raw_hash = tokens.new_token(prefix=TOKEN_PREFIX)
     token = ApiToken(
         user_id=owner.id,
         name=clean_name,
-        token_hash=hash_token(raw),
+        token_hash=raw_hash,
         prefix=raw[:10],
         scopes=" ".join(wanted),
         created_by_id=created_by.id,
@@ -143,7 +143,7 @@ def tokens_of(session: Session, *, user_id: int) -> list[ApiToken]:
 def revoke_token(session: Session, *, token_id: int, actor: User) -> ApiToken | None:
     """Revoke a token of ``actor`` (or any token, for an admin); None when there is none."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != Role.admin):
+    if token is None or (token.user_id != actor.id and not can(actor, Permission.admin)):
         return None
     if token.revoked_at is None:
         token.revoked_at = utcnow()
@@ -197,7 +197,7 @@ def authenticate(session: Session, *, raw: str, client_ip: str, settings: Settin
         found = session.exec(
             select(ApiToken, User)
             .join(User, col(User.id) == col(ApiToken.user_id))
-            .where(ApiToken.token_hash == hash_token(raw))
+            .where(ApiToken.token_hash == tokens.digest(raw))
         ).first()
     if found is None or not _usable(*found, now):
         key = _failure_key(client_ip)
@@ -205,7 +205,7 @@ def authenticate(session: Session, *, raw: str, client_ip: str, settings: Settin
         if wait is not None:
             raise ApiAuthError(429, "Too many requests with invalid tokens from here.", wait)
         if raw:  # a token was presented and is wrong: count it (a missing one guesses nothing)
-            session.add(LoginFailure(key=key, created_at=now))
+            throttle.record_failure(session, key=key, now=now, settings=settings)
             session.commit()
         raise ApiAuthError(401, "The access token is missing, unknown, expired or revoked.")
     token, user = found

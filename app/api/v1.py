@@ -7,7 +7,6 @@ are thin: check the token's scope, call one service function, return a declared 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import FastAPI, Path, Query
@@ -19,6 +18,7 @@ from app.accounts.models import JobRole
 from app.api import enrollments as enrollment_service
 from app.api.auth import EnrollmentReader, MeReader, ReportReader, WebhookAdmin
 from app.api.catalog import certificate_out, course_detail, course_summary
+from app.api.params import IsoDate, IsoDateTime
 from app.api.problems import ApiProblem, install_problem_handlers, invalid, problem_responses
 from app.api.reports import REPORT_NAMES, report_out
 from app.api.schemas import (
@@ -31,11 +31,13 @@ from app.api.schemas import (
     WebhookEndpointList,
     WebhookEndpointOut,
 )
+from app.app_settings import SettingsDep
 from app.certificates import service as certificates
 from app.content.access import can_see
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.head_requests import answer_head_on_get_routes
+from app.signing import Signer
 from app.webhooks import service as webhooks
 
 AUTH_ERRORS = problem_responses(401, 403, 422, 429)
@@ -109,10 +111,11 @@ def _routes(api: FastAPI) -> None:
     def list_enrollments(
         principal: EnrollmentReader,
         session: SessionDep,
+        settings: SettingsDep,
         course: Annotated[str | None, Query(max_length=100)] = None,
         organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
         cohort: Annotated[str | None, Query(pattern=COHORT_PATTERN)] = None,
-        updated_since: datetime | None = None,
+        updated_since: IsoDateTime | None = None,
         cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
         limit: Annotated[int, Query(ge=1, le=enrollment_service.MAX_PAGE)] = 100,
     ) -> EnrollmentPage:
@@ -131,7 +134,8 @@ def _routes(api: FastAPI) -> None:
                 session,
                 staff=principal.user,
                 query=query,
-                settle_seconds=api.state.settings.api_settle_seconds,
+                settle_seconds=settings.api_settle_seconds,
+                cursor_signer=Signer(settings.secret_key, "api-cursor"),
             )
         except enrollment_service.BadParameter as exc:
             raise invalid(exc.field, exc.message) from None
@@ -148,13 +152,14 @@ def _routes(api: FastAPI) -> None:
         name: REPORT_NAMES,
         principal: ReportReader,
         session: SessionDep,
+        settings: SettingsDep,
         registry: RegistryDep,
         course: Annotated[str | None, Query(max_length=100)] = None,
         organization: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
         job_role: JobRole | None = None,
         cohort: Annotated[str | None, Query(pattern=COHORT_PATTERN)] = None,
-        enrolled_from: date | None = None,
-        enrolled_to: date | None = None,
+        enrolled_from: IsoDate | None = None,
+        enrolled_to: IsoDate | None = None,
     ) -> ReportOut:
         """A staff report, with the same figures and suppression as its page and CSV
         (scope read:reports)."""
@@ -173,7 +178,7 @@ def _routes(api: FastAPI) -> None:
             name=name,
             params=given,
             courses=registry.courses,
-            min_n=api.state.settings.min_group_size,
+            min_n=settings.min_group_size,
         )
 
     @api.get("/webhooks", response_model=WebhookEndpointList, responses=AUTH_ERRORS)

@@ -15,7 +15,7 @@ from app.config import Settings
 from app.content.registry import Registry
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, id_of, utcnow
-from app.deps import SettingsDep, StaffUser
+from app.deps import OrgManagerUser, SettingsDep
 from app.orgs.models import Cohort
 from app.reports.assignments import assignment_report
 from app.reports.tables import Table
@@ -27,7 +27,7 @@ FormStr = Annotated[str, Form()]
 FormList = Annotated[list[str] | None, Form()]
 
 
-def _cohort(session: SessionDep, user: StaffUser, cohort_id: int) -> Cohort:
+def _cohort(session: SessionDep, user: OrgManagerUser, cohort_id: int) -> Cohort:
     cohort = service.cohort_for(session, user=user, cohort_id=cohort_id)
     if cohort is None:  # missing, or another organization's: the same answer
         raise HTTPException(status_code=404)
@@ -62,7 +62,7 @@ def _page(
 
 @router.get("/staff/cohorts/{cohort_id}/assignments", name="cohort_assignments")
 def cohort_assignments(
-    request: Request, session: SessionDep, user: StaffUser, cohort_id: RowId
+    request: Request, session: SessionDep, user: OrgManagerUser, cohort_id: RowId
 ) -> Response:
     """The cohort's assignments and a form to assign a course or modules."""
     return _page(request, session, _cohort(session, user, cohort_id))
@@ -72,7 +72,7 @@ def cohort_assignments(
 def cohort_assignment_create(
     request: Request,
     session: SessionDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     cohort_id: RowId,
     scope: FormStr = "course",
     modules: FormList = None,
@@ -110,7 +110,7 @@ def cohort_assignment_create(
 def cohort_assignment_due(
     request: Request,
     session: SessionDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     cohort_id: RowId,
     assignment_id: RowId,
     due_kind: FormStr = "",
@@ -137,7 +137,11 @@ def cohort_assignment_due(
     name="cohort_assignment_delete",
 )
 def cohort_assignment_delete(
-    request: Request, session: SessionDep, user: StaffUser, cohort_id: RowId, assignment_id: RowId
+    request: Request,
+    session: SessionDep,
+    user: OrgManagerUser,
+    cohort_id: RowId,
+    assignment_id: RowId,
 ) -> Response:
     """Remove an assignment (learners' work stays theirs; no more reminders for it)."""
     _cohort(session, user, cohort_id)
@@ -166,7 +170,7 @@ def cohort_assignment_report(
     session: SessionDep,
     registry: RegistryDep,
     settings: SettingsDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     cohort_id: RowId,
 ) -> Response:
     """On-time, late and overdue counts per assignment (small groups hidden)."""
@@ -186,7 +190,7 @@ def cohort_assignment_report_csv(
     session: SessionDep,
     registry: RegistryDep,
     settings: SettingsDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     cohort_id: RowId,
 ) -> Response:
     """The same report as CSV, with a header row."""

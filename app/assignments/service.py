@@ -19,7 +19,8 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 from app.assignments.dates import due_words, long_date
 from app.assignments.models import Assignment, DueKind
 from app.content.course import Course
@@ -102,8 +103,8 @@ def may_manage_cohort(user: User, cohort: Cohort) -> bool:
     """Admins, and staff who manage the cohort's organization (a cohort of no organization:
     staff whose scope is every organization)."""
     if cohort.organization_id is None:
-        return user.role == Role.admin or (
-            user.role == Role.staff and user.staff_organization_id is None
+        return can(user, Permission.admin) or (
+            can(user, Permission.manage_org) and user.staff_organization_id is None
         )
     return orgs.can_manage(user, organization_id=cohort.organization_id)
 

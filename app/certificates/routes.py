@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.accounts.models import Role
+from app.accounts.permissions import Permission, can
 from app.certificates import service as certificates
 from app.certificates.pdf import certificate_pdf as render_pdf
+from app.config import Settings
 from app.db import SessionDep
-from app.deps import AdminUser, CurrentUser, VisibleCourse, enroll_first
+from app.deps import AdminUser, CurrentUser, SettingsDep, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.templating import flash, render
 
@@ -19,8 +20,8 @@ router = APIRouter()
 FormStr = Annotated[str, Form()]
 
 
-def _verify_url(request: Request, code: str) -> str:
-    base: str = request.app.state.settings.base_url.rstrip("/")
+def _verify_url(request: Request, settings: Settings, code: str) -> str:
+    base = settings.base_url.rstrip("/")
     return base + str(request.app.url_path_for("verify_certificate", code=code))
 
 
@@ -85,11 +86,11 @@ def verify_certificate(request: Request, code: str, session: SessionDep) -> Resp
 
 @router.get("/certificates/{code}/pdf", name="certificate_pdf")
 def certificate_pdf(
-    request: Request, code: str, session: SessionDep, user: CurrentUser
+    request: Request, code: str, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> Response:
     """The PDF, for its owner (and admins)."""
     certificate = certificates.find(session, code=code)
-    if certificate is None or (certificate.user_id != user.id and user.role != Role.admin):
+    if certificate is None or (certificate.user_id != user.id and not can(user, Permission.admin)):
         raise HTTPException(status_code=404)
     pdf = render_pdf(
         name=certificate.name,
@@ -97,7 +98,7 @@ def certificate_pdf(
         hours=certificate.hours,
         completed_at=certificate.completed_at,
         code=certificate.code,
-        verify_url=_verify_url(request, certificate.code),
+        verify_url=_verify_url(request, settings, certificate.code),
         revoked=certificate.revoked_at is not None,
     )
     filename = f"groundwork-certificate-{certificate.code}.pdf"

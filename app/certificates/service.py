@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import unicodedata
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
+from app import tokens
 from app.accounts.models import User
 from app.certificates.models import Certificate
 from app.content.course import Course
@@ -38,7 +38,7 @@ class CertificateRefused(CertificateError):
 
 def new_code() -> str:
     """A random verification code such as ``7KQ2-M9XD-4HRT`` (60 bits)."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    raw = tokens.random_code(CODE_ALPHABET, 12)
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 from app.content.course import Course
-
-PREVIEW_ROLES = frozenset({Role.author, Role.admin})
 
 
 def may_preview(user: User | None) -> bool:
-    """Authors and admins see draft courses and answer keys in previews."""
-    return user is not None and user.role in PREVIEW_ROLES
+    """Who holds ``author_preview`` sees draft courses and answer keys in previews."""
+    return can(user, Permission.author_preview)
 
 
 def can_see(course: Course | None, user: User | None) -> bool:

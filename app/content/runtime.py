@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine
 from watchfiles import watch
 
+from app.app_settings import settings_of
 from app.content.registry import Registry, build_registry
 from app.content.sync import database_ready, sync_courses
 
@@ -57,7 +58,7 @@ def cached_registry(content_root: Path) -> Registry:
 def reload_content(app: FastAPI) -> Registry:
     """Rebuild the registry from the files (keeping last good versions) and sync it."""
     previous: Registry | None = getattr(app.state, "registry", None)
-    registry = build_registry(app.state.settings.content_dir, previous=previous)
+    registry = build_registry(settings_of(app).content_dir, previous=previous)
     _sync(app.state.engine, registry)
     app.state.registry = registry
     log.info(
@@ -76,7 +77,7 @@ def _sync(engine: Engine, registry: Registry) -> None:
 
 
 def _watch(app: FastAPI, stop: threading.Event) -> None:
-    root = app.state.settings.content_dir
+    root = settings_of(app).content_dir
     for _changes in watch(root, stop_event=stop, debounce=300, rust_timeout=500, recursive=True):
         try:
             reload_content(app)
@@ -86,7 +87,7 @@ def _watch(app: FastAPI, stop: threading.Event) -> None:
 
 def start_content(app: FastAPI) -> None:
     """Start-up: load every course, sync it to the database, watch files in development."""
-    settings = app.state.settings
+    settings = settings_of(app)
     registry = cached_registry(settings.content_dir)
     app.state.registry = registry
     _sync(app.state.engine, registry)
@@ -116,7 +117,7 @@ async def get_registry(request: Request) -> Registry:
     """The application's current registry (read per request: reloads swap it)."""
     registry: Registry | None = getattr(request.app.state, "registry", None)
     if registry is None:  # an app used without its lifespan (some tests)
-        registry = cached_registry(request.app.state.settings.content_dir)
+        registry = cached_registry(settings_of(request.app).content_dir)
         request.app.state.registry = registry
     return registry
 

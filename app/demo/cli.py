@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
@@ -13,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
+from app import tokens
 from app.config import Settings, get_settings
 from app.content.course import Course
 from app.content.registry import build_registry
@@ -64,7 +64,7 @@ def seed_district(
         options=options,
         staff_password_hash=hash_password(password, settings=settings),
         # Nobody logs in as a demo learner: one hash of a random secret serves them all.
-        learner_password_hash=hash_password(secrets.token_urlsafe(32), settings=settings),
+        learner_password_hash=hash_password(tokens.random_token(), settings=settings),
         on_batch=on_batch,
     )
     after_seed(engine)

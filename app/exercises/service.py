@@ -8,7 +8,6 @@ which is set only after a correct answer or ``reveal_after`` counted attempts, a
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -16,6 +15,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import tokens
 from app.accounts.models import User
 from app.content.course import Course, Module
 from app.content.kinds import Enrolled, progress_keeper
@@ -139,7 +139,7 @@ def submit_attempt(
     module, spec = exercise_block(course, activity_id)
     _check_open(session, enrollment=enrollment, course=course, module=module)
     pk = activity_record_id(session, course_slug=course.slug, activity_id=spec.id)
-    key = (submission_key or "").strip()[:64] or secrets.token_urlsafe(16)
+    key = (submission_key or "").strip()[:64] or tokens.random_token(16)
     for _ in range(2):  # a concurrent double submit loses the race once, then sees the winner
         row = _state_row(session, enrollment_id=id_of(enrollment), activity_pk=pk)
         variant = variant_of(spec, id_of(user), row)

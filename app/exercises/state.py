@@ -4,7 +4,6 @@ and ``preview_keys`` (authors and admins previewing without an enrollment)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -12,6 +11,7 @@ from typing import Literal
 
 from markupsafe import Markup
 
+from app import tokens
 from app.accounts.models import User
 from app.content.access import may_preview
 from app.content.plaintext import html_to_text
@@ -98,7 +98,7 @@ def build_state(
         more_hints=shown < len(spec.hints_html) and status == "open",
         revealed_answer=chosen.answer.display if earned else None,
         explanation_html=spec.explanation_html if earned else Markup(""),
-        submission_key=secrets.token_urlsafe(16),
+        submission_key=tokens.random_token(16),
         result=result,
         typed=typed,
     )

@@ -6,14 +6,13 @@ other package asks it. Each function that writes commits at its end.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
+from app import tokens
 from app.accounts import service as accounts
 from app.accounts.mail import send_email
 from app.accounts.models import User
@@ -64,10 +63,6 @@ def is_verified(user: User) -> bool:
     return user.email_verified_at is not None
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _verify_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/verify-email/{token}"
 
@@ -107,10 +102,10 @@ def _send_link(
     session: Session, *, settings: Settings, user: User, email: str, subject: str, intro: str
 ) -> None:
     """Store a new link for ``email`` and mail it there (not committed)."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = tokens.new_token()
     session.add(
         EmailVerification(
-            token_hash=_token_hash(token),
+            token_hash=token_hash,
             user_id=id_of(user),
             email=email,
             expires_at=utcnow() + timedelta(hours=LINK_HOURS),
@@ -212,7 +207,7 @@ def _usable_link(
     query = (
         select(EmailVerification, User)
         .join(User, col(User.id) == col(EmailVerification.user_id))
-        .where(EmailVerification.token_hash == _token_hash(token))
+        .where(EmailVerification.token_hash == tokens.digest(token))
     )
     row = session.exec(query.with_for_update() if lock else query).first()
     if row is None:

@@ -13,7 +13,8 @@ from datetime import timedelta
 from sqlmodel import Session, col, delete, func, select
 
 from app.accounts.mail import send_email
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, roles_with
 from app.accounts.service import EMAIL_RE, normalize_email
 from app.config import Settings
 from app.db import id_of, utcnow
@@ -158,7 +159,9 @@ def submit_inquiry(
     admins = [
         (user_id, email)
         for user_id, email in session.exec(
-            select(User.id, User.email).where(User.role == Role.admin).order_by(col(User.id))
+            select(User.id, User.email)
+            .where(col(User.role).in_(roles_with(Permission.admin)))
+            .order_by(col(User.id))
         ).all()
         if user_id is not None
     ]

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 from app.db import id_of
 from app.notifications.models import NotificationSetting
-from app.signing import sign, unsign
-
-UNSUBSCRIBE_PURPOSE = b"unsubscribe"
+from app.signing import Signer
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,10 @@ class EmailKind:
     label: str
     description: str
     default: bool = True
-    roles: frozenset[str] | None = None  # who gets this kind (None: everyone)
+    permission: Permission | None = None  # who gets this kind (None: everyone)
 
     def applies_to(self, user: User) -> bool:
-        return self.roles is None or user.role in self.roles
+        return self.permission is None or can(user, self.permission)
 
 
 DUE_REMINDER = EmailKind(
@@ -48,7 +48,7 @@ INQUIRY_NOTICE = EmailKind(
     "inquiry_notice",
     "District inquiries",
     "An email when someone asks, on the public form, about bringing Groundwork to a district.",
-    roles=frozenset({"admin"}),
+    permission=Permission.admin,
 )
 EMAIL_KINDS: dict[str, EmailKind] = {
     k.key: k for k in (DUE_REMINDER, OVERDUE_NOTICE, INQUIRY_NOTICE)
@@ -121,12 +121,12 @@ def unsubscribe(session: Session, *, user_id: int, kind: str) -> bool:
     return True
 
 
-def unsubscribe_token(secret: str, *, user_id: int, kind: str) -> str:
+def unsubscribe_token(secret: SecretStr, *, user_id: int, kind: str) -> str:
     """A signed token naming the user and the kind, for one-click unsubscribe links."""
-    return sign(secret, UNSUBSCRIBE_PURPOSE + f":{user_id}:{kind}".encode())
+    return Signer(secret, "unsubscribe").sign(f"{user_id}:{kind}".encode())
 
 
-def unsubscribe_url(*, base_url: str, secret: str, user_id: int, kind: str) -> str:
+def unsubscribe_url(*, base_url: str, secret: SecretStr, user_id: int, kind: str) -> str:
     """The one-click unsubscribe address of one user and kind."""
     token = unsubscribe_token(secret, user_id=user_id, kind=kind)
     return f"{base_url.rstrip('/')}/unsubscribe/{token}"
@@ -137,14 +137,13 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def read_unsubscribe_token(secret: str, token: str) -> tuple[int, EmailKind] | None:
+def read_unsubscribe_token(secret: SecretStr, token: str) -> tuple[int, EmailKind] | None:
     """(user id, kind) of a valid token; None when forged, malformed or of another purpose."""
-    payload = unsign(secret, token)
+    payload = Signer(secret, "unsubscribe").unsign(token)
     if payload is None:
         return None
-    purpose, _, rest = payload.partition(b":")
-    user_text, _, key = rest.decode(errors="replace").partition(":")
+    user_text, _, key = payload.decode(errors="replace").partition(":")
     valid_id = user_text.isdecimal() and len(user_text) <= 10
-    if purpose != UNSUBSCRIBE_PURPOSE or not valid_id or key not in EMAIL_KINDS:
+    if not valid_id or key not in EMAIL_KINDS:
         return None
     return int(user_text), EMAIL_KINDS[key]

@@ -7,14 +7,15 @@ cohort's join link (an ``Invite`` with ``cohort_id``) puts it there.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app.accounts.models import Role, User
+from app import tokens
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can, roles_with
 from app.content.models import CourseRecord
 from app.db import id_of
 from app.learning.models import Enrollment
@@ -47,20 +48,20 @@ class CohortRow:
 def _code_for(name: str) -> str:
     """A readable, unique-enough code: the name's slug and a random tail."""
     slug = _SLUG_RUN.sub("-", name.casefold()).strip("-")[:40] or "cohort"
-    return f"{slug}-{secrets.token_hex(3)}"
+    return f"{slug}-{tokens.random_code('0123456789abcdef', 6)}"
 
 
 def facilitators(session: Session, *, organization_id: int) -> list[User]:
     """Staff who can facilitate this organization's cohorts."""
     statement = (
         select(User)
-        .where(col(User.role).in_([Role.staff, Role.admin]))
+        .where(col(User.role).in_(roles_with(Permission.manage_org)))
         .order_by(col(User.display_name))
     )
     return [
         u
         for u in session.exec(statement)
-        if u.role == Role.admin or u.staff_organization_id in (None, organization_id)
+        if can(u, Permission.admin) or u.staff_organization_id in (None, organization_id)
     ]
 
 
@@ -126,7 +127,7 @@ def create_cohort(
         session.flush()
     session.add(
         Invite(
-            code=secrets.token_urlsafe(18),
+            code=tokens.random_token(18),
             organization_id=organization_id,
             cohort_id=id_of(cohort),
             created_by_id=created_by.id if created_by else None,

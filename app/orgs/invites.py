@@ -7,7 +7,6 @@ works), so two people racing for the last use cannot both get in.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from app import tokens
 from app.accounts.models import Organization, User
 from app.content.access import can_see
 from app.content.models import CourseRecord
@@ -26,7 +26,7 @@ from app.orgs import service as orgs
 from app.orgs.models import Cohort, Invite, Proof
 
 MAX_EXPIRY_DAYS = 365
-CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what token_urlsafe makes
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what tokens.random_token makes
 MAX_USES = 10_000
 
 
@@ -109,7 +109,7 @@ def create_invite(
     if errors:
         raise orgs.OrgError(errors)
     invite = Invite(
-        code=secrets.token_urlsafe(18),
+        code=tokens.random_token(18),
         organization_id=organization_id,
         cohort_id=cohort_id,
         max_uses=max_uses,

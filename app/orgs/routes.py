@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.accounts.models import Organization, User
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep
-from app.deps import SettingsDep, StaffUser
+from app.deps import OrgManagerUser, SettingsDep
 from app.orgs import cohorts, invites, members
 from app.orgs import service as orgs
 from app.orgs.models import PROOF_LABELS
@@ -37,7 +37,7 @@ def _back(request: Request, name: str, organization_id: int) -> RedirectResponse
 
 
 @router.get("/staff/orgs", name="staff_orgs")
-def staff_orgs(request: Request, session: SessionDep, staff: StaffUser) -> Response:
+def staff_orgs(request: Request, session: SessionDep, staff: OrgManagerUser) -> Response:
     """The organizations this staff member manages."""
     managed = orgs.managed_organizations(session, user=staff)
     if len(managed) == 1 and managed[0].id is not None:
@@ -47,7 +47,7 @@ def staff_orgs(request: Request, session: SessionDep, staff: StaffUser) -> Respo
 
 @router.get("/staff/orgs/{organization_id}", name="staff_members")
 def staff_members(
-    request: Request, session: SessionDep, staff: StaffUser, organization_id: RowId
+    request: Request, session: SessionDep, staff: OrgManagerUser, organization_id: RowId
 ) -> Response:
     """Members (how and when each joined) and the memberships waiting for a decision."""
     org = _managed(session, staff, organization_id)
@@ -67,7 +67,7 @@ def staff_members(
 def staff_members_confirm(
     request: Request,
     session: SessionDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
     user_id: FormStr = "",
     all: FormStr = "",  # noqa: A002  (the form's field name)
@@ -88,7 +88,11 @@ def staff_members_confirm(
     "/staff/orgs/{organization_id}/pending/{user_id}/decline", name="staff_pending_decline"
 )
 def staff_pending_decline(
-    request: Request, session: SessionDep, staff: StaffUser, organization_id: RowId, user_id: RowId
+    request: Request,
+    session: SessionDep,
+    staff: OrgManagerUser,
+    organization_id: RowId,
+    user_id: RowId,
 ) -> Response:
     """Decline a waiting membership; the account stays, outside the organization."""
     _managed(session, staff, organization_id)
@@ -100,7 +104,11 @@ def staff_pending_decline(
 
 @router.post("/staff/orgs/{organization_id}/members/{user_id}/remove", name="staff_member_remove")
 def staff_member_remove(
-    request: Request, session: SessionDep, staff: StaffUser, organization_id: RowId, user_id: RowId
+    request: Request,
+    session: SessionDep,
+    staff: OrgManagerUser,
+    organization_id: RowId,
+    user_id: RowId,
 ) -> Response:
     """Remove a member from the organization and its cohorts; their own work stays theirs."""
     _managed(session, staff, organization_id)
@@ -146,7 +154,7 @@ def staff_invites(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
 ) -> Response:
     """Invitation links, with their state and uses, and a form to make one."""
@@ -169,7 +177,7 @@ def staff_invite_create(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
     cohort_id: FormStr = "",
     max_uses: FormStr = "",
@@ -220,7 +228,7 @@ def staff_invite_create(
 def staff_invite_revoke(
     request: Request,
     session: SessionDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
     invite_id: RowId,
 ) -> Response:
@@ -262,7 +270,7 @@ def staff_cohorts(
     request: Request,
     session: SessionDep,
     registry: RegistryDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
 ) -> Response:
     """The organization's cohorts, their join links, and a form to create one."""
@@ -274,7 +282,7 @@ def staff_cohort_create(
     request: Request,
     session: SessionDep,
     registry: RegistryDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
     name: FormStr = "",
     course_slug: FormStr = "",
@@ -313,7 +321,7 @@ def staff_cohort(
     session: SessionDep,
     settings: SettingsDep,
     registry: RegistryDep,
-    staff: StaffUser,
+    staff: OrgManagerUser,
     organization_id: RowId,
     cohort_id: RowId,
 ) -> Response:

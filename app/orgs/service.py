@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app.accounts.models import Organization, Role, User
+from app.accounts.models import Organization, User
+from app.accounts.permissions import Permission, can
 from app.db import id_of, utcnow
 from app.identity.service import is_verified
 from app.learning.models import Enrollment
@@ -83,9 +84,12 @@ def domains(session: Session, *, organization_id: int) -> list[OrganizationDomai
 
 def can_manage(user: User, *, organization_id: int) -> bool:
     """Admins, and staff whose scope is all organizations or this one, manage it."""
-    if user.role == Role.admin:
+    if can(user, Permission.admin):
         return True
-    return user.role == Role.staff and user.staff_organization_id in (None, organization_id)
+    return can(user, Permission.manage_org) and user.staff_organization_id in (
+        None,
+        organization_id,
+    )
 
 
 def managed_organization(

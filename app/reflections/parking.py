@@ -6,24 +6,18 @@ Text parked while an expired login's cookie was still sent belongs to that accou
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from sqlmodel import Session, col, delete, select
 
+from app import tokens
 from app.accounts.models import User, UserSession
-from app.accounts.sessions import hash_token
 from app.db import utcnow
 from app.reflections.models import ParkedReflection
 from app.reflections.text import MAX_DRAFT_CHARS, clean_text
 
 PARK_HOURS = 72
 PARK_COOKIE = "gw_parked"
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def park_text(
@@ -43,14 +37,16 @@ def park_text(
     owner = None
     if session_token:
         owner = session.exec(
-            select(UserSession.user_id).where(UserSession.token_hash == hash_token(session_token))
+            select(UserSession.user_id).where(
+                UserSession.token_hash == tokens.digest(session_token)
+            )
         ).first()
-    key = secrets.token_urlsafe(32)
+    key, key_hash = tokens.new_token()
     now = utcnow()
     session.exec(delete(ParkedReflection).where(col(ParkedReflection.expires_at) <= now))
     session.add(
         ParkedReflection(
-            key_hash=_key_hash(key),
+            key_hash=key_hash,
             owner_user_id=owner,
             course_slug=course_slug[:100],
             activity_stable_id=activity_id[:100],
@@ -67,7 +63,7 @@ def park_text(
 def find_parked(session: Session, *, user: User, key: str) -> ParkedReflection | None:
     """The unexpired parked text behind ``key``, unless another account's login parked it."""
     parked = session.exec(
-        select(ParkedReflection).where(ParkedReflection.key_hash == _key_hash(key))
+        select(ParkedReflection).where(ParkedReflection.key_hash == tokens.digest(key))
     ).first()
     if parked is None or parked.expires_at <= utcnow():
         return None

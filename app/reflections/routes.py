@@ -13,7 +13,7 @@ from app.content.access import can_see
 from app.content.course import Course, Module
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, id_of, run_db, utcnow
-from app.deps import CurrentUser, OptionalUser, VisibleCourse, enroll_first
+from app.deps import CurrentUser, OptionalUser, SettingsDep, VisibleCourse, enroll_first
 from app.learning import service as learning
 from app.reflections import journal as journals
 from app.reflections import parking
@@ -104,7 +104,13 @@ def reflection_page(
 
 
 def _park(
-    request: Request, session: SessionDep, course: Course, activity_id: str, text: str, shared: bool
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    course: Course,
+    activity_id: str,
+    text: str,
+    shared: bool,
 ) -> Response:
     key = parking.park_text(
         session,
@@ -131,7 +137,7 @@ def _park(
         parking.PARK_COOKIE,
         key,
         max_age=parking.PARK_HOURS * 3600,
-        secure=request.app.state.settings.secure_cookies,
+        secure=settings.secure_cookies,
     )
     return response
 
@@ -140,6 +146,7 @@ def _park(
 def reflection_post(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     registry: RegistryDep,
     user: OptionalUser,
     slug: str,
@@ -153,7 +160,7 @@ def reflection_post(
     module, _ = _block(course, activity_id)
     share = shared == "1"
     if user is None:
-        return _park(request, session, course, activity_id, text, share)
+        return _park(request, session, settings, course, activity_id, text, share)
     back = module_url(course.slug, module.id, activity_id)
     try:
         if action == "draft":
@@ -223,7 +230,11 @@ def reflection_autosave(
 
 @router.get("/reflections/restore", name="reflection_restore")
 def reflection_restore(
-    request: Request, session: SessionDep, registry: RegistryDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    registry: RegistryDep,
+    user: CurrentUser,
 ) -> Response:
     """After logging in again: put the parked text back in its reflection box."""
     key = request.cookies.get(parking.PARK_COOKIE, "")
@@ -248,7 +259,7 @@ def reflection_restore(
         response = RedirectResponse(
             module_url(restored.course_slug, restored.module_id, restored.activity_id), 303
         )
-    delete_cookie(response, parking.PARK_COOKIE, secure=request.app.state.settings.secure_cookies)
+    delete_cookie(response, parking.PARK_COOKIE, secure=settings.secure_cookies)
     return response
 
 

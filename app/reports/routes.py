@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from app.app_settings import settings_of
 from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
@@ -25,7 +26,7 @@ def _page(
         page=page,
         params=request.query_params,
         courses=registry.courses,
-        min_n=request.app.state.settings.min_group_size,
+        min_n=settings_of(request.app).min_group_size,
     )
     return render(
         request,
@@ -77,7 +78,7 @@ def staff_report_csv(
             name=name,
             params=request.query_params,
             courses=registry.courses,
-            min_n=request.app.state.settings.min_group_size,
+            min_n=settings_of(request.app).min_group_size,
         )
     except service.UnknownReport:
         raise HTTPException(status_code=404) from None

@@ -6,14 +6,15 @@ Every unsafe request must carry the token, as the ``csrf_token`` form field or t
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
+from pydantic import SecretStr
 
+from app import tokens
 from app.db import SAFE_METHODS
-from app.signing import mac, matches
+from app.signing import Signer, matches
 
 CSRF_COOKIE = "gw_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -25,13 +26,18 @@ class CsrfError(Exception):
     """The request had no valid CSRF token."""
 
 
+def valid_nonce(nonce: str) -> bool:
+    """Whether a cookie's nonce is used as sent (else the middleware issues a new one)."""
+    return 0 < len(nonce) <= 100
+
+
 def new_nonce() -> str:
-    return secrets.token_urlsafe(32)
+    return tokens.random_token()
 
 
-def token_for(nonce: str, *, secret: str) -> str:
+def token_for(nonce: str, *, secret: SecretStr) -> str:
     """The form token that goes with a cookie nonce."""
-    return mac(secret, b"csrf:" + nonce.encode())
+    return Signer(secret, "csrf").mac(nonce.encode())
 
 
 def csrf_exempt(endpoint: F) -> F:
@@ -56,6 +62,8 @@ async def csrf_protect(request: Request) -> None:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-    expected = token_for(nonce, secret=request.app.state.settings.secret_key)
-    if not nonce or not sent or not matches(sent, expected):
+    # BrowserStateMiddleware signed the cookie's nonce for this request (it holds the key);
+    # a missing or oversized nonce was replaced there, so it cannot match.
+    expected: str = request.state.csrf_token
+    if not valid_nonce(nonce) or not sent or not matches(sent, expected):
         raise CsrfError()

@@ -7,12 +7,13 @@ request costs one extra coroutine frame here, not a task and a memory stream per
 from __future__ import annotations
 
 from fastapi import HTTPException
+from pydantic import SecretStr
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.security.cookies import cookie_header
-from app.security.csrf import CSRF_COOKIE, new_nonce, token_for
-from app.templating import FLASH_COOKIE, pending_flash_cookie_of
+from app.security.csrf import CSRF_COOKIE, new_nonce, token_for, valid_nonce
+from app.templating import FLASH_COOKIE, flashes_in_cookie, pending_flash_cookie_of
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -79,7 +80,7 @@ def request_cookies(scope: Scope) -> dict[str, str]:
 class BrowserStateMiddleware:
     """Give every request a CSRF token, carry flash messages, add security headers."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool, secret: str):
+    def __init__(self, app: ASGIApp, *, secure: bool, secret: SecretStr):
         self.app = app
         self.secure = secure
         self.secret = secret
@@ -89,11 +90,14 @@ class BrowserStateMiddleware:
             await self.app(scope, receive, send)
             return
         nonce = _cookie(scope, CSRF_COOKIE)
-        new_cookie = not nonce or len(nonce) > 100
+        new_cookie = not valid_nonce(nonce)
         if new_cookie:
             nonce = new_nonce()
         state = scope.setdefault("state", {})
         state["csrf_token"] = token_for(nonce, secret=self.secret)
+        flash_cookie = _cookie(scope, FLASH_COOKIE)
+        if flash_cookie:
+            state["flash_in"] = flashes_in_cookie(flash_cookie, secret=self.secret)
         static = scope["path"].startswith("/static/")
 
         async def send_with_state(message: Message) -> None:

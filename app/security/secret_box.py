@@ -13,6 +13,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pydantic import SecretStr
 
 
 class SecretUnreadable(Exception):
@@ -30,14 +31,18 @@ def _fernet(secret_key: str, purpose: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def encrypt(plaintext: str, *, secret_key: str, purpose: str) -> str:
+def encrypt(plaintext: str, *, secret_key: SecretStr, purpose: str) -> str:
     """``plaintext`` encrypted for storage (a Fernet token, ASCII)."""
-    return _fernet(secret_key, purpose).encrypt(plaintext.encode()).decode("ascii")
+    return (
+        _fernet(secret_key.get_secret_value(), purpose).encrypt(plaintext.encode()).decode("ascii")
+    )
 
 
-def decrypt(token: str, *, secret_key: str, purpose: str) -> str:
+def decrypt(token: str, *, secret_key: SecretStr, purpose: str) -> str:
     """The plaintext of ``encrypt``'s token; raises SecretUnreadable."""
     try:
-        return _fernet(secret_key, purpose).decrypt(token.encode("ascii")).decode()
+        return (
+            _fernet(secret_key.get_secret_value(), purpose).decrypt(token.encode("ascii")).decode()
+        )
     except (InvalidToken, ValueError):
         raise SecretUnreadable() from None

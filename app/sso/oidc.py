@@ -21,6 +21,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url
+
 log = logging.getLogger("groundwork.sso")
 
 TIMEOUT = httpx.Timeout(10.0)
@@ -68,6 +70,17 @@ def url_problem(url: str, *, allow_loopback_http: bool) -> str | None:
     return None
 
 
+def _check_address(url: str, *, allow_loopback_http: bool) -> None:
+    """The outbound-URL rule (app/security/outbound_urls.py) for an address the server
+    fetches: public addresses and standard ports only, unless the loopback setting is on
+    (tests). ``url_problem`` has already applied the https rule."""
+    policy = OutboundPolicy(allow_private=allow_loopback_http, require_https=False)
+    try:
+        check_url(url, policy=policy)
+    except UnsafeUrl as exc:
+        raise ProviderUnreachable(f"address refused: {exc}") from None
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() in LOOPBACK_NAMES:
         return True
@@ -109,6 +122,7 @@ def discover(issuer: str, *, allow_loopback_http: bool) -> Discovery:
     problem = url_problem(issuer, allow_loopback_http=allow_loopback_http)
     if problem:
         raise ProviderUnreachable(f"issuer address refused: {problem}")
+    _check_address(issuer, allow_loopback_http=allow_loopback_http)
     doc = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
     fields = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
     values = [doc.get(name) for name in fields]
@@ -127,6 +141,8 @@ def discover(issuer: str, *, allow_loopback_http: bool) -> Discovery:
     for url in values[1:]:
         if url_problem(str(url), allow_loopback_http=allow_loopback_http):
             raise ProviderUnreachable(f"endpoint refused (not https): {url}")
+    for fetched in (found.token_endpoint, found.jwks_uri):  # the browser visits the other
+        _check_address(fetched, allow_loopback_http=allow_loopback_http)
     return found
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app import tokens
 from app.accounts.models import Organization, User
 from app.accounts.routes import login_context
 from app.accounts.sessions import set_login_cookie
 from app.config import Settings
 from app.db import RowId, SessionDep
-from app.deps import SettingsDep, StaffUser
+from app.deps import OrgManagerUser, SettingsDep
 from app.orgs import service as orgs
 from app.security.cookies import delete_cookie, set_cookie
 from app.sso import oidc, providers, service
@@ -58,7 +58,7 @@ def _redirect_to_provider(
     login_hint: str = "",
 ) -> Response:
     sent = request.cookies.get(service.BROWSER_COOKIE, "")
-    browser_token = sent if _TOKEN_RE.match(sent) else secrets.token_urlsafe(32)
+    browser_token = sent if _TOKEN_RE.match(sent) else tokens.random_token()
     try:
         url = service.start(
             session,
@@ -203,7 +203,7 @@ def sso_settings(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     organization_id: RowId,
 ) -> Response:
     """The organization's district sign-in settings."""
@@ -216,7 +216,7 @@ def sso_settings_save(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     organization_id: RowId,
     kind: FormStr = "",
     issuer: FormStr = "",
@@ -259,7 +259,7 @@ def sso_settings_test(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: StaffUser,
+    user: OrgManagerUser,
     organization_id: RowId,
 ) -> Response:
     """Fetch the provider's discovery document and say whether it worked."""

@@ -8,17 +8,17 @@ happen outside any write transaction.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, delete, select, update
 
+from app import tokens
 from app.accounts import service as accounts
-from app.accounts.models import Organization, Role, User
+from app.accounts.models import Organization, User
+from app.accounts.permissions import Permission, can
 from app.config import Settings
 from app.db import id_of, utcnow
 from app.identity import service as identity
@@ -26,6 +26,7 @@ from app.orgs import service as orgs
 from app.orgs.models import Proof
 from app.security.redirects import safe_next
 from app.security.secret_box import SecretUnreadable
+from app.signing import matches
 from app.sso import oidc, providers
 from app.sso.models import ProviderKind, SsoIdentity, SsoLoginAttempt, SsoProvider
 
@@ -64,10 +65,6 @@ class SignedIn:
     next_path: str
 
 
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def start(
     session: Session,
     *,
@@ -88,12 +85,12 @@ def start(
         discovery = oidc.discover(issuer, allow_loopback_http=settings.oidc_allow_loopback_http)
     except oidc.ProviderUnreachable as exc:
         raise SignInFailed(f"discovery failed: {exc}", UNREACHABLE, 502) from None
-    state = secrets.token_urlsafe(32)
+    state, state_hash = tokens.new_token()
     attempt = SsoLoginAttempt(
-        state_hash=_sha256(state),
-        nonce=secrets.token_urlsafe(32),
-        code_verifier=secrets.token_urlsafe(64),  # 86 characters (RFC 7636: 43 to 128)
-        browser_hash=_sha256(browser_token),
+        state_hash=state_hash,
+        nonce=tokens.random_token(),
+        code_verifier=tokens.random_token(64),  # 86 characters (RFC 7636: 43 to 128)
+        browser_hash=tokens.digest(browser_token),
         provider_id=provider_id,
         next_path=safe_next(next_path)[:500],
     )
@@ -122,7 +119,7 @@ def _claim_attempt(session: Session, *, state: str, browser_token: str) -> SsoLo
     if not state or len(state) > 200:
         raise SignInFailed("missing or malformed state", START_AGAIN)
     attempt = session.exec(
-        select(SsoLoginAttempt).where(SsoLoginAttempt.state_hash == _sha256(state))
+        select(SsoLoginAttempt).where(SsoLoginAttempt.state_hash == tokens.digest(state))
     ).first()
     if attempt is None:
         raise SignInFailed("unknown state", START_AGAIN)
@@ -130,7 +127,7 @@ def _claim_attempt(session: Session, *, state: str, browser_token: str) -> SsoLo
         raise SignInFailed("state already used (replayed callback)", START_AGAIN)
     if attempt.created_at < utcnow() - ATTEMPT_LIFETIME:
         raise SignInFailed("state expired", START_AGAIN)
-    if not secrets.compare_digest(attempt.browser_hash, _sha256(browser_token)):
+    if not matches(attempt.browser_hash, tokens.digest(browser_token)):
         raise SignInFailed("state started in another browser", START_AGAIN)
     claimed = session.execute(
         update(SsoLoginAttempt)
@@ -246,8 +243,10 @@ def _account_for(
 def _refuse_protected(user: User, provider: SsoProvider) -> None:
     """Accounts that district sign-in never opens: administrators, authors, staff of other
     organizations, and members of another organization (who would be moved silently)."""
-    if user.role in (Role.admin, Role.author) or (
-        user.role == Role.staff and user.staff_organization_id != provider.organization_id
+    # Admins and authors keep their password login; staff only for their own district.
+    privileged = can(user, Permission.admin) or can(user, Permission.author_preview)
+    if privileged or (
+        can(user, Permission.manage_org) and user.staff_organization_id != provider.organization_id
     ):
         raise SignInFailed(
             f"{user.role} account",

@@ -38,19 +38,20 @@ def webhooks_add(
                 raise typer.Exit(1)
             org_id = org.id
         try:
-            endpoint = service.add_endpoint(
+            endpoint, secret = service.add_endpoint(
                 session,
                 url=url,
                 events=events.split(","),
                 organization_id=org_id,
                 created_by=None,
-                allow_private_urls=settings.webhook_allow_private_urls,
+                policy=service.url_policy(settings),
+                secret_key=settings.secret_key,
             )
         except service.WebhookError as exc:
             typer.echo("; ".join(exc.errors.values()), err=True)
             raise typer.Exit(1) from None
     typer.echo(f"Endpoint {endpoint.id}: {endpoint.url} ({endpoint.events}).")
-    typer.echo(f"Signing secret: {endpoint.secret}")
+    typer.echo(f"Signing secret: {secret}")
 
 
 @webhooks_app.command("list")

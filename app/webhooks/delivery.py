@@ -26,12 +26,17 @@ from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
+from app.security.outbound_urls import Target, UnsafeUrl, check_url
+from app.security.secret_box import SecretUnreadable
 from app.webhooks import service
 from app.webhooks.deadline import deadline_transport
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.urls import Target, UnsafeUrl, check_url
 
 log = logging.getLogger("groundwork.webhooks")
+UNREADABLE_SECRET = (
+    "The signing secret cannot be read: GROUNDWORK_SECRET_KEY changed since this endpoint "  # noqa: S105
+    "was registered. Register the endpoint again."
+)
 USER_AGENT = "Groundwork-Webhooks/1"
 MAX_RESPONSE_READ = 4096  # bytes of a response body read at most; the rest is dropped
 
@@ -85,7 +90,7 @@ def _send(
     endpoint: WebhookEndpoint, body: str, headers: dict[str, str], settings: Settings
 ) -> Outcome:
     try:
-        target = check_url(endpoint.url, allow_private=settings.webhook_allow_private_urls)
+        target = check_url(endpoint.url, policy=service.url_policy(settings))
     except UnsafeUrl as exc:
         return Outcome(None, str(exc)[:500])
     try:
@@ -174,12 +179,13 @@ def deliver_one(engine: Engine, settings: Settings, delivery_id: int) -> Outcome
         slug = course.slug if course is not None else None
     assert event.id is not None
     body = json.dumps(payload(event, slug), separators=(",", ":"), sort_keys=True)
-    outcome = _send(
-        endpoint,
-        body,
-        signed_headers(endpoint.secret, message_id(event.id), body, now),
-        settings,
-    )
+    try:
+        secret = service.signing_secret(endpoint, secret_key=settings.secret_key)
+    except SecretUnreadable:
+        outcome = Outcome(None, UNREADABLE_SECRET)
+    else:
+        headers = signed_headers(secret, message_id(event.id), body, now)
+        outcome = _send(endpoint, body, headers, settings)
     with open_session(write=True, engine=engine) as session:
         row = session.exec(
             select(WebhookDelivery).where(col(WebhookDelivery.id) == delivery_id).with_for_update()

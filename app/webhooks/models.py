@@ -23,7 +23,9 @@ class WebhookEndpoint(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(max_length=2000)
-    secret: str = Field(max_length=100)  # whsec_<base64>; needed to sign, so kept as is
+    # whsec_<base64>, needed to sign, so encrypted (secret_box) rather than hashed; shown
+    # once when the endpoint is registered and never again.
+    secret_encrypted: str = Field(max_length=300)
     events: str = Field(max_length=300)  # space-separated event kinds
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
     active: bool = True

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import admin_service
 from app.db import RowId, SessionDep
-from app.deps import AdminUser
+from app.deps import AdminUser, SettingsDep
 from app.templating import flash, render
 from app.webhooks import service
 from app.webhooks.models import DeliveryStatus
@@ -24,6 +24,7 @@ def _endpoints_page(
     *,
     errors: Mapping[str, str] | None = None,
     form: Mapping[str, object] | None = None,
+    new_secret: tuple[int | None, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -34,6 +35,7 @@ def _endpoints_page(
             "organizations": admin_service.organizations(session),
             "kinds": service.EVENT_KINDS,
             "errors": errors or {},
+            "new_secret": new_secret,
             "form": form or {"url": "", "events": list(service.EVENT_KINDS), "organization": ""},
         },
         status_code=status_code,
@@ -50,6 +52,7 @@ def admin_webhooks(request: Request, session: SessionDep, user: AdminUser) -> Re
 def admin_webhook_add(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: AdminUser,
     url: Annotated[str, Form()] = "",
     events: Annotated[list[str] | None, Form()] = None,
@@ -60,18 +63,19 @@ def admin_webhook_add(
     org_id = (int(raw) if raw.isdecimal() and len(raw) < 10 else 0) if raw else None
     form = {"url": url[:2000], "events": (events or [])[:10], "organization": raw[:10]}
     try:
-        endpoint = service.add_endpoint(
+        endpoint, secret = service.add_endpoint(
             session,
             url=url,
             events=events or [],
             organization_id=org_id,
             created_by=user,
-            allow_private_urls=request.app.state.settings.webhook_allow_private_urls,
+            policy=service.url_policy(settings),
+            secret_key=settings.secret_key,
         )
     except service.WebhookError as exc:
         return _endpoints_page(request, session, errors=exc.errors, form=form, status_code=400)
-    flash(request, f"Endpoint {endpoint.id} is registered; its signing secret is below.", "success")
-    return RedirectResponse(request.url_for("admin_webhooks").path, 303)
+    # Shown on this page once (never in a redirect's cookie, never again): like API tokens.
+    return _endpoints_page(request, session, new_secret=(endpoint.id, secret), status_code=201)
 
 
 @router.post("/admin/webhooks/{endpoint_id}/active", name="admin_webhook_active")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from app.app_settings import settings_of
 from app.config import Settings
 from app.webhooks.delivery import deliver_due
 
@@ -62,12 +63,12 @@ def run_worker(
 
 def start_background(app: FastAPI) -> None:
     """Start the in-process delivery thread when the settings ask for it."""
-    if not background_wanted(app.state.settings):
+    if not background_wanted(settings_of(app)):
         return
     stop = threading.Event()
     thread = threading.Thread(
         target=run_worker,
-        args=(app.state.engine, app.state.settings, stop),
+        args=(app.state.engine, settings_of(app), stop),
         name="webhooks",
         daemon=True,
     )

@@ -8,19 +8,22 @@ an endpoint receives the events recorded after it was registered.
 from __future__ import annotations
 
 import base64
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import SecretStr
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, exists, func, select
 
+from app import tokens
 from app.accounts.models import Organization, User
+from app.config import Settings
 from app.db import utcnow
 from app.events.models import DomainEvent
 from app.events.service import EventKind
+from app.security import secret_box
+from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.webhooks.urls import UnsafeUrl, check_url
 
 # The events partners can subscribe to (the domain event record may hold more kinds).
 EVENT_KINDS = [
@@ -43,9 +46,21 @@ class WebhookError(Exception):
         self.errors = errors
 
 
+SECRET_PURPOSE = "webhook-signing-secret"  # noqa: S105 (a key-derivation label)
+
+
 def new_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` and 32 random bytes in base64."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    return "whsec_" + base64.b64encode(tokens.random_bytes(32)).decode()
+
+
+def url_policy(settings: Settings) -> OutboundPolicy:
+    """Where webhooks may go: public https addresses in production; loopback and plain
+    http only with GROUNDWORK_WEBHOOK_ALLOW_PRIVATE_URLS (tests, development)."""
+    return OutboundPolicy(
+        allow_private=settings.webhook_allow_private_urls,
+        require_https=settings.is_production,
+    )
 
 
 def add_endpoint(
@@ -55,13 +70,15 @@ def add_endpoint(
     events: list[str],
     organization_id: int | None,
     created_by: User | None,
-    allow_private_urls: bool,
-) -> WebhookEndpoint:
-    """Register an endpoint (its secret is on the row, shown to admins). Commits.
-    ``allow_private_urls`` is the setting GROUNDWORK_WEBHOOK_ALLOW_PRIVATE_URLS."""
+    policy: OutboundPolicy,
+    secret_key: SecretStr,
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint; commits. Returns it with its signing secret, to show once:
+    the row keeps the secret encrypted under ``secret_key``. ``policy`` is
+    ``url_policy(settings)``."""
     errors: dict[str, str] = {}
     try:
-        check_url(url, allow_private=allow_private_urls)
+        check_url(url, policy=policy)
     except UnsafeUrl as exc:
         errors["url"] = str(exc)
     wanted = sorted({e.strip() for e in events if e.strip()})
@@ -74,16 +91,25 @@ def add_endpoint(
         errors["organization"] = "There is no organization with that id."
     if errors:
         raise WebhookError(errors)
+    secret = new_secret()
     endpoint = WebhookEndpoint(
         url=url.strip(),
-        secret=new_secret(),
+        secret_encrypted=secret_box.encrypt(secret, secret_key=secret_key, purpose=SECRET_PURPOSE),
         events=" ".join(wanted),
         organization_id=organization_id,
         created_by_id=created_by.id if created_by else None,
     )
     session.add(endpoint)
     session.commit()
-    return endpoint
+    return endpoint, secret
+
+
+def signing_secret(endpoint: WebhookEndpoint, *, secret_key: SecretStr) -> str:
+    """The endpoint's signing secret; raises SecretUnreadable when GROUNDWORK_SECRET_KEY
+    changed since it was registered (register the endpoint again)."""
+    return secret_box.decrypt(
+        endpoint.secret_encrypted, secret_key=secret_key, purpose=SECRET_PURPOSE
+    )
 
 
 def organization_by_name(session: Session, *, name: str) -> Organization | None:

@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import select
 
 from app.learning.models import Enrollment
+from app.signing import Signer
 from tests.api.support import api_get, make_token
 from tests.factories import make_user
 from tests.reports.support import COURSE, Seed
+from tests.settings_support import make_settings
 
 
 def _all_pages(client, token: str, **params) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -125,8 +127,44 @@ def test_me_enrollments_shows_own_progress_per_module(client, session, data: See
     assert empty == {"data": []}
 
 
-def _cursor(stamp: object, row_id: object) -> str:
-    return base64.urlsafe_b64encode(json.dumps([stamp, row_id]).encode()).decode().rstrip("=")
+def _cursor(stamp: object, row_id: object, *, signed: bool = True) -> str:
+    """A cursor as the API makes them, signed with the suite's key (or not)."""
+    raw = json.dumps([stamp, row_id]).encode()
+    mac = Signer(make_settings().secret_key, "api-cursor").mac(raw)[:32] if signed else ""
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=") + mac
+
+
+def test_a_cursor_the_api_did_not_sign_is_422(client, session, data: Seed, admin) -> None:
+    """Cursors are signed: an edited or home-made one cannot start a page elsewhere."""
+    token = make_token(session, admin, "read:enrollments")
+    first = api_get(client, "/enrollments", token, limit=5).json()
+    cursor = first["next_cursor"]
+    assert api_get(client, "/enrollments", token, limit=5, cursor=cursor).status_code == 200
+    data_part, mac = cursor[:-32], cursor[-32:]
+    raw = base64.urlsafe_b64decode(data_part + "=" * (-len(data_part) % 4))
+    stamp, _ = json.loads(raw)
+    forged = [
+        _cursor(stamp, 0, signed=False),  # home-made, no MAC
+        base64.urlsafe_b64encode(json.dumps([stamp, 0]).encode()).decode().rstrip("=") + mac,
+        data_part + ("0" if mac[0] != "0" else "1") + mac[1:],  # MAC edited
+        mac,  # MAC alone
+    ]
+    for value in forged:
+        response = api_get(client, "/enrollments", token, cursor=value)
+        assert response.status_code == 422, (value, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == ["cursor"]
+
+
+@pytest.mark.parametrize(
+    "value", ["2024", "0", "1700000000", "1700000000.5", "2026-13-01T00:00:00Z", "2026-03-01"]
+)
+def test_updated_since_is_an_iso_time_never_a_timestamp(client, session, admin, value) -> None:
+    """Lax parsing read a number as Unix time: ``2024`` meant 1970 and answered 200."""
+    token = make_token(session, admin, "read:enrollments")
+    response = api_get(client, "/enrollments", token, updated_since=value)
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["updated_since"]
 
 
 @pytest.mark.parametrize(

@@ -90,3 +90,15 @@ def test_certificate_verification_shows_revocation(client, session, data: Seed) 
     assert body["valid"] is False and body["revoked"] is True
     assert "revoked_reason" not in body
     assert api_get(client, "/certificates/ZZZZ-ZZZZ").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["0", "2024", "1700000000", "20260301", "2026-3-1"])
+@pytest.mark.parametrize("field", ["enrolled_from", "enrolled_to"])
+def test_report_dates_are_iso_dates_never_timestamps(
+    client, session, data: Seed, river_staff, field: str, value: str
+) -> None:
+    """Lax parsing read ``enrolled_to=0`` as 1970-01-01 and answered 200."""
+    token = make_token(session, river_staff, "read:reports")
+    response = api_get(client, "/reports/overview", token, **{field: value})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field

@@ -1,5 +1,10 @@
 """schemathesis against /api/v1/openapi.json, each case sent with a token of every scope:
-no 500s, every response in its declared schema, status code and content type."""
+no 500s, every response in its declared schema, status code and content type.
+
+Both modes run: positive data (fits the schema: must be answered) and negative data
+(wrong types, timestamps for dates, out-of-range values: must be refused with a 4xx).
+Negative data found that ``updated_since=2024`` and ``enrolled_to=0`` were read as Unix
+times (200, meaning 1970) before the API parsed dates strictly (app/api/params.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.api.routes_table import API_ROUTES
 from tests.api.support import make_token
@@ -49,8 +56,11 @@ def test_every_operation_is_fuzzed(app) -> None:  # type: ignore[no-untyped-def]
     assert found == OPERATIONS
 
 
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_operation_conforms_to_its_schema(app, client, settings, tokens, method, path) -> None:  # type: ignore[no-untyped-def]
+def test_operation_conforms_to_its_schema(
+    app, client, settings, tokens, method, path, mode
+) -> None:  # type: ignore[no-untyped-def]
     settings.api_requests_per_minute = 1_000_000  # fuzz unthrottled
     # schemathesis resends 2xx cases without the token and expects 401: valid tokens are no
     # longer locked out by invalid ones, so those unauthenticated retries must not be either
@@ -58,7 +68,7 @@ def test_operation_conforms_to_its_schema(app, client, settings, tokens, method,
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     operation = schema[path][method]
 
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings_for_fuzzing
     def check(case) -> None:  # type: ignore[no-untyped-def]
         for token in tokens.values():
@@ -71,9 +81,28 @@ def test_operation_conforms_to_its_schema(app, client, settings, tokens, method,
 
 
 def _semantic_422(case) -> list:  # type: ignore[no-untyped-def,type-arg]
-    """Schema-valid values the API rightly refuses with a 422 naming the field: a cursor
-    that no page gave out, and a date range that ends before it starts."""
+    """Checks excluded by name, each for a rule the schema cannot express.
+
+    Positive data: a cursor that no page gave out, and a date range that ends before it
+    starts, are schema-valid values the API rightly refuses with a 422 naming the field.
+    Negative data: an unknown query parameter is ignored (OpenAPI cannot say "no other
+    parameters"), and a mutated Authorization header is replaced by the valid token this
+    test sends, so neither makes the request invalid.
+    """
     query = case.query or {}
+    if case.meta is not None and case.meta.generation.mode.is_negative:
+        declared = {
+            p["name"]
+            for p in case.operation.definition.raw.get("parameters", [])
+            if p.get("in") == "query"
+        }
+        unknown = any(name not in declared for name in query)
+        mutated = case.meta.is_negative_at(ParameterLocation.QUERY) or case.meta.is_negative_at(
+            ParameterLocation.PATH
+        )
+        if unknown or not mutated:
+            return [negative_data_rejection]
+        return []
     backwards = "enrolled_from" in query and "enrolled_to" in query
     if "cursor" in query or backwards:
         return [positive_data_acceptance]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -64,7 +65,7 @@ class AuditSite:
 class _Browser:
     """A tiny form-posting client with the app's CSRF token."""
 
-    def __init__(self, base_url: str, secret: str) -> None:
+    def __init__(self, base_url: str, secret: SecretStr) -> None:
         self.client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30)
         self.secret = secret
         self.client.get("/login")
@@ -92,7 +93,7 @@ def _attempt(browser: _Browser, activity: str, *answers: str) -> None:
     browser.post(url, [("answer", a) for a in answers])
 
 
-def _inquiries(base_url: str, secret: str, *, admin_email: str) -> None:
+def _inquiries(base_url: str, secret: SecretStr, *, admin_email: str) -> None:
     """Two district inquiries sent by a visitor; an admin marks the first one answered."""
     with _Browser(base_url, secret) as browser:
         for district, size in (
@@ -115,7 +116,7 @@ def _inquiries(base_url: str, secret: str, *, admin_email: str) -> None:
         browser.post("/admin/inquiries/1/answered", {})
 
 
-def fill(session: Session, base_url: str, secret: str) -> AuditData:
+def fill(session: Session, base_url: str, secret: SecretStr) -> AuditData:
     """Seed the reports' learners, then have one learner and one staff member use the site."""
     seed(session)
     learner = make_user(session, display_name="Lee Learner", email="lee@example.org")

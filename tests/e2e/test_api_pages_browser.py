@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from app.security.outbound_urls import OutboundPolicy
 from app.webhooks import service as webhooks
 from tests.e2e.audit import axe_violations
 from tests.e2e.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.settings_support import TEST_SECRET_KEY
 
 PAGES = ["/account/tokens", "/admin/webhooks", "/admin/webhooks/deliveries"]
 
@@ -23,7 +25,8 @@ def admin_state(browser, live_server, session):  # type: ignore[no-untyped-def]
         events=webhooks.EVENT_KINDS,
         organization_id=None,
         created_by=admin,
-        allow_private_urls=True,
+        policy=OutboundPolicy(allow_private=True, require_https=False),
+        secret_key=TEST_SECRET_KEY,
     )
     context = browser.new_context(base_url=live_server)
     page = context.new_page()

@@ -4,13 +4,18 @@ CSRF cookie unsubscribes and answers 200; forged tokens answer 404."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 import pytest
+from pydantic import SecretStr
 from sqlmodel import select
 
 from app.accounts.models import User
 from app.notifications import service
 from app.notifications.models import NotificationSetting
-from app.signing import sign
+from app.signing import Signer
 from tests.factories import make_user
 from tests.helpers import soup
 
@@ -25,17 +30,29 @@ def _settings_of(session, user_id: int) -> dict[str, bool]:  # type: ignore[no-u
 
 
 def test_token_round_trip_and_refusals() -> None:
-    token = service.unsubscribe_token("secret", user_id=7, kind="due_reminder")
-    assert service.read_unsubscribe_token("secret", token) == (7, service.DUE_REMINDER)
-    assert service.read_unsubscribe_token("other secret", token) is None
-    assert service.read_unsubscribe_token("secret", token[:-1] + "0") is None
-    assert service.read_unsubscribe_token("secret", "garbage") is None
+    key, other = SecretStr("secret"), SecretStr("other secret")
+    token = service.unsubscribe_token(key, user_id=7, kind="due_reminder")
+    assert service.read_unsubscribe_token(key, token) == (7, service.DUE_REMINDER)
+    assert service.read_unsubscribe_token(other, token) is None
+    assert service.read_unsubscribe_token(key, token[:-1] + "0") is None
+    assert service.read_unsubscribe_token(key, "garbage") is None
     # Signed by the same key for another purpose, or naming an unknown kind: refused.
-    assert service.read_unsubscribe_token("secret", sign("secret", b"csrf:7:due_reminder")) is None
-    unknown = sign("secret", b"unsubscribe:7:everything")
-    assert service.read_unsubscribe_token("secret", unknown) is None
-    huge = sign("secret", b"unsubscribe:" + b"9" * 5000 + b":due_reminder")
-    assert service.read_unsubscribe_token("secret", huge) is None
+    flash = Signer(key, "flash").sign(b"7:due_reminder")
+    assert service.read_unsubscribe_token(key, flash) is None
+    unknown = Signer(key, "unsubscribe").sign(b"7:everything")
+    assert service.read_unsubscribe_token(key, unknown) is None
+    huge = Signer(key, "unsubscribe").sign(b"9" * 5000 + b":due_reminder")
+    assert service.read_unsubscribe_token(key, huge) is None
+
+
+def test_links_mailed_before_the_signer_still_work() -> None:
+    """The format before the Signer, built by hand: base64 of the framed payload and the
+    first 32 hex characters of its HMAC-SHA256."""
+    framed = b"unsubscribe:7:due_reminder"
+    mac = hmac.new(b"secret", framed, hashlib.sha256).hexdigest()[:32]
+    old_link_token = base64.urlsafe_b64encode(framed).decode() + "." + mac
+    found = service.read_unsubscribe_token(SecretStr("secret"), old_link_token)
+    assert found == (7, service.DUE_REMINDER)
 
 
 def test_get_shows_a_button_and_changes_nothing_post_unsubscribes(client, session, settings):

@@ -13,7 +13,6 @@ from sqlmodel import select
 
 from app.accounts.models import OutboxEmail
 from app.accounts.sessions import SESSION_COOKIE
-from app.config import OWASP_ARGON2_MEMORY_KIB, OWASP_ARGON2_ROUNDS
 from app.exercises.spec import variant_for
 from app.main import create_app
 from app.security.csrf import CSRF_COOKIE
@@ -21,7 +20,7 @@ from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 from tests.security.conftest import DATA, JOURNEY, World
 from tests.security.routes import app_routes
-from tests.settings_support import make_settings
+from tests.settings_support import make_production_settings, make_settings
 
 
 def _directives(csp: str) -> dict[str, list[str]]:
@@ -193,12 +192,7 @@ def test_reset_links_are_not_logged_in_production(engine, session, caplog) -> No
     """Without SMTP in production the email is kept in the outbox, and the log line carries
     no reset link (a credential); development still logs it for local use."""
     make_user(session, email="reset.me@example.org")
-    production = make_settings(
-        environment="production",
-        smtp_url="",
-        argon2_memory_kib=OWASP_ARGON2_MEMORY_KIB,  # production refuses the suite's cost
-        argon2_rounds=OWASP_ARGON2_ROUNDS,
-    )
+    production = make_production_settings(smtp_url="")
     caplog.set_level(logging.DEBUG)
     app = create_app(production, engine)
     with TestClient(app, follow_redirects=False) as c:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
@@ -16,7 +17,7 @@ from app.sso import providers
 from app.sso.oidc import url_problem
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
-from tests.settings_support import make_settings
+from tests.settings_support import PRODUCTION_TEST_KEY, make_settings
 from tests.sso.conftest import CLIENT_SECRET, ORG_DOMAIN, configure
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -50,7 +51,9 @@ def test_the_secret_is_stored_encrypted_and_never_shown(
     )
     assert plain == "the-very-secret-value"
     with pytest.raises(secret_box.SecretUnreadable):
-        secret_box.decrypt(stored, secret_key="another key", purpose=providers.SECRET_PURPOSE)
+        secret_box.decrypt(
+            stored, secret_key=SecretStr("another key"), purpose=providers.SECRET_PURPOSE
+        )
     page = client.get(url)
     assert page.status_code == 200
     assert "the-very-secret-value" not in page.text
@@ -171,7 +174,7 @@ def test_http_provider_refused_without_the_setting(session, oidc_provider, distr
 
 def test_production_refuses_the_loopback_http_setting(monkeypatch):
     monkeypatch.setenv("GROUNDWORK_ENVIRONMENT", "production")
-    monkeypatch.setenv("GROUNDWORK_SECRET_KEY", "a-long-random-production-key")
+    monkeypatch.setenv("GROUNDWORK_SECRET_KEY", PRODUCTION_TEST_KEY)
     monkeypatch.setenv("GROUNDWORK_ARGON2_MEMORY_KIB", "19456")
     monkeypatch.setenv("GROUNDWORK_ARGON2_ROUNDS", "2")
     monkeypatch.setenv("GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP", "true")

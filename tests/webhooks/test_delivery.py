@@ -9,11 +9,13 @@ from typer.testing import CliRunner
 
 from app.cli import app as cli_app
 from app.events.models import DomainEvent
+from app.security.outbound_urls import OutboundPolicy
 from app.webhooks import service
 from app.webhooks.delivery import deliver_due
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.helpers import post_form
 from tests.security.conftest import JOURNEY, make_world
+from tests.settings_support import TEST_SECRET_KEY
 from tests.webhooks.receiver import Receiver
 
 ALL = service.EVENT_KINDS
@@ -21,15 +23,17 @@ SECRET_TEXT = "Reflection words that must never leave 4417"
 
 
 def _register(session, receiver: Receiver, events=ALL, organization_id=None) -> WebhookEndpoint:  # type: ignore[no-untyped-def]
-    endpoint = service.add_endpoint(
+    endpoint, secret = service.add_endpoint(
         session,
         url=receiver.url,
         events=events,
         organization_id=organization_id,
         created_by=None,
-        allow_private_urls=True,  # the receiver listens on loopback
+        # the receiver listens on loopback
+        policy=OutboundPolicy(allow_private=True, require_https=False),
+        secret_key=TEST_SECRET_KEY,
     )
-    receiver.secret = endpoint.secret
+    receiver.secret = secret
     return endpoint
 
 
@@ -173,7 +177,8 @@ def test_loopback_is_refused_unless_allowed_and_rechecked_at_delivery(
                 events=ALL,
                 organization_id=None,
                 created_by=None,
-                allow_private_urls=False,
+                policy=OutboundPolicy(allow_private=False, require_https=False),
+                secret_key=TEST_SECRET_KEY,
             )
         assert "url" in caught.value.errors
     _register(session, receiver)  # allowed when it was registered ...
@@ -259,7 +264,8 @@ def test_an_unsendable_url_is_a_failed_attempt_not_a_crash(
             events=["enrollment.created"],
             organization_id=None,
             created_by=None,
-            allow_private_urls=True,
+            policy=OutboundPolicy(allow_private=True, require_https=False),
+            secret_key=TEST_SECRET_KEY,
         )
     bad = _register(session, receiver, events=["enrollment.created"])
     bad.url = "http://127.0.0.1:9/a\x01b"  # as if it had been stored earlier

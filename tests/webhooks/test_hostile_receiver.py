@@ -13,10 +13,13 @@ from sqlmodel import select
 
 from app.config import Settings
 from app.db import open_session
+from app.security import secret_box
+from app.security.outbound_urls import OutboundPolicy
 from app.webhooks import delivery, service
 from app.webhooks.delivery import Outcome, deliver_due
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.security.conftest import make_world
+from tests.settings_support import TEST_SECRET_KEY
 from tests.webhooks.receiver import Receiver
 
 
@@ -79,7 +82,10 @@ def raw_server(request) -> Iterator[RawServer]:  # type: ignore[no-untyped-def]
 
 
 def _endpoint(url: str) -> WebhookEndpoint:
-    return WebhookEndpoint(id=1, url=url, secret=service.new_secret(), events="x")
+    sealed = secret_box.encrypt(
+        service.new_secret(), secret_key=TEST_SECRET_KEY, purpose=service.SECRET_PURPOSE
+    )
+    return WebhookEndpoint(id=1, url=url, secret_encrypted=sealed, events="x")
 
 
 @pytest.mark.parametrize("raw_server", [_drip], indirect=True)
@@ -104,15 +110,16 @@ def test_the_lease_outlasts_the_attempt(settings) -> None:
 def test_a_worker_that_lost_its_claim_records_nothing(
     app, session, receiver: Receiver, engine, monkeypatch, settings
 ) -> None:
-    endpoint = service.add_endpoint(
+    endpoint, secret = service.add_endpoint(
         session,
         url=receiver.url,
         events=["enrollment.created"],
         organization_id=None,
         created_by=None,
-        allow_private_urls=True,
+        policy=OutboundPolicy(allow_private=True, require_https=False),
+        secret_key=TEST_SECRET_KEY,
     )
-    receiver.secret = endpoint.secret
+    receiver.secret = secret
     make_world(app, session)
 
     def slow_then_taken_over(*args, **kwargs) -> Outcome:  # type: ignore[no-untyped-def]
