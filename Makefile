@@ -62,7 +62,7 @@ clean:
 
 # Mutation testing of the pure cores (docs/testing.md); slow, not part of `make test`.
 # MUTANTS=... picks mutants by name pattern, e.g. MUTANTS='app.exercises.grading.*'.
-MUTANTS ?= app.exercises.grading.* app.datasets.query.* app.datasets.suppression.* \
+MUTANTS ?= app.exercises.grading.* app.datasets.query.* app.privacy.suppression.* \
 	app.learning.progress.x__evaluate__* app.learning.progress.x_evaluate__* \
 	app.learning.progress.x_row_for__* app.learning.progress.xǁCourseProgressǁstatus__*
 MUTANT_WORKERS ?= 2

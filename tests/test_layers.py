@@ -18,7 +18,7 @@ APP = ROOT / "app"
 
 # Lowest first; a package may import its own layer's peers only where listed as allowed.
 LAYERS: list[set[str]] = [
-    {"config", "db", "templating", "fonts", "spreadsheets", "signing", "head_requests"},
+    {"config", "db", "templating", "fonts", "spreadsheets", "signing", "head_requests", "privacy"},
     {"security"},
     {"accounts"},
     {"identity"},

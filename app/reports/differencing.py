@@ -1,0 +1,116 @@
+"""The narrowed-view rule (app/privacy/views.py) applied to a report's filters.
+
+A report narrowed by filters (organization, job role, cohort, enrollment dates) is a view
+that can be subtracted from a wider one. For each filter, the *parent* is the same report
+without it; the view is shown only where the parent's breakdown by that filter would show
+its row (group filters), or where its date window starts and ends on the parent's safe
+edges (date filters). A breakdown row is itself a narrowed view (the report's filters and
+the row's group), so its other parents are checked the same way. The rule runs per course,
+on enrollment counts; docs/reports.md "Privacy" has it in words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app import privacy
+from app.accounts.models import User
+from app.learning.models import Enrollment
+from app.reports.figures import GROUP_COLUMNS, read
+from app.reports.filters import ReportFilters
+from app.reports.scope import ReportScope
+from app.reports.summary_sql import Measure
+
+# summary column -> the filter field that fixes it, and its "no filter" value
+_FIELDS: dict[str, tuple[str, Any]] = {
+    "organization_id": ("organization_id", None),
+    "job_role": ("job_role", ""),
+    "cohort": ("cohort", ""),
+}
+_COLUMNS: dict[str, Any] = {
+    "organization_id": User.organization_id,
+    "job_role": User.job_role,
+    "cohort": Enrollment.cohort,
+}
+
+
+def _value(filters: ReportFilters, column: str) -> Any:
+    """The filter's value on a summary column (None: not filtered)."""
+    field, empty = _FIELDS[column]
+    value = getattr(filters, field)
+    return None if value == empty else value
+
+
+def _without(scope: ReportScope, **changes: Any) -> ReportScope:
+    return dataclasses.replace(scope, filters=dataclasses.replace(scope.filters, **changes))
+
+
+def _key(column: str, value: Any) -> Any:
+    """A summary value as a breakdown's group key (no organization or cohort: None)."""
+    return value if column == "job_role" else value or None
+
+
+def _day(moment: datetime) -> date:
+    return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date()
+
+
+def _enrollment_days(
+    session: Session, scope: ReportScope, by: Sequence[str]
+) -> dict[tuple[Any, ...], dict[date, int]]:
+    """Enrollments per day, per (course id, *``by`` group keys), of the scope's learners."""
+    columns = [col(Enrollment.course_id), *(col(_COLUMNS[c]) for c in by)]
+    stmt = scope.restrict(select(*columns, col(Enrollment.enrolled_at)))  # type: ignore[call-overload]
+    found: dict[tuple[Any, ...], dict[date, int]] = {}
+    for course_id, *groups, enrolled_at in session.exec(stmt):
+        view = (course_id, *(_key(c, g) for c, g in zip(by, groups, strict=True)))
+        days = found.setdefault(view, {})
+        days[_day(enrolled_at)] = days.get(_day(enrolled_at), 0) + 1
+    return found
+
+
+def _hidden(session: Session, scope: ReportScope, by: Sequence[str]) -> set[tuple[Any, ...]]:
+    """The views (course id, *``by`` group keys) of this report that the rule hides."""
+    hidden: set[tuple[Any, ...]] = set()
+    f = scope.filters
+    for column in GROUP_COLUMNS:
+        value = _value(f, column)
+        if value is None or column in by:
+            continue
+        parent = _without(scope, **{_FIELDS[column][0]: _FIELDS[column][1]})
+        sizes: dict[tuple[Any, ...], dict[Any, int]] = {}
+        for _, course_id, *groups, _k, _v, n in read(
+            session, parent, [Measure.enrolled], by=[*by, column]
+        ):
+            view = (course_id, *(_key(c, g) for c, g in zip(by, groups[:-1], strict=True)))
+            counts = sizes.setdefault(view, {})
+            counts[groups[-1]] = counts.get(groups[-1], 0) + int(n)
+        for view, counts in sizes.items():
+            if not privacy.shown_in_breakdown(counts, value, min_n=scope.min_n):
+                hidden.add(view)
+    if f.enrolled_from is not None or f.enrolled_to is not None:
+        parent = _without(scope, enrolled_from=None, enrolled_to=None)
+        for view, days in _enrollment_days(session, parent, by).items():
+            if not privacy.window_shown(days, f.enrolled_from, f.enrolled_to, min_n=scope.min_n):
+                hidden.add(view)
+    return hidden
+
+
+def narrowed_courses(session: Session, scope: ReportScope) -> frozenset[int]:
+    """Courses whose view, as the filters narrow it, a wider view would give away."""
+    return frozenset(view[0] for view in _hidden(session, scope, ()))
+
+
+def hidden_rows(session: Session, scope: ReportScope, column: str) -> set[tuple[int, Any]]:
+    """(course id, group key) rows of a breakdown by ``column`` that a wider view (the same
+    row without one of the report's filters) would give away."""
+    return {(view[0], view[1]) for view in _hidden(session, scope, (column,))}
+
+
+def with_narrowed(session: Session, scope: ReportScope) -> ReportScope:
+    """The scope with the courses the rule hides noted (every table reads ``narrowed``)."""
+    return dataclasses.replace(scope, narrowed=narrowed_courses(session, scope))
