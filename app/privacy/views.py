@@ -82,8 +82,11 @@ def window_shown(
     """True when a window of enrollment days (both ends included) starts and ends on safe
     edges of the parent's enrollments (``days``: enrollments per day)."""
     edges = safe_edges(days, min_n=min_n)
+    total = sum(days.values())
     before = sum(n for day, n in days.items() if first is not None and day < first)
     through = sum(n for day, n in days.items() if last is None or day <= last)
+    if total < min_n:  # a small parent: only the window that holds everyone
+        return before == 0 and through == total
     return before in edges and through in edges
 
 

@@ -12,7 +12,8 @@ on enrollment counts; docs/reports.md "Privacy" has it in words.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -73,30 +74,76 @@ def _enrollment_days(
     return found
 
 
+def _sizes(session: Session, scope: ReportScope, by: Sequence[str]) -> dict[tuple[Any, ...], int]:
+    """Enrollments per (course id, *``by`` group keys)."""
+    found: dict[tuple[Any, ...], int] = {}
+    for _, course_id, *rest in read(session, scope, [Measure.enrolled], by=by):
+        view = (course_id, *(_key(c, g) for c, g in zip(by, rest, strict=False)))
+        found[view] = found.get(view, 0) + int(rest[-1])
+    return found
+
+
+def _clear(scope: ReportScope, columns: Iterable[str], *, window: bool = False) -> ReportScope:
+    """The scope with these group filters (and the date window, if ``window``) dropped."""
+    changes: dict[str, Any] = {_FIELDS[c][0]: _FIELDS[c][1] for c in columns}
+    if window:
+        changes.update(enrolled_from=None, enrolled_to=None)
+    return _without(scope, **changes)
+
+
+def _complement_ok(ancestor: int, view: int, min_n: int) -> bool:
+    return ancestor - view == 0 or ancestor - view >= min_n
+
+
 def _hidden(session: Session, scope: ReportScope, by: Sequence[str]) -> set[tuple[Any, ...]]:
     """The views (course id, *``by`` group keys) of this report that the rule hides."""
-    hidden: set[tuple[Any, ...]] = set()
     f = scope.filters
-    for column in GROUP_COLUMNS:
-        value = _value(f, column)
-        if value is None or column in by:
-            continue
-        parent = _without(scope, **{_FIELDS[column][0]: _FIELDS[column][1]})
-        sizes: dict[tuple[Any, ...], dict[Any, int]] = {}
-        for _, course_id, *groups, _k, _v, n in read(
-            session, parent, [Measure.enrolled], by=[*by, column]
-        ):
+    min_n = scope.min_n
+    fixed = [c for c in GROUP_COLUMNS if _value(f, c) is not None and c not in by]
+    dated = f.enrolled_from is not None or f.enrolled_to is not None
+    views = _sizes(session, scope, by)
+    hidden: set[tuple[Any, ...]] = set()
+
+    def project(view: tuple[Any, ...], keep: bool) -> tuple[Any, ...]:
+        return view if keep else view[:1]
+
+    # Every ancestor: any group filters dropped (and the row's group, for a breakdown row).
+    for size in range(len(fixed) + 1):
+        for dropped in itertools.combinations(fixed, size):
+            for keep in (True, False) if by else (False,):
+                if not dropped and (keep or not by):
+                    continue  # the view itself
+                ancestor = _clear(scope, dropped)
+                sizes = _sizes(session, ancestor, by if keep else ())
+                for view, n in views.items():
+                    if not _complement_ok(sizes.get(project(view, keep), 0), n, min_n):
+                        hidden.add(view)
+    # One filter dropped: its row must be shown in that parent's breakdown (complementary).
+    for column in fixed:
+        parent = _clear(scope, [column])
+        breakdowns: dict[tuple[Any, ...], dict[Any, int]] = {}
+        for _, course_id, *rest in read(session, parent, [Measure.enrolled], by=[*by, column]):
+            groups = rest[: len(by) + 1]
             view = (course_id, *(_key(c, g) for c, g in zip(by, groups[:-1], strict=True)))
-            counts = sizes.setdefault(view, {})
-            counts[groups[-1]] = counts.get(groups[-1], 0) + int(n)
-        for view, counts in sizes.items():
-            if not privacy.shown_in_breakdown(counts, value, min_n=scope.min_n):
+            counts = breakdowns.setdefault(view, {})
+            counts[groups[-1]] = counts.get(groups[-1], 0) + int(rest[-1])
+        for view in views:
+            counts = breakdowns.get(view, {})
+            if not privacy.shown_in_breakdown(counts, _value(f, column), min_n=min_n):
                 hidden.add(view)
-    if f.enrolled_from is not None or f.enrolled_to is not None:
-        parent = _without(scope, enrolled_from=None, enrolled_to=None)
-        for view, days in _enrollment_days(session, parent, by).items():
-            if not privacy.window_shown(days, f.enrolled_from, f.enrolled_to, min_n=scope.min_n):
-                hidden.add(view)
+    # A date window: on the safe edges of every ancestor without the window.
+    if dated:
+        for size in range(len(fixed) + 1):
+            for dropped in itertools.combinations(fixed, size):
+                for keep in (True, False) if by else (False,):
+                    ancestor = _clear(scope, dropped, window=True)
+                    days = _enrollment_days(session, ancestor, by if keep else ())
+                    for view in views:
+                        found = days.get(project(view, keep), {})
+                        if not privacy.window_shown(
+                            found, f.enrolled_from, f.enrolled_to, min_n=min_n
+                        ):
+                            hidden.add(view)
     return hidden
 
 

@@ -315,8 +315,8 @@ def test_kept_summaries_equal_a_rebuild(client, session: Session) -> None:
     courses: Mapping[str, Course] = client.app.state.registry.courses
     machine = _machine(session, courses[COURSE])
     machine.TestCase.settings = settings(
-        max_examples=200 if DEEP else 25,
-        stateful_step_count=50,
+        max_examples=200 if DEEP else 15,
+        stateful_step_count=60 if DEEP else 40,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
