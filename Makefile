@@ -13,7 +13,7 @@ MAKE_STARTED := $(shell date +%s)
 timed = @start=$$(date +%s); $(2); status=$$?; \
 	echo "=== $(1): $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
-.PHONY: run test lint install check-content bench bench-http clean mutants
+.PHONY: run test lint install check-content bench bench-http clean mutants test-deep
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ test:
 	$(call timed,pytest on SQLite,$(BIN)/pytest -n $(TEST_WORKERS))
 	$(call timed,pytest on PostgreSQL,$(BIN)/pytest -n $(TEST_WORKERS) --postgres -m "not e2e")
 	@echo "=== make test: $$(( $$(date +%s) - $(MAKE_STARTED) )) s in all"
+
+# The report summaries' state machine with many more examples, and the differencing
+# property test, on SQLite then PostgreSQL (nightly; docs/testing.md).
+test-deep: $(STAMP)
+	GROUNDWORK_DEEP=1 $(BIN)/pytest -n $(TEST_WORKERS) tests/reports/test_summary_state_machine.py tests/privacy
+	GROUNDWORK_DEEP=1 $(BIN)/pytest -n $(TEST_WORKERS) --postgres tests/reports/test_summary_state_machine.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_content_load.py

@@ -111,3 +111,9 @@ def test_no_app_imports_inside_functions():
             if re.match(r"^\s+(from|import) app(\.|\s)", line):
                 found.append(f"{path.relative_to(ROOT)}:{number} {line.strip()}")
     assert found == []
+
+
+def test_privacy_is_a_pure_core():
+    """``app/privacy`` imports no other package: every layer may call it (issue 25)."""
+    for path in (APP / "privacy").rglob("*.py"):
+        assert _imports(path) <= {"privacy"}, (path, _imports(path))

@@ -50,11 +50,14 @@ def _bulk_writes(source: str, name: str) -> list[str]:
         outer: ast.AST = node
         while isinstance(parents.get(outer), ast.Attribute | ast.Call):
             outer = parents[outer]
-            if isinstance(outer, ast.Call) and isinstance(outer.func, ast.Attribute):
-                if outer.func.attr == "values":
-                    columns |= {k.arg or "**" for k in outer.keywords} | (
-                        {"*"} if outer.args else set()
-                    )
+            if (
+                isinstance(outer, ast.Call)
+                and isinstance(outer.func, ast.Attribute)
+                and outer.func.attr == "values"
+            ):
+                columns |= {k.arg or "**" for k in outer.keywords} | (
+                    {"*"} if outer.args else set()
+                )
         if node.func.id != "update" or not columns or columns - HARMLESS_COLUMNS:
             found.append(f"{name}:{node.lineno} {node.func.id}({node.args[0].id})")
     tables = "|".join(TRACKED.values())
