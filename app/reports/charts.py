@@ -90,7 +90,8 @@ def _left_out_text(n: int) -> str:
     if not n:
         return ""
     figures, verb = ("figure", "is") if n == 1 else ("figures", "are")
-    return f" {n} {figures} hidden to protect small groups {verb} left out."
+    why = "hidden or shown only as a range, to protect small groups,"
+    return f" {n} {figures} {why} {verb} left out."
 
 
 def _label(kind: str, title: str, summary: str, left_out: int) -> str:

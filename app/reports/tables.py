@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from app import privacy
 from app.privacy import Coded
 
 ColumnKind = Literal["text", "count", "percent", "decimal", "datetime"]
@@ -66,6 +67,13 @@ class Table:
     def has_coded(self) -> bool:
         """True when any figure is shown as a range ("≤ 5%", "≥ 95%")."""
         return any(isinstance(v, Coded) for row in self.rows for v in row)
+
+    def privacy_notes(self, min_n: int) -> list[str]:
+        """The sentences under the table that say why figures are hidden or coded."""
+        notes = [privacy.small_groups_note(min_n)] if self.has_hidden else []
+        if self.has_coded:
+            notes.append(privacy.coded_note(privacy.BOTTOM, privacy.TOP))
+        return notes
 
     def screen_cells(self) -> Iterator[list[tuple[str, bool, int]]]:
         """The rows as the page shows them: (text, withheld, columns spanned) per cell.
