@@ -13,7 +13,7 @@ MAKE_STARTED := $(shell date +%s)
 timed = @start=$$(date +%s); $(2); status=$$?; \
 	echo "=== $(1): $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
-.PHONY: run test test-fast lint fmt typecheck install check-content bench bench-http clean mutants
+.PHONY: run test test-fast test-deep lint fmt typecheck install check-content bench bench-http clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ test:
 # The quick loop while coding: SQLite only, no browser, no lint (about 2 minutes here).
 test-fast: $(STAMP)
 	$(call timed,pytest on SQLite without the browser,$(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e")
+# The report summaries' state machine with many more examples, and the differencing
+# property test, on SQLite then PostgreSQL (nightly; docs/testing.md).
+test-deep: $(STAMP)
+	GROUNDWORK_DEEP=1 $(BIN)/pytest -n $(TEST_WORKERS) tests/reports/test_summary_state_machine.py tests/privacy
+	GROUNDWORK_DEEP=1 $(BIN)/pytest -n $(TEST_WORKERS) --postgres tests/reports/test_summary_state_machine.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_content_load.py
@@ -74,7 +79,7 @@ clean:
 
 # Mutation testing of the pure cores (docs/testing.md); slow, not part of `make test`.
 # MUTANTS=... picks mutants by name pattern, e.g. MUTANTS='app.exercises.grading.*'.
-MUTANTS ?= app.exercises.grading.* app.datasets.query.* app.datasets.suppression.* \
+MUTANTS ?= app.exercises.grading.* app.datasets.query.* app.privacy.suppression.* \
 	app.learning.progress.x__evaluate__* app.learning.progress.x_evaluate__* \
 	app.learning.progress.x_row_for__* app.learning.progress.xǁCourseProgressǁstatus__*
 MUTANT_WORKERS ?= 2

@@ -48,6 +48,13 @@ hypothesis_settings.register_profile(
     phases=[Phase.explicit, Phase.generate],
 )
 
+# The summary mutation check (docs/testing.md) runs with --hypothesis-profile=catch: a fresh
+# search every run (no example database), and no shrinking, since a caught mutant only
+# needs to fail.
+hypothesis_settings.register_profile(
+    "catch", database=None, deadline=None, phases=[Phase.explicit, Phase.generate]
+)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

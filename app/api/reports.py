@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.api.problems import ApiProblem, invalid
-from app.api.schemas import HiddenCell, ReportCell, ReportColumn, ReportOut
+from app.api.schemas import CodedCell, HiddenCell, ReportCell, ReportColumn, ReportOut
 from app.content.course import Course
+from app.privacy import Coded
 from app.reports import service as reports
 from app.reports.filters import parse_filters
 from app.reports.scope import filter_choices
@@ -24,6 +25,8 @@ REPORT_NAMES = StrEnum("REPORT_NAMES", {name: name for name in reports.REPORTS})
 def _cell(value: CellValue) -> ReportCell:
     if isinstance(value, Hidden):
         return HiddenCell(hidden=value.text)
+    if isinstance(value, Coded):
+        return CodedCell(coded=value.text, bound=value.bound, percent=value.percent)
     if isinstance(value, datetime):
         return value.astimezone(UTC)
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -106,7 +107,13 @@ class HiddenCell(BaseModel):
     hidden: str = Field(description="Why the figure is withheld, e.g. fewer than 10 learners.")
 
 
-ReportCell = HiddenCell | datetime | int | float | str | None
+class CodedCell(BaseModel):
+    coded: str = Field(description="The range a rate (or its count) is shown as: ≤ 5% or ≥ 95%.")
+    bound: Literal["at_most", "at_least"]
+    percent: float = Field(description="The bound in percent: 5 (at most) or 95 (at least).")
+
+
+ReportCell = HiddenCell | CodedCell | datetime | int | float | str | None
 
 
 class ReportOut(BaseModel):

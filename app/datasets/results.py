@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from app import privacy
 from app.datasets.loader import Dataset, dim_col, num_col
 from app.datasets.query import QuerySpec
 from app.datasets.schema import MeasureSchema
-from app.datasets.suppression import CellStatus, is_coded, suppress
+from app.privacy import CellStatus, is_coded, suppress
 
 
 @dataclass(frozen=True)
@@ -354,9 +355,9 @@ def _row(
     names = tuple(dataset.value_label(d, v) for d, v in zip(spec.group_by, labels, strict=False))
     if status in ("suppressed", "complementary"):
         text = (
-            f"fewer than {min_n} {dataset.people}"
+            privacy.fewer_than(min_n, dataset.people)
             if status == "suppressed"
-            else "hidden to protect a small group"
+            else privacy.COMPLEMENTARY
         )
         return ResultRow(labels, None, None, text, None, "", status, names)
     if status == "coded":

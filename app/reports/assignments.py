@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from app.assignments import service as assignments
 from app.content.course import Course
-from app.datasets.suppression import suppress
 from app.db import id_of
 from app.orgs.models import Cohort
+from app.privacy.suppression import suppress
 from app.reports.scope import small_group
 from app.reports.tables import CellValue, Column, Table
 

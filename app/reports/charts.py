@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.reports.tables import CellValue, Hidden, Table
+from app.reports.tables import CellValue, Table, withheld
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 CHARTED = ("funnel", "trend", "item-analysis")
@@ -43,7 +43,7 @@ class Chart:
 
 def _number(value: CellValue, kind: str) -> float | int | None:
     """A figure as the CSV writes it (percent and decimals rounded), None when withheld."""
-    if isinstance(value, Hidden) or value is None or isinstance(value, str):
+    if withheld(value) or value is None or isinstance(value, str):
         return None
     if isinstance(value, int | float) and kind == "percent":
         return round(float(value), 1)
@@ -90,7 +90,8 @@ def _left_out_text(n: int) -> str:
     if not n:
         return ""
     figures, verb = ("figure", "is") if n == 1 else ("figures", "are")
-    return f" {n} {figures} hidden to protect small groups {verb} left out."
+    why = "hidden or shown only as a range, to protect small groups,"
+    return f" {n} {figures} {why} {verb} left out."
 
 
 def _label(kind: str, title: str, summary: str, left_out: int) -> str:
@@ -109,7 +110,7 @@ def funnel_charts(table: Table) -> list[Chart]:
         left_out = 0
         for row in rows:
             for measure, value in (("Opened", row[2]), ("Completed", row[3])):
-                if isinstance(value, Hidden):
+                if withheld(value):
                     left_out += 1
                 elif isinstance(value, int):
                     values.append({"module": row[1], "measure": measure, "learners": value})
@@ -189,7 +190,7 @@ def trend_charts(table: Table) -> list[Chart]:
         for row in rows:
             for series, value in (("Enrollments", row[2]), ("Completions", row[3])):
                 count = _number(value, "count")
-                left_out += isinstance(value, Hidden)
+                left_out += withheld(value)
                 totals[series] += int(count or 0)
                 values.append({"week": row[1], "series": series, "count": count})
         title = f"Enrollments and completions per week: {course}"
@@ -231,7 +232,7 @@ def item_charts(table: Table) -> list[Chart]:
     charts = []
     for index, (course, rows) in enumerate(_by_course(table).items()):
         values: list[dict[str, Any]] = []
-        left_out = sum(isinstance(row[4], Hidden) for row in rows)
+        left_out = sum(withheld(row[4]) for row in rows)
         for row in rows:
             share = _number(row[4], "percent")
             if share is not None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from app import privacy
 from app.content.models import ActivityRecord
 from app.content.plaintext import html_to_text
 from app.exercises.spec import ExerciseSpec
 from app.reports.figures import read as read_figures
-from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
 
@@ -56,15 +57,17 @@ def exercises_table(session: Session, scope: ReportScope) -> Table:
                 label = exercise_label(block)
                 found = stats.get(ids.get((course_id, block.id)) or -1, {})
                 learners, first, eventually, attempts = (found.get(m, 0) for m in _MEASURES)
-                if scope.hide_small(learners):
-                    figures: tuple[CellValue, ...] = (small_group(scope.min_n),) * 4
+                hidden = scope.withheld(learners, course_id)
+                group = scope.restricted
+                if hidden is not None:
+                    figures: tuple[CellValue, ...] = (hidden,) * 4
                 elif learners == 0:
                     figures = (0, None, None, None)
                 else:
                     figures = (
                         learners,
-                        100 * first / learners,
-                        100 * eventually / learners,
+                        privacy.rate_cell(first, learners, group=group),
+                        privacy.rate_cell(eventually, learners, group=group),
                         attempts / learners,
                     )
                 table.rows.append((course.title, module.title, label, *figures))

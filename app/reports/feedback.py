@@ -6,11 +6,12 @@ from collections import Counter
 
 from sqlmodel import Session, col, select
 
+from app import privacy
 from app.accounts.models import Organization, User
 from app.accounts.staff_scope import may_see_organization
 from app.learning.models import Enrollment
 from app.reports.figures import read as read_figures
-from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
 from app.surveys.models import SurveyResponse
@@ -40,12 +41,17 @@ def feedback_table(session: Session, scope: ReportScope) -> Table:
         for item in course.survey.items:
             dist = counts.get((course_id, item.id), Counter())
             responses = sum(dist.values())
-            if scope.hide_small(responses):
-                figures: tuple[CellValue, ...] = (small_group(scope.min_n),) * (2 + len(SCALE))
+            hidden = scope.withheld(responses, course_id)
+            group = scope.restricted
+            if hidden is not None:
+                figures: tuple[CellValue, ...] = (hidden,) * (2 + len(SCALE))
             else:
                 agree = sum(dist[v] for v in AGREE_VALUES)
-                rate = 100 * agree / responses if responses else None
-                figures = (responses, rate, *(dist[v] for v, _ in SCALE))
+                rate = privacy.rate_cell(agree, responses, group=group)
+                scale_counts = (
+                    privacy.count_cell(dist[v], responses, group=group) for v, _ in SCALE
+                )
+                figures = (responses, rate, *scale_counts)
             table.rows.append((course.title, item.text, *figures))
     return table
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from app import privacy
 from app.reports.figures import read
-from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
 
@@ -56,9 +57,15 @@ def funnel_table(session: Session, scope: ReportScope) -> Table:
                 o, c = counts.get((course_id, module_id), (0, 0))
                 opened, completed = opened + o, completed + c
             figures: tuple[CellValue, ...]
-            if scope.hide_small(n):
-                figures = (small_group(scope.min_n),) * 3
+            hidden = scope.withheld(n, course_id)
+            group = scope.restricted
+            if hidden is not None:
+                figures = (hidden,) * 3
             else:
-                figures = (opened, completed, 100 * completed / n if n else None)
+                figures = (
+                    privacy.count_cell(opened, n, group=group),
+                    privacy.count_cell(completed, n, group=group),
+                    privacy.rate_cell(completed, n, group=group),
+                )
             table.rows.append((course.title, module.title, *figures))
     return table

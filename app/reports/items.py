@@ -8,13 +8,14 @@ from collections.abc import Iterator
 
 from sqlmodel import Session, col, select
 
+from app import privacy
 from app.content.course import Course, Module
 from app.content.models import ActivityRecord
 from app.exercises.spec import ExerciseSpec
 from app.reports.exercises import exercise_label
 from app.reports.figures import read
 from app.reports.overview import median
-from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Table
 
@@ -38,8 +39,9 @@ WRONG_ANSWER_COLUMNS = (
 
 def _exercises(
     session: Session, scope: ReportScope
-) -> Iterator[tuple[Course, Module, ExerciseSpec, int | None]]:
-    """Each exercise of the chosen courses in course order, with its activity row id."""
+) -> Iterator[tuple[int, Course, Module, ExerciseSpec, int | None]]:
+    """Each exercise of the chosen courses in course order, with its course and activity row
+    ids."""
     ids = {
         (course_id, stable_id): activity_id
         for activity_id, course_id, stable_id in session.exec(
@@ -53,7 +55,7 @@ def _exercises(
         for module in course.modules:
             for block in module.blocks:
                 if isinstance(block, ExerciseSpec):
-                    yield course, module, block, ids.get((course_id, block.id))
+                    yield course_id, course, module, block, ids.get((course_id, block.id))
 
 
 def _first_attempts(session: Session, scope: ReportScope) -> dict[int, tuple[int, int, int]]:
@@ -81,19 +83,22 @@ def item_analysis_table(session: Session, scope: ReportScope) -> Table:
     table = Table("item-analysis", "Item analysis", ITEM_COLUMNS)
     firsts = _first_attempts(session, scope)
     tries = _tries_to_correct(session, scope)
-    for course, module, block, activity in _exercises(session, scope):
+    group = scope.restricted
+    for course_id, course, module, block, activity in _exercises(session, scope):
         learners, right, hinted = firsts.get(activity, (0, 0, 0)) if activity else (0, 0, 0)
         figures: tuple[CellValue, ...]
-        if scope.hide_small(learners):
-            figures = (small_group(scope.min_n),) * 4
+        hidden = scope.withheld(learners, course_id)
+        if hidden is not None:
+            figures = (hidden,) * 4
         elif learners == 0:
             figures = (0, None, None, None)
         else:
             figures = (
                 learners,
-                100 * right / learners,
+                privacy.rate_cell(right, learners, group=group),
                 median(tries.get(activity, Counter())) if activity else None,
-                100 * hinted / learners if block.hints_html else None,  # no hints to open
+                # No hints to open: no figure.
+                privacy.rate_cell(hinted, learners, group=group) if block.hints_html else None,
             )
         table.rows.append((course.title, module.title, exercise_label(block), *figures))
     return table
@@ -107,7 +112,9 @@ def wrong_answers_table(session: Session, scope: ReportScope) -> Table:
     for _, _, answer, activity, n in read(session, scope, [Measure.wrong_answer]):
         if answer and n >= scope.min_n:  # learners per answer, summed over every group
             answers.setdefault(activity, []).append((int(n), answer))
-    for course, _module, block, activity in _exercises(session, scope):
+    for course_id, course, _module, block, activity in _exercises(session, scope):
+        if course_id in scope.narrowed:
+            continue  # a narrowed view a wider one would give away shows no answers
         common = sorted(answers.get(activity, []) if activity else [], key=lambda a: (-a[0], a[1]))
         for n, answer in common[:WRONG_ANSWERS_PER_EXERCISE]:
             table.rows.append((course.title, exercise_label(block), answer, n))

@@ -1,7 +1,9 @@
 """Enrollment and completion by course, and broken down by organization, job role, cohort.
 
 All these tables come from one read of the summaries (``_enrollment_figures``); breakdowns
-apply small-n and complementary suppression per course.
+apply small-n and complementary suppression per course (``privacy.breakdown_statuses``),
+and hide the rows that a wider view would give away (``differencing``). Rates and the
+counts they come from are coded as "≤ 5%" / "≥ 95%" in views of a group.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app import privacy
 from app.accounts.models import JOB_ROLE_LABELS, Organization
-from app.datasets.suppression import suppress
 from app.orgs.cohorts import cohort_names
-from app.reports import figures
+from app.reports import differencing, figures
 from app.reports.figures import ACTIVE_DAYS
-from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
+from app.reports.scope import COURSE_COLUMN, NARROWED, ReportScope, small_group
 from app.reports.summary_sql import Measure
 from app.reports.tables import CellValue, Column, Hidden, Table
 
-COMPLEMENTARY_TEXT = "hidden to protect a small group"
+COMPLEMENTARY_TEXT = privacy.COMPLEMENTARY
 
 _FIGURES = (
     Column("enrolled", "Enrolled", "count"),
@@ -63,15 +65,17 @@ class _Figures:
         elif measure == Measure.percent:
             self.percents[value] += n
 
-    def cells(self) -> tuple[CellValue, ...]:
-        rate = 100 * self.completed / self.enrolled if self.enrolled else None
+    def cells(self, *, group: bool) -> tuple[CellValue, ...]:
+        """The row's figures; in a view of a group (``group``), shares of the enrolled near
+        0% or 100% are coded as ranges."""
+        n = self.enrolled
         return (
-            self.enrolled,
-            self.active,
-            self.completed,
-            rate,
+            n,
+            privacy.count_cell(self.active, n, group=group),
+            privacy.count_cell(self.completed, n, group=group),
+            privacy.rate_cell(self.completed, n, group=group),
             median(self.percents),
-            self.certificates,
+            privacy.count_cell(self.certificates, n, group=group),
         )
 
 
@@ -146,10 +150,11 @@ def _overview(scope: ReportScope, by_course: dict[tuple[int, Any], _Figures]) ->
     for course_id, course in scope.courses:
         figures = by_course.get((course_id, None), _Figures())
         table.described += figures.enrolled
-        if scope.hide_small(figures.enrolled):
-            table.rows.append((course.title, *[small_group(scope.min_n)] * len(_FIGURES)))
+        hidden = scope.withheld(figures.enrolled, course_id)
+        if hidden is not None:
+            table.rows.append((course.title, *[hidden] * len(_FIGURES)))
         else:
-            table.rows.append((course.title, *figures.cells()))
+            table.rows.append((course.title, *figures.cells(group=scope.restricted)))
     return table
 
 
@@ -175,34 +180,33 @@ def _breakdown(
     title = f"Enrollment and completion by {label.lower()}"
     table = Table(name, title, (COURSE_COLUMN, Column("group", label, row_header=True), *_FIGURES))
     labels = _group_labels(session, name, {key for _, key in figures})
+    narrowed = differencing.hidden_rows(session, scope, _GROUP_COLUMN[name])
     for course_id, course in scope.courses:
         groups = sorted(
-            ((labels[key], f) for (cid, key), f in figures.items() if cid == course_id),
-            key=lambda pair: pair[0].casefold(),
+            ((key, f) for (cid, key), f in figures.items() if cid == course_id),
+            key=lambda pair: labels[pair[0]].casefold(),
         )
         if not groups:
             continue
-        ns = [f.enrolled for _, f in groups]
-        table.described += sum(ns)
-        statuses, _ = suppress(
-            labels=[(g,) for g, _ in groups],
-            ns=ns,
-            outcomes=None,
-            total_n=sum(ns),
-            total_outcome=None,
-            min_n=scope.min_n,
-            coding=0,
+        table.described += sum(f.enrolled for _, f in groups)
+        statuses = privacy.breakdown_statuses(
+            {key: f.enrolled for key, f in groups}, min_n=scope.min_n
         )
-        for (group_label, f), status in zip(groups, statuses, strict=True):
-            if status == "shown":
-                table.rows.append((course.title, group_label, *f.cells()))
+        for key, f in groups:
+            status = statuses.get(key, "shown")  # a group with no one enrolled is no row
+            hidden: Hidden | None = None
+            if course_id in scope.narrowed:
+                hidden = NARROWED
+            elif status == "suppressed":
+                hidden = small_group(scope.min_n)
+            elif status != "shown":
+                hidden = Hidden(COMPLEMENTARY_TEXT)
+            elif (course_id, key) in narrowed:
+                hidden = NARROWED
+            if hidden is None:
+                table.rows.append((course.title, labels[key], *f.cells(group=True)))
             else:
-                hidden = (
-                    small_group(scope.min_n)
-                    if status == "suppressed"
-                    else Hidden(COMPLEMENTARY_TEXT)
-                )
-                table.rows.append((course.title, group_label, *[hidden] * len(_FIGURES)))
+                table.rows.append((course.title, labels[key], *[hidden] * len(_FIGURES)))
     return table
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app import privacy
 from app.accounts.models import Organization, User
 from app.accounts.staff_scope import organization_scope, scope_condition
 from app.certificates.models import Certificate
@@ -34,7 +35,10 @@ COURSE_COLUMN = Column("course", "Course")
 
 def small_group(min_n: int) -> Hidden:
     """The cell shown instead of a figure about fewer than ``min_n`` learners."""
-    return Hidden(f"fewer than {min_n} learners")
+    return Hidden(privacy.fewer_than(min_n))
+
+
+NARROWED = Hidden(privacy.NARROWED)
 
 
 def unrevoked_certificate() -> Any:
@@ -54,6 +58,8 @@ class ReportScope:
     courses: list[tuple[int, Course]]  # (course row id, course)
     min_n: int
     row_limit: int | None = None  # lists (comments) keep their first rows only, for a page
+    # Courses whose narrowed view the differencing rule hides (app/reports/differencing.py).
+    narrowed: frozenset[int] = frozenset()
 
     @property
     def restricted(self) -> bool:
@@ -98,7 +104,16 @@ class ReportScope:
 
     def hide_small(self, n: int) -> bool:
         """True when a figure about ``n`` learners must be withheld in this report."""
-        return self.restricted and 0 < n < self.min_n
+        return self.restricted and privacy.hides(n, min_n=self.min_n)
+
+    def withheld(self, n: int, course_id: int) -> Hidden | None:
+        """The cell shown instead of a course's figures about ``n`` learners, or None: a small
+        group, or a narrowed view that a wider one would give away."""
+        if self.hide_small(n):
+            return small_group(self.min_n)
+        if course_id in self.narrowed:  # zeros too: 0 here puts the parent's all outside
+            return NARROWED
+        return None
 
 
 def report_scope(
@@ -141,6 +156,7 @@ def filter_choices(
         sa_select(summary.c.cohort)
         .where(
             summary.c.measure == Measure.enrolled.value,
+            summary.c.n > 0,  # a cohort everyone has left is not a choice
             summary.c.level
             == summary_store.level(["cohort"] if scope is None else ["organization_id", "cohort"]),
             summary.c.cohort != "",

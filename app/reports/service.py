@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
-from app.reports import figures
+from app.reports import differencing, figures
 from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
@@ -113,6 +113,7 @@ def report_tables(
     scope = report_scope(
         session, staff=staff, filters=filters, courses=courses, min_n=min_n, row_limit=row_limit
     )
+    scope = differencing.with_narrowed(session, scope)
     enrollment_names = [n for n in names if n == "overview" or n in GROUPINGS]
     tables = enrollment_tables(session, scope, enrollment_names) if enrollment_names else {}
     for name in names:

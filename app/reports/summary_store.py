@@ -175,9 +175,14 @@ def stored(session: Session) -> Counter[Key]:
     return counts(session, select(*(_TABLE.c[name] for name in COLUMNS)))
 
 
-def drift(session: Session) -> dict[Key, tuple[int, int]]:
-    """Keys where the stored summaries differ from the raw rows: {key: (stored, actual)}."""
-    kept, actual = stored(session), rollups(counts(session, measure_rows([])))
+def drift(session: Session) -> dict[Key, tuple[int | None, int | None]]:
+    """Rows where the stored summaries differ from the raw rows: {key: (stored, actual)},
+    None where there is no row. Exact: a stored row of 0 is drift (rows are deleted when
+    their count falls to 0, and readers such as the cohort filter must not see them)."""
+    kept = stored(session)
+    actual = {k: n for k, n in rollups(counts(session, measure_rows([]))).items() if n}
     return {
-        key: (kept[key], actual[key]) for key in set(kept) | set(actual) if kept[key] != actual[key]
+        key: (kept.get(key), actual.get(key))
+        for key in set(kept) | set(actual)
+        if kept.get(key) != actual.get(key)
     }

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from app import privacy
+from app.privacy import Coded
+
 ColumnKind = Literal["text", "count", "percent", "decimal", "datetime"]
 
 
@@ -19,7 +22,12 @@ class Hidden:
     text: str
 
 
-CellValue = str | int | float | datetime | Hidden | None
+CellValue = str | int | float | datetime | Hidden | Coded | None
+
+
+def withheld(value: CellValue) -> bool:
+    """True when a cell does not show its figure exactly: hidden, or coded as a range."""
+    return isinstance(value, Hidden | Coded)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,18 @@ class Table:
         """True when any figure is withheld."""
         return any(isinstance(v, Hidden) for row in self.rows for v in row)
 
+    @property
+    def has_coded(self) -> bool:
+        """True when any figure is shown as a range ("≤ 5%", "≥ 95%")."""
+        return any(isinstance(v, Coded) for row in self.rows for v in row)
+
+    def privacy_notes(self, min_n: int) -> list[str]:
+        """The sentences under the table that say why figures are hidden or coded."""
+        notes = [privacy.small_groups_note(min_n)] if self.has_hidden else []
+        if self.has_coded:
+            notes.append(privacy.coded_note(privacy.BOTTOM, privacy.TOP))
+        return notes
+
     def screen_cells(self) -> Iterator[list[tuple[str, bool, int]]]:
         """The rows as the page shows them: (text, withheld, columns spanned) per cell.
 
@@ -80,7 +100,7 @@ class Table:
 
 def screen_text(value: CellValue, kind: ColumnKind) -> str:
     """A value as shown on the page: thousands separators, a % sign, dates in UTC."""
-    if isinstance(value, Hidden):
+    if isinstance(value, Hidden | Coded):
         return value.text
     if value is None:
         return "—"
@@ -97,7 +117,7 @@ def screen_text(value: CellValue, kind: ColumnKind) -> str:
 
 def csv_text(value: CellValue, kind: ColumnKind) -> str:
     """A value as written to CSV: plain numbers (the header names the unit), ISO 8601 times."""
-    if isinstance(value, Hidden):
+    if isinstance(value, Hidden | Coded):
         return value.text
     if value is None:
         return ""

@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.reports.figures import read
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
 from app.reports.summary_sql import Measure
-from app.reports.tables import CellValue, Column, Table
+from app.reports.tables import CellValue, Column, Hidden, Table
 
 TREND_COLUMNS = (
     COURSE_COLUMN,
@@ -35,7 +35,7 @@ def _per_week(session: Session, scope: ReportScope, measure: Measure) -> dict[in
     return weeks
 
 
-def _protect(counts: list[int], min_n: int, *, course_hidden: bool) -> list[CellValue]:
+def _protect(counts: list[int], min_n: int, *, course_hidden: Hidden | None) -> list[CellValue]:
     """A restricted report's weekly counts: all of them, or none.
 
     The overview on the same page shows the course total, so hiding single small weeks
@@ -44,7 +44,9 @@ def _protect(counts: list[int], min_n: int, *, course_hidden: bool) -> list[Cell
     by its label. So when any week of a series is a small group (or the course itself is
     hidden in the overview), the whole series is hidden, zeros included.
     """
-    if course_hidden or any(0 < n < min_n for n in counts):
+    if course_hidden is not None:
+        return [course_hidden] * len(counts)
+    if any(0 < n < min_n for n in counts):
         return [small_group(min_n)] * len(counts)
     return list(counts)
 
@@ -69,7 +71,7 @@ def trend_table(session: Session, scope: ReportScope) -> Table:
         enrolled_cells: list[CellValue] = [started[w] for w in weeks]
         completed_cells: list[CellValue] = [done[w] for w in weeks]
         if scope.restricted:
-            hidden = scope.hide_small(sum(started.values()))
+            hidden = scope.withheld(sum(started.values()), course_id)
             enrolled_cells = _protect(
                 [started[w] for w in weeks], scope.min_n, course_hidden=hidden
             )

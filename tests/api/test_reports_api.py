@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from app.certificates.models import Certificate
 from app.certificates.service import new_code
+from app.privacy import Coded
 from app.reports import service
 from app.reports.tables import Hidden, csv_text
 from tests.api.support import api_get, make_token
@@ -25,7 +26,11 @@ def _as_csv(body: dict) -> list[list[str]]:  # type: ignore[type-arg]
     for row in body["rows"]:
         cells = []
         for value, kind in zip(row, kinds, strict=True):
-            if isinstance(value, dict):
+            if isinstance(value, dict) and "coded" in value:
+                coded = Coded(value["bound"], value["percent"])
+                assert coded.text == value["coded"]
+                value = coded
+            elif isinstance(value, dict):
                 value = Hidden(value["hidden"])
             elif kind == "datetime" and isinstance(value, str):
                 value = datetime.fromisoformat(value)

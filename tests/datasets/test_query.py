@@ -10,7 +10,7 @@ import pytest
 from app.content.problems import SpecError
 from app.datasets.query import QuerySpec, parse_query
 from app.datasets.results import run_query
-from app.datasets.suppression import HIDDEN
+from app.privacy.suppression import HIDDEN
 from tests.datasets.helpers import fixture_dataset
 
 DS = fixture_dataset()

@@ -15,7 +15,7 @@ import pytest
 from app.datasets.loader import Dataset, load_dataset
 from app.datasets.query import parse_query
 from app.datasets.results import QueryResult, run_query
-from app.datasets.suppression import CellStatus, suppress
+from app.privacy.suppression import CellStatus, suppress
 
 PARTNERSHIPS = Path("course_content/data-partnerships/datasets")
 CODING = 3

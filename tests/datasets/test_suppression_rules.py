@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.datasets.suppression import coded_range, deducible_bounds, is_coded, leaks, suppress
+from app.privacy.suppression import coded_range, deducible_bounds, is_coded, leaks, suppress
 
 CODING = 3
 

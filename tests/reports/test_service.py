@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
+from app.privacy import Coded
 from app.reports import service
 from app.reports.filters import ReportFilters, parse_filters
 from app.reports.tables import Hidden, Table
@@ -17,6 +18,8 @@ from tests.reports.support import TITLE, Seed
 
 SMALL = Hidden("fewer than 10 learners")
 COMPLEMENTARY = Hidden(service.COMPLEMENTARY_TEXT)
+# Shares of a group near 0% or 100% are shown as ranges (top and bottom coding).
+LOW, HIGH = Coded("at_most", 5.0), Coded("at_least", 95.0)
 
 
 def table(
@@ -73,7 +76,7 @@ def test_small_organization_staff_see_the_overview_hidden(session, data, lake_st
     assert row_for(t, TITLE) == (SMALL,) * 6
     # A lower minimum (a setting) shows it: 3 enrolled, 1 active, 1 completed, no certificate.
     t = table(session, lake_staff, courses, "overview", min_n=3)
-    assert row_for(t, TITLE) == (3, 1, 1, pytest.approx(100 / 3), 40.0, 0)
+    assert row_for(t, TITLE) == (3, 1, 1, pytest.approx(100 / 3), 40.0, LOW)
 
 
 def test_breakdown_by_organization_suppresses_and_complements(session, data, admin, courses):
@@ -90,8 +93,8 @@ def test_breakdown_by_job_role_for_one_organization(session, data, river_staff, 
     assert row_for(t, TITLE, "Teacher") == (SMALL,) * 6  # 8
     assert row_for(t, TITLE, "Principal or assistant principal") == (SMALL,) * 6  # 4
     t = table(session, river_staff, courses, "by-job-role", min_n=4)
-    assert row_for(t, TITLE, "Teacher") == (8, 5, 0, 0.0, 35.0, 0)
-    assert row_for(t, TITLE, "Principal or assistant principal") == (4, 0, 3, 75.0, 100.0, 2)
+    assert row_for(t, TITLE, "Teacher") == (8, 5, LOW, LOW, 35.0, LOW)
+    assert row_for(t, TITLE, "Principal or assistant principal") == (4, LOW, 3, 75.0, 100.0, 2)
 
 
 def test_breakdown_by_cohort(session, data, admin, courses) -> None:
@@ -100,7 +103,7 @@ def test_breakdown_by_cohort(session, data, admin, courses) -> None:
     assert row_for(t, TITLE, "No cohort") == (COMPLEMENTARY,) * 6
     t = table(session, admin, courses, "by-cohort", min_n=6)
     # spring = Riverside 0-5: percents 0..50, active 0-4, none completed.
-    assert row_for(t, TITLE, "spring") == (6, 5, 0, 0.0, 25.0, 0)
+    assert row_for(t, TITLE, "spring") == (6, 5, LOW, LOW, 25.0, LOW)
 
 
 def test_group_filters_make_the_whole_report_a_group(session, data, admin, courses) -> None:
@@ -119,7 +122,8 @@ def test_group_filters_make_the_whole_report_a_group(session, data, admin, cours
 
 def test_dates_select_learners_by_enrollment_day(session, data, admin, courses) -> None:
     t = table(session, admin, courses, "overview", enrolled_to=date(2025, 12, 31))
-    assert row_for(t, TITLE) == (10, 0, 0, 0.0, 0.0, 0)  # Hillcrest only; dates are no group
+    # Hillcrest only; a date window is a group: no one active or done reads "≤ 5%".
+    assert row_for(t, TITLE) == (10, LOW, LOW, LOW, 0.0, LOW)
     t = table(
         session,
         admin,
@@ -171,7 +175,7 @@ def test_feedback_report(session, data, admin, river_staff, courses) -> None:
     # 10 submitted (the unsubmitted one is not counted): 5 5 5 4 4 3 3 2 1 5.
     assert engaging == (10, 60.0, 1, 1, 2, 2, 4)
     share = row_for(t, TITLE, "I will share what I learned with my team or colleagues.")
-    assert share == (10, 100.0, 0, 0, 0, 10, 0)
+    assert share == (10, HIGH, LOW, LOW, LOW, HIGH, LOW)
     t = table(session, admin, courses, "feedback", course="data-for-liberation")
     engaging = row_for(t, TITLE, "The course was engaging.")
     assert engaging == (12, 50.0, 3, 1, 2, 2, 4)

@@ -1,19 +1,24 @@
 """The report summaries kept as learners act always equal a rebuild from the raw rows.
 
 A Hypothesis state machine drives random sequences through the real services: sign-ups in
-different groups, enroll, open and finish modules, right and wrong exercise answers, hints,
-the feedback survey, certificates issued and revoked, unenroll and re-enroll, and a content
-change that re-measures everyone's progress. After every step the kept summary table must
-equal ``measure_rows`` computed afresh (``summaries.drift`` is empty). Runs on SQLite and,
-with ``--postgres``, on PostgreSQL.
+different groups, enroll, open and finish modules, right and wrong exercise answers, hints
+(before and after a wrong answer), the feedback survey, certificates issued and revoked,
+unenroll and re-enroll, a cohort move on an active enrollment, a learner's organization and
+job role changing, and a content change that re-measures everyone's progress. After every
+step the kept summary table must equal ``measure_rows`` computed afresh, row for row:
+``summaries.drift`` is empty, so a row whose count fell to 0 and was kept is a failure.
+Runs on SQLite and, with ``--postgres``, on PostgreSQL; ``make test-deep`` runs the machine
+with many more examples (``GROUNDWORK_DEEP=1``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 from collections.abc import Mapping
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
@@ -131,6 +136,27 @@ def _machine(session: Session, course: Course) -> type[RuleBasedStateMachine]:
             """Leaving (or being removed) takes the learner out of its cohorts too."""
             orgs.leave(session, user=learner)
             session.commit()
+
+        @rule(learner=learners, job_role=st.sampled_from(list(JobRole)))
+        def change_job_role(self, learner: User, job_role: JobRole) -> None:
+            """A learner's job role changes (the account page, an admin): every enrollment
+            of theirs moves to the other group."""
+            learner.job_role = job_role.value
+            session.add(learner)
+            session.commit()
+
+        @rule(learner=learners, cohort=st.sampled_from(["spring", "fall"]))
+        def move_cohort(self, learner: User, cohort: str) -> None:
+            """An active enrollment joins another cohort (its link, followed while enrolled)."""
+            if self._enrollment(learner) is None:
+                return
+            self.enroll(learner, cohort=cohort)
+
+        @rule(learner=learners, index=st.integers(0, 20))
+        def hint_after_wrong_answer(self, learner: User, index: int) -> None:
+            """A wrong answer, then the hint: the hint changes only the exercise state."""
+            self.answer(learner, index, right=False)
+            self.hint(learner, index)
 
         @rule(learner=learners)
         def unenroll(self, learner: User) -> None:
@@ -282,28 +308,44 @@ def _organization(session: Session, name: str) -> int:
     return org.id
 
 
+DEEP = os.environ.get("GROUNDWORK_DEEP") == "1"
+
+
 def test_kept_summaries_equal_a_rebuild(client, session: Session) -> None:
     courses: Mapping[str, Course] = client.app.state.registry.courses
     machine = _machine(session, courses[COURSE])
     machine.TestCase.settings = settings(
-        max_examples=10,
-        stateful_step_count=40,
+        max_examples=200 if DEEP else 15,
+        stateful_step_count=60 if DEEP else 40,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
     machine.TestCase().runTest()
 
 
-def test_one_whole_journey_keeps_the_summaries_exact(client, session: Session) -> None:
-    """The machine's steps in the order that reaches completion, a certificate and back."""
+@pytest.mark.parametrize("hint_first", [True, False], ids=["hint-then-wrong", "wrong-then-hint"])
+def test_one_whole_journey_keeps_the_summaries_exact(
+    client, session: Session, hint_first: bool
+) -> None:
+    """The machine's steps in the order that reaches completion, a certificate and back,
+    through every write path: the hint before and after a wrong answer, a cohort move on
+    the active enrollment, a new organization and job role, and counts falling to 0."""
     courses: Mapping[str, Course] = client.app.state.registry.courses
     machine = _machine(session, courses[COURSE])()
     learner = machine.sign_up(org=None, job_role=JobRole.teacher)
+    other_org = session.exec(select(Organization.id).order_by(Organization.id.desc())).first()  # type: ignore[union-attr]
+    assert other_org is not None
+    hint_and_wrong = [
+        lambda: machine.hint(learner, 0),
+        lambda: machine.answer(learner, 0, right=False),
+    ]
     steps = [
         lambda: machine.enroll(learner, cohort="spring"),
         lambda: machine.open_module(learner, 0),
-        lambda: machine.hint(learner, 0),
-        lambda: machine.answer(learner, 0, right=False),
+        *(hint_and_wrong if hint_first else hint_and_wrong[::-1]),
+        lambda: machine.move_cohort(learner, cohort="fall"),
+        lambda: machine.join_organization(learner, org=other_org),
+        lambda: machine.change_job_role(learner, JobRole.principal),
         lambda: machine.do_module_one(learner),
         lambda: machine.survey(learner, rating=4, submit=True),
         lambda: machine.certificate(learner),
