@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"surveys", "certificates", "orgs"},
     {"assignments"},
     {"notifications"},
+    {"community"},
     {"inquiries"},
     {"sso"},
     {"reports"},
