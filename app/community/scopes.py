@@ -16,7 +16,8 @@ The contract, used by every community page, API route and search:
    scope (only an enrolled learner writes in it); staff read their reach, plus their own
    learner scope only when they are enrolled in the course themselves.
 4. ``visible(statement, viewer)`` adds the viewer's condition to any statement that selects
-   from ``CommunityThread``; ``visible_thread`` loads one thread through it. A thread outside
+   from ``CommunityThread``; ``visible_thread`` loads one thread through it. A hidden thread
+   (``hidden_at``) stays visible to its author and to staff within reach only. A thread outside
    the condition is treated exactly like a thread that does not exist: every route answers
    404, whatever it was asked to do.
 """
@@ -186,6 +187,12 @@ def visibility(viewer: Viewer) -> Any:
         col(CommunityThread.course_slug) == viewer.course_slug,
         col(CommunityThread.deleted_at).is_(None),
         or_(own, within_reach(viewer.reach)),
+        # A hidden thread: its author (who sees the reason) and staff only.
+        or_(
+            col(CommunityThread.hidden_at).is_(None),
+            col(CommunityThread.author_id) == viewer.user_id,
+            within_reach(viewer.reach),
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from tests.factories import make_user
 from tests.learning.support import JOURNEY
 
 
-def _titles(session: Session, user) -> list[str]:  # type: ignore[no-untyped-def]
+def _titles(session: Session, user) -> list[str]:
     viewer = viewer_for(session, user=user, course_slug=JOURNEY)
     statement = visible(select(CommunityThread), viewer).order_by(col(CommunityThread.title))
     return [t.title for t in session.exec(statement)]
