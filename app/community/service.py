@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -29,7 +29,6 @@ from app.community.scopes import (
     may_reply,
     scope_label,
     visibility,
-    visible,
     visible_thread,
 )
 from app.community.text import (
@@ -144,6 +143,13 @@ def module_threads(
         )
         .where(visibility(viewer), CommunityThread.module_id == module_id)
     )
+    if _peer(viewer):  # an opening post hidden by staff or flags hides its thread from peers
+        statement = statement.where(
+            or_(
+                col(CommunityPost.hidden_at).is_(None),
+                col(CommunityThread.author_id) == viewer.user_id,
+            )
+        )
     if prompt_id is not None:
         statement = statement.where(CommunityThread.prompt_id == prompt_id)
     statement = statement.order_by(
@@ -168,14 +174,6 @@ def module_threads(
             )
         )
     return rows
-
-
-def thread_count(session: Session, *, viewer: Viewer, module_id: str) -> int:
-    """How many of the module's threads the viewer may read."""
-    statement = visible(select(func.count(col(CommunityThread.id))), viewer).where(
-        CommunityThread.module_id == module_id
-    )
-    return int(session.exec(statement).one())
 
 
 def _post_view(viewer: Viewer, post: CommunityPost, name: str, revisions: int) -> PostView:

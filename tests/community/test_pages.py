@@ -230,4 +230,13 @@ def test_hidden_posts_show_their_author_the_reason_and_peers_nothing(
     text = c.get(thread_url(tid)).text
     assert "A careless remark" not in text and "It named a student" not in text
     assert c.get(f"/courses/{JOURNEY}/discussion/posts/{post.id}/history").status_code == 404
+    # A hidden opening post hides its thread from peers: not listed, 404 by URL.
+    opening = session.exec(select(CommunityPost).where(CommunityPost.is_opening == True)).one()  # noqa: E712
+    opening.hidden_at = utcnow()
+    session.add(opening)
+    session.commit()
+    listing = f"/courses/{JOURNEY}/modules/{MODULE}/discussion"
+    assert "What do you notice?" not in c.get(listing).text
+    assert c.get(thread_url(tid)).status_code == 404
+    assert "What do you notice?" in client.get(listing).text  # its author still sees it
     c.__exit__(None, None, None)
