@@ -14,15 +14,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.community import editing
 from app.community import service as community
 from app.community.limits import NEW_MEMBER
 from app.community.scopes import Viewer, viewer_for
 from app.community.text import BODY_MAX, TITLE_MAX
 from app.content.course import Course, Module
 from app.db import RowId, SessionDep, id_of
-from app.deps import CurrentUser, StaffUser, VisibleCourse
+from app.deps import CurrentUser, VisibleCourse
 from app.learning import service as learning
-from app.orgs import service as orgs
 from app.reflections.spec import Reflection
 from app.templating import flash, render
 
@@ -315,7 +315,7 @@ def _edit_page(
     status: int = 200,
 ) -> Response:
     try:
-        thread, post = community.own_post(session, viewer=viewer, post_id=post_id)
+        thread, post = editing.own_post(session, viewer=viewer, post_id=post_id)
     except community.NotFound as exc:
         raise HTTPException(status_code=404) from exc
     if form is None:
@@ -358,7 +358,7 @@ def save_edit(
     viewer = _viewer(session, user, course)
     form = community.PostForm(title=title, body=body)
     try:
-        post = community.edit_post(session, viewer=viewer, post_id=post_id, form=form)
+        post = editing.edit_post(session, viewer=viewer, post_id=post_id, form=form)
     except community.NotFound as exc:
         raise HTTPException(status_code=404) from exc
     except community.PostRefused as exc:
@@ -378,7 +378,7 @@ def delete(
     """Delete your own post: "[deleted]" shows in its place."""
     viewer = _viewer(session, user, course)
     try:
-        thread = community.delete_post(session, viewer=viewer, post_id=post_id)
+        thread = editing.delete_post(session, viewer=viewer, post_id=post_id)
     except community.NotFound as exc:
         raise HTTPException(status_code=404) from exc
     flash(request, "Your post is deleted.", "success")
@@ -392,7 +392,7 @@ def history(
     """A post's earlier versions."""
     viewer = _viewer(session, user, course)
     try:
-        thread, post, entries = community.post_history(session, viewer=viewer, post_id=post_id)
+        thread, post, entries = editing.post_history(session, viewer=viewer, post_id=post_id)
     except community.NotFound as exc:
         raise HTTPException(status_code=404) from exc
     return render(
@@ -406,35 +406,3 @@ def history(
 def guidelines(request: Request, course: VisibleCourse) -> Response:
     """The course's community guidelines."""
     return render(request, "community/guidelines.html", {"course": course})
-
-
-@router.get("/staff/community/settings", name="community_settings")
-def settings_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    """Staff choose, per organization they manage, whether members may post anonymously."""
-    rows = [
-        (org, community.anonymous_allowed_for(session, organization_id=id_of(org)))
-        for org in orgs.managed_organizations(session, user=user)
-    ]
-    return render(request, "community/settings.html", {"rows": rows})
-
-
-@router.post("/staff/community/settings/{organization_id}", name="community_save_settings")
-def save_settings(
-    request: Request,
-    session: SessionDep,
-    user: StaffUser,
-    organization_id: RowId,
-    allow_anonymous: FormStr = "",
-) -> Response:
-    """Turn "anonymous to peers" on or off for one organization's members."""
-    org = orgs.managed_organization(session, user=user, organization_id=organization_id)
-    if org is None:
-        raise HTTPException(status_code=404)
-    allow = allow_anonymous == "1"
-    community.set_allow_anonymous(session, organization_id=organization_id, allow=allow, actor=user)
-    flash(
-        request,
-        f"Members of {org.name} {'may' if allow else 'may no longer'} post anonymously to peers.",
-        "success",
-    )
-    return RedirectResponse(request.url_for("community_settings").path, 303)

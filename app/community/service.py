@@ -176,7 +176,7 @@ def module_threads(
     return rows
 
 
-def _post_view(viewer: Viewer, post: CommunityPost, name: str, revisions: int) -> PostView:
+def post_view(viewer: Viewer, post: CommunityPost, name: str, revisions: int) -> PostView:
     deleted = post.deleted_at is not None
     return PostView(
         post=post,
@@ -207,7 +207,7 @@ def open_thread(session: Session, *, viewer: Viewer, thread_id: int) -> ThreadPa
         .where(CommunityPost.thread_id == thread_id)
         .order_by(col(CommunityPost.created_at), col(CommunityPost.id))
     ).all()
-    views = [_post_view(viewer, post, name, int(n or 0)) for post, name, n in rows]
+    views = [post_view(viewer, post, name, int(n or 0)) for post, name, n in rows]
     # Hidden replies: peers do not see them at all; their author and staff see the reason.
     views = [v for v in views if not (v.hidden and not v.mine and _peer(viewer))]
     opening = next(v for v in views if v.post.is_opening) if views else None
@@ -394,100 +394,6 @@ def reply(session: Session, *, viewer: Viewer, thread_id: int, form: PostForm) -
     events.on_post_created(session, post)
     session.commit()
     return post
-
-
-def own_post(
-    session: Session, *, viewer: Viewer, post_id: int
-) -> tuple[CommunityThread, CommunityPost]:
-    """The viewer's own, not deleted post in a thread they may read; NotFound otherwise."""
-    post = session.get(CommunityPost, post_id)
-    if post is None or post.author_id != viewer.user_id or post.deleted_at is not None:
-        raise NotFound
-    thread = visible_thread(session, viewer=viewer, thread_id=post.thread_id)
-    if thread is None:
-        raise NotFound
-    return thread, post
-
-
-def edit_post(session: Session, *, viewer: Viewer, post_id: int, form: PostForm) -> CommunityPost:
-    """Replace the text of the viewer's own post, keeping the old version in its history."""
-    thread, post = own_post(session, viewer=viewer, post_id=post_id)
-    errors: dict[str, str] = {}
-    if post.is_opening:
-        form.title = clean_title(form.title)
-        problem = title_error(form.title)
-        if problem:
-            errors["title"] = problem
-    form.body = clean_body(form.body)
-    problem = body_error(form.body)
-    if problem:
-        errors["body"] = problem
-    if errors:
-        raise PostRefused(errors)
-    if form.body == post.body and (not post.is_opening or form.title == thread.title):
-        return post
-    number = session.exec(
-        select(func.count(col(CommunityPostRevision.id))).where(
-            CommunityPostRevision.post_id == post_id
-        )
-    ).one()
-    session.add(
-        CommunityPostRevision(
-            post_id=post_id,
-            number=int(number) + 1,
-            title=thread.title if post.is_opening else None,
-            body=post.body,
-            written_at=post.edited_at or post.created_at,
-        )
-    )
-    post.body = form.body
-    post.edited_at = utcnow()
-    session.add(post)
-    if post.is_opening:
-        thread.title = form.title
-        session.add(thread)
-    session.commit()
-    return post
-
-
-def delete_post(session: Session, *, viewer: Viewer, post_id: int) -> CommunityThread:
-    """Soft-delete the viewer's own post: "[deleted]" shows in its place."""
-    thread, post = own_post(session, viewer=viewer, post_id=post_id)
-    post.deleted_at = utcnow()
-    session.add(post)
-    session.commit()
-    return thread
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    number: int
-    title: str | None
-    html: Markup
-    written_at: datetime
-
-
-def post_history(
-    session: Session, *, viewer: Viewer, post_id: int
-) -> tuple[CommunityThread, PostView, list[HistoryEntry]]:
-    """A post's earlier versions, oldest first, for anyone who may read the post."""
-    post = session.get(CommunityPost, post_id)
-    if post is None:
-        raise NotFound
-    thread = visible_thread(session, viewer=viewer, thread_id=post.thread_id)
-    if thread is None or post.deleted_at is not None:
-        raise NotFound
-    if post.hidden_at is not None and post.author_id != viewer.user_id and _peer(viewer):
-        raise NotFound
-    author = session.get(User, post.author_id)
-    rows = session.exec(
-        select(CommunityPostRevision)
-        .where(CommunityPostRevision.post_id == post_id)
-        .order_by(col(CommunityPostRevision.number))
-    ).all()
-    view = _post_view(viewer, post, author.display_name if author else "", len(rows))
-    entries = [HistoryEntry(r.number, r.title, render_post(r.body), r.written_at) for r in rows]
-    return thread, view, entries
 
 
 def reflection_text(session: Session, *, user: User, course_id: int, prompt_id: str) -> str:
