@@ -4,6 +4,7 @@ from app.accounts import models as accounts  # noqa: F401
 from app.api import models as api  # noqa: F401
 from app.assignments import models as assignments  # noqa: F401
 from app.certificates import models as certificates  # noqa: F401
+from app.community import models as community  # noqa: F401
 from app.content import models as content  # noqa: F401
 from app.events import models as events  # noqa: F401
 from app.exercises import models as exercises  # noqa: F401

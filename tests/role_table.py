@@ -124,4 +124,27 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/orgs/999/sign-in", set()),
     ("POST", "/staff/orgs/999/sign-in", set()),
     ("POST", "/staff/orgs/999/sign-in/test", set()),
+    # Community discussions (issue 22): every signed-in member reads their scope's threads;
+    # posting needs an enrollment (nobody is enrolled here: a redirect or a 400, not a 403);
+    # rows named by id do not exist here (404 for everyone).
+    ("GET", "/courses/data-for-liberation/modules/why-data-for-liberation/discussion", EVERYONE),
+    (
+        "GET",
+        "/courses/data-for-liberation/modules/why-data-for-liberation/discussion/new",
+        EVERYONE,
+    ),
+    (
+        "POST",
+        "/courses/data-for-liberation/modules/why-data-for-liberation/discussion/new",
+        EVERYONE,
+    ),
+    ("GET", "/courses/data-for-liberation/prompts/norms-reflection/discussion", EVERYONE),
+    ("GET", "/courses/data-for-liberation/discussion/threads/999", set()),
+    ("POST", "/courses/data-for-liberation/discussion/threads/999/replies", set()),
+    ("GET", "/courses/data-for-liberation/discussion/posts/999/edit", set()),
+    ("POST", "/courses/data-for-liberation/discussion/posts/999/edit", set()),
+    ("POST", "/courses/data-for-liberation/discussion/posts/999/delete", set()),
+    ("GET", "/courses/data-for-liberation/discussion/posts/999/history", set()),
+    ("GET", "/staff/community/settings", STAFF),
+    ("POST", "/staff/community/settings/999", set()),
 ]

@@ -42,6 +42,7 @@ LAYERS: list[set[str]] = [
     {"surveys", "certificates", "orgs"},
     {"assignments"},
     {"notifications"},
+    {"community"},
     {"inquiries"},
     {"sso"},
     {"reports"},

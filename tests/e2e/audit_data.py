@@ -155,6 +155,25 @@ def fill(session: Session, base_url: str, secret: SecretStr) -> AuditData:
             f"/courses/{COURSE}/survey", {"item-was_engaging": "4", "comment": "So far, good."}
         )
 
+    with _Browser(base_url, secret) as browser:  # a discussion thread (id 1), then edited
+        browser.log_in(learner.email)
+        browser.post(
+            f"/courses/{COURSE}/modules/why-data-for-liberation/discussion/new",
+            {
+                "title": "What do our Mondays tell us?",
+                "body": "Attendance *dips* on Mondays.",
+                "prompt": "norms-reflection",
+                "agree": "1",
+            },
+        )
+        browser.post(
+            f"/courses/{COURSE}/discussion/posts/1/edit",
+            {
+                "title": "What do our Mondays tell us?",
+                "body": "Attendance dips on Mondays, most of all in ninth grade.",
+            },
+        )
+
     session.commit()  # end the read transaction: see what the server wrote since
     reflection_id = session.exec(
         select(LearnerReflection.id).where(
@@ -168,6 +187,10 @@ def fill(session: Session, base_url: str, secret: SecretStr) -> AuditData:
         browser.post(
             f"/staff/reflections/{reflection_id}/feedback",
             {"body": "Describe before interpret: a strong norm to bring to your team."},
+        )
+        browser.post(
+            f"/courses/{COURSE}/discussion/threads/1/replies",
+            {"body": "A strong noticing. What do the **schedules** on Mondays look like?"},
         )
     _inquiries(base_url, secret, admin_email=admin.email)
     session.commit()  # end the read transaction: the server has written since

@@ -61,6 +61,9 @@ def _urls(world: World) -> Iterator[tuple[str, str]]:
         "path": "missing.png",
         "organization_id": str(world.learner_a.organization_id),
         "cohort_id": "1",
+        "prompt_id": "what-i-notice",
+        "thread_id": "1",
+        "post_id": "1",
     }
     for route in app_routes(world.app):  # type: ignore[arg-type]
         if "GET" not in route.methods:

@@ -62,6 +62,12 @@ def test_nothing_of_a_shows_on_b_pages_downloads_or_fragments(secret_world: Worl
         b.get(f"/courses/{JOURNEY}/modules/practice"),
         b.get(f"/courses/{JOURNEY}/reflections/what-i-notice"),
         b.get(f"/courses/{JOURNEY}/survey"),
+        # Discussions: a private reflection never reaches them unless its writer posts it.
+        b.get(f"/courses/{JOURNEY}/modules/practice/discussion"),
+        b.get(f"/courses/{JOURNEY}/prompts/what-i-notice/discussion"),
+        b.get(
+            f"/courses/{JOURNEY}/modules/practice/discussion/new?prompt=what-i-notice&copy=reflection"
+        ),
         b.get(f"/courses/{JOURNEY}/certificate"),
         b.get(f"/courses/{DATA}/modules/gaps"),
         b.get(f"/courses/{DATA}/explore/absence-explorer", headers=hx),

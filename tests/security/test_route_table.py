@@ -31,6 +31,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/courses/{slug}/enroll"): "visitors are sent to sign up, then come back",
     ("GET", "/courses/{slug}/assets/{path:path}"): "course images (drafts: authors only)",
     ("GET", "/certificates/{code}"): "public certificate verification",
+    ("GET", "/courses/{slug}/discussion/guidelines"): "a course's community guidelines (no "
+    "member data)",
     ("GET", "/unsubscribe/{token}"): "unsubscribe page from an email (the signed token names "
     "the user and the kind; GET never unsubscribes)",
     ("POST", "/unsubscribe/{token}"): "RFC 8058 one-click unsubscribe, posted by mail programs",

@@ -1,0 +1,1 @@
+"""Community discussions (issue 22): threads, posts, flags, moderation and notices."""
