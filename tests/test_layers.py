@@ -139,7 +139,6 @@ def test_no_app_imports_inside_functions():
     assert found == []
 
 
-<<<<<<< HEAD
 def test_the_exercise_done_rule_has_one_home() -> None:
     """'Correct, or the last attempt allowed' is decided by ExerciseSpec.ends_on only."""
     rule = re.compile(r">=\s*(?:spec|self)\.attempts|correct or number")
@@ -162,7 +161,9 @@ def test_no_template_marks_text_safe() -> None:
         if re.search(r"\|\s*safe\b", line)
     ]
     assert found == []
-def test_privacy_is_a_pure_core():
+
+
+def test_privacy_is_a_pure_core() -> None:
     """``app/privacy`` imports no other package: every layer may call it (issue 25)."""
     for path in (APP / "privacy").rglob("*.py"):
         assert _imports(path) <= {"privacy"}, (path, _imports(path))

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     manage_org = "manage_org"  # organizations, cohorts, invites, assignments, district sign-in
     issue_api_tokens = "issue_api_tokens"  # make API tokens for one's own account
     author_preview = "author_preview"  # draft courses and answer keys in previews
+    facilitate = "facilitate"  # read every discussion in reach; pin, lock, hide, endorse, move
     admin = "admin"  # users, roles, every organization, other accounts' tokens and certificates
 
 
@@ -30,7 +31,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.learner: frozenset(),
     Role.author: frozenset({Permission.author_preview}),
     Role.staff: frozenset(
-        {Permission.view_reports, Permission.manage_org, Permission.issue_api_tokens}
+        {
+            Permission.view_reports,
+            Permission.manage_org,
+            Permission.issue_api_tokens,
+            Permission.facilitate,
+        }
     ),
     Role.admin: frozenset(Permission),
 }

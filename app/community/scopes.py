@@ -31,7 +31,8 @@ from sqlalchemy import and_, false, or_, true
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
-from app.accounts.models import Organization, Role, User
+from app.accounts.models import Organization, User
+from app.accounts.permissions import Permission, can
 from app.accounts.staff_scope import organization_scope
 from app.community.models import CommunityThread, ScopeKind
 from app.content.models import CourseRecord
@@ -128,7 +129,7 @@ def learner_scope(session: Session, *, user: User, course_slug: str) -> Scope:
 
 def staff_reach(user: User) -> StaffReach | None:
     """The scopes a staff member or admin sees; None for learners and authors."""
-    if user.role not in (Role.staff, Role.admin):
+    if not can(user, Permission.facilitate):
         return None
     return StaffReach(organization_id=organization_scope(user))
 

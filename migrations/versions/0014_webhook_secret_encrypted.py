@@ -23,7 +23,7 @@ from app.config import get_settings
 from app.security import secret_box
 
 revision: str = "0014"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
