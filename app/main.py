@@ -22,6 +22,8 @@ from app.api import token_routes
 from app.api.v1 import mount_api
 from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
+from app.community import moderation_routes as community_moderation_routes
+from app.community import search_routes as community_search_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
 from app.content import runtime as content_runtime
@@ -186,6 +188,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)
     app.include_router(inquiries_routes.router)
+    app.include_router(community_moderation_routes.router)
+    app.include_router(community_search_routes.router)
     app.include_router(sso_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -38,6 +38,10 @@ SCOPES: dict[str, tuple[str, frozenset[Role]]] = {
         "staff reports for your organization scope",
         frozenset({Role.staff, Role.admin}),
     ),
+    "read:discussions": (
+        "discussion threads and posts in your organization scope",
+        frozenset({Role.staff, Role.admin}),
+    ),
     "admin:webhooks": ("webhook endpoints and deliveries", frozenset({Role.admin})),
 }
 
