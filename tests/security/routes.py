@@ -81,6 +81,8 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "domain_id": "1",
         "inquiry_id": "1",
         "assignment_id": "1",
+        "thread_id": "1",
+        "post_id": "1",
     }
 
 
