@@ -23,7 +23,9 @@ from app.api.v1 import mount_api
 from app.app_settings import settings_of
 from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
+from app.community import moderation_routes as community_moderation_routes
 from app.community import routes as community_routes
+from app.community import search_routes as community_search_routes
 from app.community import staff_routes as community_staff_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
@@ -195,6 +197,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(inquiries_routes.router)
     app.include_router(community_routes.router)
     app.include_router(community_staff_routes.router)
+    app.include_router(community_moderation_routes.router)
+    app.include_router(community_search_routes.router)
     app.include_router(sso_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -60,6 +60,10 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/reports/feedback.csv", STAFF),
     ("GET", "/staff/reports/feedback-comments.csv", STAFF),
     ("GET", "/staff/reports/enrollments.csv", STAFF),
+    ("GET", "/staff/reports/discussion", STAFF),
+    ("GET", "/staff/reports/discussion-by-module.csv", STAFF),
+    ("GET", "/staff/reports/discussion-by-cohort.csv", STAFF),
+    ("GET", "/staff/reports/discussion-prompts.csv", STAFF),
     # Authoring, the account, and routes naming one row by id (none exist here: 403 or 404).
     ("GET", "/author/content", AUTHORS),
     ("GET", "/author/preview/data-for-liberation", AUTHORS),
@@ -147,4 +151,18 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/courses/data-for-liberation/discussion/posts/999/history", set()),
     ("GET", "/staff/community/settings", STAFF),
     ("POST", "/staff/community/settings/999", set()),
+    # Community moderation, flags and search (no thread or post exists here: 404;
+    # tests/community/test_moderation.py and test_flags.py cover the allowed and scoped cases).
+    ("GET", "/staff/community/queue", STAFF),
+    ("GET", "/staff/community/threads/999", set()),
+    ("POST", "/staff/community/threads/999/pin", set()),
+    ("POST", "/staff/community/threads/999/lock", set()),
+    ("POST", "/staff/community/threads/999/move", set()),
+    ("POST", "/staff/community/posts/999/hide", set()),
+    ("POST", "/staff/community/posts/999/restore", set()),
+    ("POST", "/staff/community/posts/999/keep", set()),
+    ("POST", "/staff/community/posts/999/endorse", set()),
+    ("GET", "/courses/data-for-liberation/discussion/posts/999/flag", set()),
+    ("POST", "/courses/data-for-liberation/discussion/posts/999/flag", set()),
+    ("GET", "/courses/data-for-liberation/discussion/search", EVERYONE),
 ]

@@ -36,6 +36,10 @@ SCOPES: dict[str, tuple[str, Permission | None]] = {
         Permission.view_reports,
     ),
     "read:reports": ("staff reports for your organization scope", Permission.view_reports),
+    "read:discussions": (
+        "discussion threads and posts in your organization scope",
+        Permission.facilitate,
+    ),
     "admin:webhooks": ("webhook endpoints and deliveries", Permission.admin),
 }
 

@@ -15,8 +15,15 @@ from starlette.routing import Mount
 from starlette.types import ASGIApp
 
 from app.accounts.models import JobRole
+from app.api import community as discussions
 from app.api import enrollments as enrollment_service
-from app.api.auth import EnrollmentReader, MeReader, ReportReader, WebhookAdmin
+from app.api.auth import (
+    DiscussionReader,
+    EnrollmentReader,
+    MeReader,
+    ReportReader,
+    WebhookAdmin,
+)
 from app.api.catalog import certificate_out, course_detail, course_summary
 from app.api.params import IsoDate, IsoDateTime
 from app.api.problems import ApiProblem, install_problem_handlers, invalid, problem_responses
@@ -42,6 +49,7 @@ from app.webhooks import service as webhooks
 
 AUTH_ERRORS = problem_responses(401, 403, 422, 429)
 COHORT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # as learning.clean_cohort accepts
+SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"  # course slugs and module ids
 
 
 class _ApiMount(Mount):
@@ -180,6 +188,41 @@ def _routes(api: FastAPI) -> None:
             courses=registry.courses,
             min_n=settings.min_group_size,
         )
+
+    @api.get(
+        "/discussions/threads",
+        response_model=discussions.ThreadPage,
+        responses=problem_responses(401, 403, 422, 429),
+    )
+    def list_discussion_threads(
+        principal: DiscussionReader,
+        session: SessionDep,
+        course: Annotated[str | None, Query(max_length=100, pattern=SLUG_PATTERN)] = None,
+        module: Annotated[str | None, Query(max_length=100, pattern=SLUG_PATTERN)] = None,
+        after: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+        limit: Annotated[int, Query(ge=1, le=discussions.MAX_PAGE)] = 100,
+    ) -> discussions.ThreadPage:
+        """Discussion threads in your scope, oldest first (scope read:discussions). Follow
+        ``next_after`` until it is null."""
+        return discussions.list_threads(
+            session, staff=principal.user, course=course, module=module, after=after, limit=limit
+        )
+
+    @api.get(
+        "/discussions/threads/{thread_id}",
+        response_model=discussions.ThreadDetail,
+        responses=problem_responses(401, 403, 404, 422, 429),
+    )
+    def get_discussion_thread(
+        thread_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        principal: DiscussionReader,
+        session: SessionDep,
+    ) -> discussions.ThreadDetail:
+        """One thread with its posts, hidden ones included (scope read:discussions)."""
+        try:
+            return discussions.thread_detail(session, staff=principal.user, thread_id=thread_id)
+        except discussions.NotFound:
+            raise ApiProblem(404, "There is no thread with that id in your scope.") from None
 
     @api.get("/webhooks", response_model=WebhookEndpointList, responses=AUTH_ERRORS)
     def list_webhooks(principal: WebhookAdmin, session: SessionDep) -> WebhookEndpointList:

@@ -66,6 +66,14 @@ def staff_reports_feedback(
     return _page(request, session, registry, staff, "feedback")
 
 
+@router.get("/staff/reports/discussion", name="staff_reports_discussion")
+def staff_reports_discussion(
+    request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser
+) -> Response:
+    """Discussion participation per module and cohort, and the prompts that draw discussion."""
+    return _page(request, session, registry, staff, "discussion")
+
+
 @router.get("/staff/reports/{name}.csv", name="staff_report_csv")
 def staff_report_csv(
     request: Request, session: SessionDep, registry: RegistryDep, staff: StaffUser, name: str

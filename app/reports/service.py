@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
-from app.reports import differencing, figures
+from app.reports import differencing, discussion, figures
 from app.reports.enrollments import enrollments_table
 from app.reports.exercises import exercises_table
 from app.reports.feedback import comments_table, feedback_table
@@ -61,11 +61,13 @@ REPORTS = (
     "feedback",
     "feedback-comments",
     "enrollments",
+    *discussion.NAMES,
 )
 PAGES: dict[str, tuple[str, ...]] = {
     "overview": ("overview", "funnel", "trend", "by-organization", "by-job-role", "by-cohort"),
     "exercises": ("exercises", "item-analysis", "wrong-answers"),
     "feedback": ("feedback", "feedback-comments"),
+    "discussion": discussion.NAMES,
 }
 PAGE_ROWS = 100  # a list table (comments) shows its newest rows on the page
 _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
@@ -77,6 +79,9 @@ _BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
     "feedback": feedback_table,
     "feedback-comments": comments_table,
     "enrollments": enrollments_table,
+    "discussion-by-module": discussion.by_module_table,
+    "discussion-by-cohort": discussion.by_cohort_table,
+    "discussion-prompts": discussion.prompts_table,
 }
 
 

@@ -16,6 +16,8 @@ API_ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/enrollments"): "read:enrollments",
     ("GET", "/api/v1/reports/{name}"): "read:reports",
     ("GET", "/api/v1/webhooks"): "admin:webhooks",
+    ("GET", "/api/v1/discussions/threads"): "read:discussions",
+    ("GET", "/api/v1/discussions/threads/{thread_id}"): "read:discussions",
 }
 
 VALUES = {"slug": "data-for-liberation", "code": "AAAA-BBBB-CCCC", "name": "overview"}

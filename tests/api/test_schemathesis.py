@@ -25,6 +25,7 @@ SCOPES = {
     "read:me": "learner",
     "read:enrollments": "staff",
     "read:reports": "staff",
+    "read:discussions": "staff",
     "admin:webhooks": "admin",
 }
 OPERATIONS = sorted(

@@ -23,7 +23,7 @@ def test_staff_make_use_and_revoke_a_token(client, session) -> None:
     page = client.get("/account/tokens")
     assert page.status_code == 200
     boxes = {i["value"] for i in soup(page).find_all("input", attrs={"name": "scopes"})}
-    assert boxes == {"read:me", "read:enrollments", "read:reports"}
+    assert boxes == {"read:me", "read:enrollments", "read:reports", "read:discussions"}
     made = post_form(
         client,
         "/account/tokens",
