@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
     {"notifications"},
     {"inquiries"},
     {"sso"},
+    {"lti"},
     {"reports"},
     {"webhooks"},
     {"api"},

@@ -41,6 +41,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/sso/start"): "start a district's sign-in (link or district list)",
     ("POST", "/sso/start"): "start district sign-in by email domain",
     ("GET", "/sso/callback"): "the identity provider sends the browser back here",
+    ("GET", "/lti/jwks.json"): "the LTI tool's public keys (platforms check our signatures)",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),
