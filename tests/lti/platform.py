@@ -249,7 +249,9 @@ def build_app(platform: Platform) -> FastAPI:
     @app.post("/deep-link-return")
     async def deep_link_return(request: Request) -> HTMLResponse:
         form = await request.form()
-        items = _Config(platform).validate_deeplinking_resp({"JWT": form["JWT"]})
+        config = _Config(platform)
+        config.get_registration()
+        items = config.validate_deeplinking_resp({"JWT": form["JWT"]})
         platform.received_items.extend(items)
         return HTMLResponse("<!doctype html><title>Added</title><p>Content added.</p>")
 

@@ -26,7 +26,7 @@ def test_launch_signs_in_enrolls_and_lands_on_the_module(
     assert landed.headers["location"] == f"/courses/{COURSE}/modules/{MODULE}"
     module = client.get(landed.headers["location"])
     assert module.status_code == 200
-    session.expire_all()
+    session.commit()
     user = session.exec(select(User).where(User.email == "pat@riverside.example.org")).one()
     assert user.organization_id == district.id and user.organization_proof == "lti"
     assert user.display_name == "Pat Learner"
@@ -46,7 +46,7 @@ def test_second_launch_reuses_account_and_cohort(client, platform, session: Sess
         answer = launch(client, platform, course_spec())
         assert answer.status_code == 303
         client.get(answer.headers["location"])
-    session.expire_all()
+    session.commit()
     assert len(session.exec(select(User)).all()) == 1
     assert len(session.exec(select(Cohort)).all()) == 1
 
@@ -90,7 +90,7 @@ def test_existing_verified_account_in_district_is_linked(client, platform, sessi
     user = make_user(session, email="pat@riverside.example.org", email_verified_at=utcnow())
     answer = launch(client, platform, course_spec())
     assert answer.status_code == 303
-    session.expire_all()
+    session.commit()
     assert session.exec(select(LtiPlatformUser)).one().user_id == user.id
 
 
