@@ -124,4 +124,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/orgs/999/sign-in", set()),
     ("POST", "/staff/orgs/999/sign-in", set()),
     ("POST", "/staff/orgs/999/sign-in/test", set()),
+    # LMS platforms (LTI): the same rule (tests/lti/test_platforms_page.py covers the
+    # allowed and the scoped cases).
+    ("GET", "/staff/orgs/999/lms", set()),
+    ("POST", "/staff/orgs/999/lms", set()),
+    ("POST", "/staff/orgs/999/lms/1/remove", set()),
 ]
