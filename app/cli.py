@@ -22,6 +22,7 @@ from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
 from app.db import engine_for, id_of, open_session, write_session
 from app.demo.cli import demo_app
+from app.lti.cli import lti_app
 from app.notifications.cli import reminders_app
 from app.orgs import service as orgs
 from app.orgs.cli import orgs_app
@@ -45,6 +46,7 @@ app.add_typer(reports_app, name="reports")
 app.add_typer(demo_app, name="demo")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(lti_app, name="lti")
 # District sign-in sits above orgs, so its command joins the group here.
 orgs_app.command("sso")(orgs_sso)
 app.command("worker")(worker)

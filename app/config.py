@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # District sign-in providers must be https; tests and development may use a plain-http
     # provider on a loopback address with this. Production refuses it.
     oidc_allow_loopback_http: bool = False
+    # LTI platforms (login, token and JWKS addresses) must be https; tests and development
+    # may use a plain-http platform on a loopback address with this. Production refuses it.
+    lti_allow_loopback_http: bool = False
     webhook_delivery: Literal["auto", "worker", "background"] = "auto"
     webhook_max_attempts: int = 6
     webhook_retry_base_seconds: float = 30.0
@@ -131,6 +134,11 @@ def _check_production(settings: Settings) -> None:
         raise SettingsError(
             "GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP is for tests and development: district "
             "sign-in providers must use https in production."
+        )
+    if settings.lti_allow_loopback_http:
+        raise SettingsError(
+            "GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP is for tests and development: LTI platforms "
+            "must use https in production."
         )
 
 

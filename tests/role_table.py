@@ -165,4 +165,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/courses/data-for-liberation/discussion/posts/999/flag", set()),
     ("POST", "/courses/data-for-liberation/discussion/posts/999/flag", set()),
     ("GET", "/courses/data-for-liberation/discussion/search", EVERYONE),
+    # LMS platforms (LTI): the same rule (tests/lti/test_platforms_page.py covers the
+    # allowed and the scoped cases).
+    ("GET", "/staff/orgs/999/lms", set()),
+    ("POST", "/staff/orgs/999/lms", set()),
+    ("POST", "/staff/orgs/999/lms/1/remove", set()),
 ]

@@ -45,6 +45,7 @@ LAYERS: list[set[str]] = [
     {"community"},
     {"inquiries"},
     {"sso"},
+    {"lti"},
     {"reports"},
     {"webhooks"},
     {"api"},

@@ -30,6 +30,18 @@ SECURITY_HEADERS = {
 }
 _ENCODED_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
+_XFO = b"x-frame-options"
+
+
+def csp_allowing(*, frame_ancestors: list[str], form_action: list[str] | None = None) -> str:
+    """The site's CSP with framing allowed for ``frame_ancestors`` (an LMS embedding a
+    launch page) and, optionally, forms posted to ``form_action`` origins too."""
+    policy = CSP.replace(
+        "frame-ancestors 'none'", "frame-ancestors " + (" ".join(frame_ancestors) or "'none'")
+    )
+    if form_action:
+        policy = policy.replace("form-action 'self'", "form-action 'self' " + " ".join(form_action))
+    return policy
 
 
 class BodyLimitMiddleware:
@@ -111,7 +123,10 @@ class BrowserStateMiddleware:
                     headers.append(cookie_header(FLASH_COOKIE, pending, secure=self.secure))
                 elif state.get("flash_consumed"):
                     headers.append(cookie_header(FLASH_COOKIE, "", secure=self.secure, delete=True))
-                headers.extend(h for h in _ENCODED_HEADERS if h[0] not in present)
+                # A route that sets its own CSP names who may frame it (frame-ancestors);
+                # X-Frame-Options cannot name an origin, so it is left out there.
+                skip = present | ({_XFO} if b"content-security-policy" in present else set())
+                headers.extend(h for h in _ENCODED_HEADERS if h[0] not in skip)
                 if self.secure and _HSTS[0] not in present:
                     headers.append(_HSTS)
                 if b"cache-control" not in present:

@@ -240,20 +240,32 @@ def _account_for(
     return user, created
 
 
-def _refuse_protected(user: User, provider: SsoProvider) -> None:
-    """Accounts that district sign-in never opens: administrators, authors, staff of other
-    organizations, and members of another organization (who would be moved silently)."""
+def protected_account(user: User, *, organization_id: int) -> str | None:
+    """Why a sign-in vouched for by an organization's system (district sign-in, an LMS
+    launch) may not open ``user``: ``"role"`` for administrators, authors and staff of
+    other organizations, ``"member"`` for members of another organization (who would be
+    moved silently); None when it may."""
     # Admins and authors keep their password login; staff only for their own district.
     privileged = can(user, Permission.admin) or can(user, Permission.author_preview)
     if privileged or (
-        can(user, Permission.manage_org) and user.staff_organization_id != provider.organization_id
+        can(user, Permission.manage_org) and user.staff_organization_id != organization_id
     ):
+        return "role"
+    if user.organization_id not in (None, organization_id):
+        return "member"
+    return None
+
+
+def _refuse_protected(user: User, provider: SsoProvider) -> None:
+    """Accounts that district sign-in never opens (``protected_account``)."""
+    problem = protected_account(user, organization_id=provider.organization_id)
+    if problem == "role":
         raise SignInFailed(
             f"{user.role} account",
             "This account cannot use district sign-in. Log in with your password.",
             403,
         )
-    if user.organization_id not in (None, provider.organization_id):
+    if problem == "member":
         raise SignInFailed(
             "member of another organization",
             "Your account belongs to another organization. Log in with your password; to "

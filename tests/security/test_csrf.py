@@ -22,6 +22,13 @@ FORGERIES = [None, "", "forged", "0" * 64, "é", "\u2603" * 64, "a\x00b"]
 EXEMPT = {
     ("POST", "/unsubscribe/{token}"): "RFC 8058 one-click unsubscribe: the mail program posts; "
     "the signed token in the URL is the credential, and it can only turn an email off",
+    ("POST", "/lti/login"): "LTI login initiation: the platform's page posts it; it only "
+    "records a single-use state and sends the browser to the registered platform",
+    ("POST", "/lti/launch"): "LTI launch: the platform posts a signed id_token and the "
+    "single-use state (nonce checked); an LMS iframe may keep no cookie at all",
+    ("POST", "/lti/deep-link/{token}"): "LTI deep-linking answer from a third-party iframe "
+    "(no cookie): the one-time token in the URL, bound to the instructor's launch, is the "
+    "credential",
 }
 
 
@@ -68,6 +75,8 @@ def test_only_the_listed_routes_are_exempt(client):
     response = client.post("/unsubscribe/not-a-token", data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 404
     _assert_friendly_403(client.post("/account/notifications", data={}), "neighbour")
+    for path in ("/lti/launch", "/lti/deep-link/not-a-token"):
+        assert client.post(path, data={}).status_code in (400, 410), path
 
 
 def test_token_of_another_browser_is_refused(app, client):
@@ -88,6 +97,12 @@ def _post_forms(source: str) -> list[str]:
     return [f for f in forms if re.search(r"""method\s*=\s*["']?post""", f, flags=re.I)]
 
 
+# Forms that post to another site, which must never receive our token.
+EXTERNAL_FORMS = {
+    "templates/lti/deep_link_return.html": "the deep-linking answer, posted to the LMS",
+}
+
+
 def test_every_post_form_in_templates_carries_the_token():
     """Parse every template: each POST form has {{ csrf_input() }} inside it."""
     checked = 0
@@ -99,6 +114,9 @@ def test_every_post_form_in_templates_carries_the_token():
         assert opened == closed, f"{path}: unbalanced <form> tags"
         for form in _post_forms(source):
             checked += 1
+            if str(path.relative_to(ROOT)) in EXTERNAL_FORMS:
+                assert "csrf_input" not in form, path
+                continue
             if not re.search(r"{{-?\s*csrf_input\(\)\s*-?}}", form):
                 missing.append(f"{path.relative_to(ROOT)}: {form[:80]}")
     assert checked >= 15

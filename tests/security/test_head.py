@@ -26,6 +26,9 @@ NOT_200 = {
     "/join/{code}": "the code used here is a certificate's, which names no invitation: 404",
     "/sso/start": "no organization has district sign-in here: the login page again, 400",
     "/sso/callback": "no sign-in attempt to finish: 400",
+    "/lti/login": "no iss or login_hint: the launch-refused page, 400",
+    "/lti/enter/{token}": "the token is not a real ticket: 410",
+    "/lti/deep-link/{token}": "the token is not a real deep-linking request: 410",
 }
 
 

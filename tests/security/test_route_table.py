@@ -43,6 +43,15 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/sso/start"): "start a district's sign-in (link or district list)",
     ("POST", "/sso/start"): "start district sign-in by email domain",
     ("GET", "/sso/callback"): "the identity provider sends the browser back here",
+    ("GET", "/lti/jwks.json"): "the LTI tool's public keys (platforms check our signatures)",
+    ("GET", "/lti/config.json"): "the LTI tool configuration document (addresses, no data)",
+    ("GET", "/lti/login"): "LTI login initiation from a registered platform",
+    ("POST", "/lti/login"): "LTI login initiation from a registered platform (form post)",
+    ("POST", "/lti/launch"): "LTI launch: the platform-signed id_token and single-use state",
+    ("GET", "/lti/enter/{token}"): "finish an LTI launch (the one-time ticket is the credential)",
+    ("GET", "/lti/deep-link/{token}"): "LTI deep-linking picker (the one-time token is the "
+    "credential)",
+    ("POST", "/lti/deep-link/{token}"): "answer the platform's deep-linking request (token)",
     ("POST", "/courses/{slug}/reflections/{activity_id}/autosave"): (
         "htmx autosave: a visitor gets a 'you are logged out' status line, nothing is saved"
     ),

@@ -1,0 +1,1 @@
+"""LTI 1.3 tool: platforms launch learners into Groundwork courses and modules."""
