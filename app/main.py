@@ -34,6 +34,7 @@ from app.health import health_route
 from app.identity import routes as identity_routes
 from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
+from app.lti import roster_routes as lti_roster_routes
 from app.lti import routes as lti_routes
 from app.notifications import routes as notifications_routes
 from app.orgs import admin_routes as orgs_admin_routes
@@ -189,5 +190,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(inquiries_routes.router)
     app.include_router(sso_routes.router)
     app.include_router(lti_routes.router)
+    app.include_router(lti_roster_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -25,6 +25,7 @@ class Proof(StrEnum):
     sso = "sso"
     approval = "approval"
     admin = "admin"
+    lti = "lti"  # launched from the organization's registered LMS (LTI 1.3)
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ PROOF_LABELS = {
     Proof.sso: "District sign-in",
     Proof.approval: "Approved by staff",
     Proof.admin: "Added by an administrator",
+    Proof.lti: "Launched from the district's LMS",
 }
 
 
