@@ -131,7 +131,7 @@ async def _library_request(request: Request) -> _Request:
             "method": request.method,
             "form_data": {},
             "get_data": query,
-            "headers": dict(request.headers),
+            "headers": request.headers,  # case-insensitive, as the library's lookups need
             "content_type": request.headers.get("content-type"),
             "path": request.url.path,
             "json": json.loads(body) if body else None,
