@@ -9,23 +9,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.accounts.models import Organization
 from app.config import Settings
 from app.db import utcnow
 from app.lti import ags
-from app.lti.models import LtiContext, LtiPlatform, LtiResourceLink, LtiScore, ScoreMode
+from app.lti.models import LtiContext, LtiPlatform, LtiScore, ScoreMode
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 from tests.learning.support import JOURNEY, enroll
 from tests.lti.platform_fixture import ServicePlatform
-from tests.lti.services_support import (  # noqa: F401  (fixtures)
-    add_link,
-    context,
-    district,
-    lms,
-    platform_learner,
-    registered,
-    settings_overrides,
-)
+from tests.lti.services.support import add_link, platform_learner
 
 WELCOME = "welcome"
 
@@ -183,7 +176,7 @@ def test_a_refused_grant_fails_at_once_and_staff_can_send_it_again(
     lms: ServicePlatform,
     registered: LtiPlatform,
     context: LtiContext,
-    district,  # type: ignore[no-untyped-def]  # noqa: F811
+    district: Organization,
 ) -> None:
     add_link(session, context, lms, resource_link_id="link-1", module_slug=WELCOME)
     learner = platform_learner(session, registered, "sub-4", display_name="Pat <b>Learner</b>")

@@ -14,16 +14,8 @@ from app.orgs.models import Cohort
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 from tests.lti.platform_fixture import INSTRUCTOR, LEARNER, ServicePlatform
-from tests.lti.services_support import (  # noqa: F401  (fixtures)
-    ORG_DOMAIN,
-    add_link,
-    context,
-    district,
-    lms,
-    platform_learner,
-    registered,
-    settings_overrides,
-)
+from tests.lti.services.conftest import ORG_DOMAIN
+from tests.lti.services.support import add_link, platform_learner
 
 
 def _sync(client: TestClient, org: Organization, context: LtiContext):  # type: ignore[no-untyped-def]
