@@ -40,6 +40,7 @@ from app.identity import routes as identity_routes
 from app.inquiries import routes as inquiries_routes
 from app.learning import routes as learning_routes
 from app.lti import admin_routes as lti_admin_routes
+from app.lti import roster_routes as lti_roster_routes
 from app.lti import routes as lti_routes
 from app.notifications import routes as notifications_routes
 from app.orgs import admin_routes as orgs_admin_routes
@@ -204,5 +205,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(sso_routes.router)
     app.include_router(lti_routes.router)
     app.include_router(lti_admin_routes.router)
+    app.include_router(lti_roster_routes.router)
     answer_head_on_get_routes(app)
     return app

@@ -12,6 +12,7 @@ from app.identity import models as identity  # noqa: F401
 from app.inquiries import models as inquiries  # noqa: F401
 from app.learning import models as learning  # noqa: F401
 from app.lti import models as lti  # noqa: F401
+from app.lti import roster_models as lti_services  # noqa: F401
 from app.notifications import models as notifications  # noqa: F401
 from app.orgs import models as orgs  # noqa: F401
 from app.reflections import models as reflections  # noqa: F401

@@ -170,4 +170,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/staff/orgs/999/lms", set()),
     ("POST", "/staff/orgs/999/lms", set()),
     ("POST", "/staff/orgs/999/lms/1/remove", set()),
+    # LMS rosters and gradebook scores of an organization (none here: 404;
+    # tests/lti/test_nrps.py and test_ags.py cover the allowed and the scoped cases).
+    ("GET", "/staff/orgs/999/lti", set()),
+    ("POST", "/staff/orgs/999/lti/contexts/1/sync", set()),
+    ("POST", "/staff/orgs/999/lti/scores/1/retry", set()),
 ]

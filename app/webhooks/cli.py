@@ -9,6 +9,7 @@ import typer
 
 from app.config import get_settings
 from app.db import engine_for, utcnow, write_session
+from app.lti import ags as lti_ags
 from app.notifications import reminders
 from app.webhooks import service
 from app.webhooks.delivery import deliver_due
@@ -70,23 +71,25 @@ def worker(
     once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
-    """Deliver webhooks from the outbox, and send due-date reminders every few minutes,
-    until stopped (Ctrl-C or SIGTERM)."""
+    """Deliver webhooks from the outbox, send scores to LMS gradebooks, and send due-date
+    reminders every few minutes, until stopped (Ctrl-C or SIGTERM)."""
     settings = get_settings()
     with engine_for(settings.database_url) as engine:
         if once:
             typer.echo(f"Sent {deliver_due(engine, settings)} deliveries.")
             typer.echo(f"Sent {reminders.run_once(engine, settings, utcnow())} reminders.")
+            typer.echo(f"Tried {lti_ags.deliver_due(engine, settings)} LTI scores.")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        typer.echo("Delivering webhooks and sending reminders; Ctrl-C stops.")
+        typer.echo("Delivering webhooks and LTI scores, sending reminders; Ctrl-C stops.")
         job = PeriodicJob(
             "Reminders",
             reminders.INTERVAL_SECONDS,
             lambda: reminders.run_once(engine, settings, utcnow()),
         )
+        scores = PeriodicJob("LTI scores", interval, lambda: lti_ags.deliver_due(engine, settings))
         try:
-            run_worker(engine, settings, stop, interval, jobs=[job])
+            run_worker(engine, settings, stop, interval, jobs=[job, scores])
         except KeyboardInterrupt:
             stop.set()

@@ -273,9 +273,48 @@ def upgrade() -> None:
     op.create_index(op.f("ix_lti_score_resource_link_id"), "lti_score", ["resource_link_id"])
     op.create_index(op.f("ix_lti_score_status"), "lti_score", ["status"])
     op.create_index(op.f("ix_lti_score_user_id"), "lti_score", ["user_id"])
+    _upgrade_services()
+
+
+def _upgrade_services() -> None:
+    """LTI Advantage services (app/lti/roster_models.py): the gradebook outbox's event marks
+    and the rosters synced from the platforms."""
+    op.create_table(
+        "lti_event_mark",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("marked_at", utc, nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_lti_event_mark")),
+    )
+    op.create_table(
+        "lti_roster_member",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("context_id", sa.Integer(), nullable=False),
+        sa.Column("subject", _text(255), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("name", _text(200), nullable=False),
+        sa.Column("email", _text(320), nullable=False),
+        sa.Column("instructor", sa.Boolean(), nullable=False),
+        sa.Column("status", _text(20), nullable=False),
+        sa.Column("note", _text(300), nullable=False),
+        sa.Column("synced_at", utc, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["context_id"],
+            ["lti_context.id"],
+            name=op.f("fk_lti_roster_member_context_id_lti_context"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_lti_roster_member_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_roster_member")),
+        sa.UniqueConstraint("context_id", "subject", name=op.f("uq_lti_roster_member_context_id")),
+    )
+    op.create_index(op.f("ix_lti_roster_member_context_id"), "lti_roster_member", ["context_id"])
+    op.create_index(op.f("ix_lti_roster_member_user_id"), "lti_roster_member", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("lti_roster_member")
+    op.drop_table("lti_event_mark")
     op.drop_table("lti_score")
     op.drop_table("lti_resource_link")
     op.drop_table("lti_deep_link")

@@ -98,6 +98,7 @@ PAGES: list[tuple[str, str]] = [
     ("staff", "/staff/orgs/1/invites"),
     ("staff", "/staff/orgs/1/cohorts"),
     ("staff", "/staff/orgs/1/cohorts/1"),
+    ("staff", "/staff/orgs/1/lti"),
     ("admin", "/admin/organizations"),
     ("admin", "/admin/users"),
     ("admin", "/admin/certificates"),
