@@ -30,6 +30,8 @@ from app.orgs.models import Proof
 from app.reports.cli import reports_app
 from app.sso.cli import orgs_sso
 from app.webhooks.cli import webhooks_app, worker
+from app.xapi import delivery as xapi_delivery  # noqa: F401  (the worker sends statements too)
+from app.xapi.cli import xapi_app
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -45,6 +47,7 @@ app.add_typer(reports_app, name="reports")
 app.add_typer(demo_app, name="demo")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(xapi_app, name="xapi")
 # District sign-in sits above orgs, so its command joins the group here.
 orgs_app.command("sso")(orgs_sso)
 app.command("worker")(worker)

@@ -33,6 +33,7 @@ LAYERS: list[set[str]] = [
     {"sso"},
     {"reports"},
     {"webhooks"},
+    {"xapi", "cartridge"},
     {"api"},
     {"deps", "health", "backup", "activities", "models", "main", "cli", "asgi", "demo"},
 ]
