@@ -276,7 +276,7 @@ def dispatch(session: Session, *, base_url: str, limit: int = 500) -> int:
             facts = _facts(session, event, lrs)
             if facts is None:
                 continue
-            for built in statements.build(facts, base_url=base_url, lrs_id=lrs.id):
+            for built in statements.build(facts, base_url=base_url):
                 session.add(
                     XapiStatement(
                         lrs_id=lrs.id,

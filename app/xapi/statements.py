@@ -94,13 +94,6 @@ def registration(base_url: str, enrollment_id: int) -> str:
     )
 
 
-def statement_id(base_url: str, *, event_id: int, lrs_id: int, verb: str) -> str:
-    """The same event, LRS and verb always give the same id, so a resend is a duplicate the
-    LRS recognises rather than a second record."""
-    name = f"{base_url.rstrip('/')}/xapi/events/{event_id}/lrs/{lrs_id}/{verb}"
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
-
-
 def _timestamp(moment: datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -214,8 +207,10 @@ def _plan(facts: EventFacts, base_url: str) -> list[tuple[str, _Target, dict[str
     return []
 
 
-def build(facts: EventFacts, *, base_url: str, lrs_id: int) -> list[dict[str, Any]]:
-    """The statements one event makes for one LRS (empty for kinds not sent)."""
+def build(facts: EventFacts, *, base_url: str) -> list[dict[str, Any]]:
+    """The statements one event makes (empty for kinds not sent). Each gets a new random
+    id: the dispatcher builds an event's statements once per LRS and keeps them, so a
+    retry sends the same id and the LRS can drop a duplicate."""
     statements = []
     for verb, target, result in _plan(facts, base_url):
         context: dict[str, Any] = {"platform": PLATFORM}
@@ -229,7 +224,7 @@ def build(facts: EventFacts, *, base_url: str, lrs_id: int) -> list[dict[str, An
             if len(target.parents) == 1:
                 del context["contextActivities"]["grouping"]
         statement: dict[str, Any] = {
-            "id": statement_id(base_url, event_id=facts.event_id, lrs_id=lrs_id, verb=verb),
+            "id": str(uuid.uuid4()),
             "actor": _actor(facts, base_url),
             "verb": _verb(verb),
             "object": target.object,
