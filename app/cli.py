@@ -19,6 +19,7 @@ from app.accounts import mail
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.api.cli import tokens_app
+from app.cartridge.cli import courses_app
 from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
 from app.db import engine_for, id_of, open_session, write_session
@@ -48,6 +49,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(xapi_app, name="xapi")
+app.add_typer(courses_app, name="courses")
 # District sign-in sits above orgs, so its command joins the group here.
 orgs_app.command("sso")(orgs_sso)
 app.command("worker")(worker)
