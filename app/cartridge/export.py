@@ -60,7 +60,7 @@ def _link_xml(course: Course, module_index: int, *, base_url: str, platform: str
     vendor = ET.SubElement(root, f"{{{BLTI}}}vendor")
     ET.SubElement(vendor, f"{{{LTICP}}}code").text = "groundwork"
     ET.SubElement(vendor, f"{{{LTICP}}}name").text = "Groundwork"
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _manifest(course: Course, files: list[tuple[str, str]]) -> bytes:
@@ -99,7 +99,7 @@ def _manifest(course: Course, files: list[tuple[str, str]]) -> bytes:
             resources, f"{{{CC}}}resource", identifier=resource_id, type=LINK_TYPE
         )
         ET.SubElement(resource, f"{{{CC}}}file", href=path)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def check_slug(slug: str) -> str | None:
