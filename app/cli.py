@@ -18,6 +18,7 @@ from app.accounts import mail
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.api.cli import tokens_app
+from app.cartridge.cli import courses_app
 from app.config import ROOT, Settings, get_settings
 from app.content.cli import content_app
 from app.db import engine_for, id_of, open_session, write_session
@@ -31,6 +32,8 @@ from app.registries import verify_registered
 from app.reports.cli import reports_app
 from app.sso.cli import orgs_sso
 from app.webhooks.cli import webhooks_app, worker
+from app.xapi import delivery as xapi_delivery  # noqa: F401  (the worker sends statements too)
+from app.xapi.cli import xapi_app
 
 app = typer.Typer(help="Groundwork: a self-paced course platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -47,6 +50,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(reminders_app, name="reminders")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(lti_app, name="lti")
+app.add_typer(xapi_app, name="xapi")
+app.add_typer(courses_app, name="courses")
 # District sign-in sits above orgs, so its command joins the group here.
 orgs_app.command("sso")(orgs_sso)
 app.command("worker")(worker)

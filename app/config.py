@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # LTI platforms (login, token and JWKS addresses) must be https; tests and development
     # may use a plain-http platform on a loopback address with this. Production refuses it.
     lti_allow_loopback_http: bool = False
+    # Learning Record Stores must be https; tests and development may send statements to a
+    # plain-http LRS on a loopback address with this. Production refuses it.
+    xapi_allow_loopback_http: bool = False
     webhook_delivery: Literal["auto", "worker", "background"] = "auto"
     webhook_max_attempts: int = 6
     webhook_retry_base_seconds: float = 30.0
@@ -139,6 +142,11 @@ def _check_production(settings: Settings) -> None:
         raise SettingsError(
             "GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP is for tests and development: LTI platforms "
             "must use https in production."
+        )
+    if settings.xapi_allow_loopback_http:
+        raise SettingsError(
+            "GROUNDWORK_XAPI_ALLOW_LOOPBACK_HTTP is for tests and development: a Learning "
+            "Record Store must use https in production."
         )
 
 

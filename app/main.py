@@ -57,6 +57,8 @@ from app.surveys import routes as surveys_routes
 from app.templating import flash, render, templates
 from app.webhooks import routes as webhooks_routes
 from app.webhooks import runtime as webhooks_runtime
+from app.xapi import delivery as xapi_delivery  # noqa: F401  (registers the statement round)
+from app.xapi import routes as xapi_routes
 
 log = logging.getLogger("groundwork")
 
@@ -186,6 +188,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(admin_routes.router)
     app.include_router(token_routes.router)
     app.include_router(webhooks_routes.router)
+    app.include_router(xapi_routes.router)
     app.include_router(learning_routes.router)
     app.include_router(surveys_routes.router)
     app.include_router(certificates_routes.router)

@@ -20,3 +20,4 @@ from app.reports import summary_models as reports  # noqa: F401
 from app.sso import models as sso  # noqa: F401
 from app.surveys import models as surveys  # noqa: F401
 from app.webhooks import models as webhooks  # noqa: F401
+from app.xapi import models as xapi  # noqa: F401

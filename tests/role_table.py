@@ -88,6 +88,11 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/admin/webhooks/999/active", set()),
     ("GET", "/admin/webhooks/deliveries", ADMINS),
     ("POST", "/admin/webhooks/deliveries/999/replay", set()),
+    ("GET", "/admin/xapi", ADMINS),
+    ("POST", "/admin/xapi", ADMINS),
+    ("POST", "/admin/xapi/999/active", set()),
+    ("GET", "/admin/xapi/statements", ADMINS),
+    ("POST", "/admin/xapi/statements/999/retry", set()),
     # Email settings; cohorts' assignments (no cohort exists here: 404 for everyone).
     ("GET", "/account/notifications", EVERYONE),
     ("POST", "/account/notifications", EVERYONE),

@@ -48,6 +48,7 @@ LAYERS: list[set[str]] = [
     {"lti"},
     {"reports"},
     {"webhooks"},
+    {"xapi", "cartridge"},
     {"api"},
     {
         "deps",

@@ -231,6 +231,7 @@ class Enrolled(Protocol):
 
     id: int | None
     user_id: int
+    course_id: int
 
 
 class ProgressKeeper(Protocol):

@@ -21,6 +21,11 @@ class EventKind(StrEnum):
     course_completed = "course.completed"
     certificate_issued = "certificate.issued"
     certificate_revoked = "certificate.revoked"
+    # Learning records (xAPI reads these; webhooks do not offer them).
+    launched = "enrollment.launched"  # opened from an LMS (LTI launch); data: module_id
+    progress_changed = "progress.changed"  # data: percent
+    exercise_answered = "exercise.answered"  # data: module_id, activity_id, correct, ...
+    reflection_shared = "reflection.shared"  # data: module_id, activity_id (never the text)
 
 
 class EnrollmentLike(Protocol):

@@ -21,6 +21,7 @@ from app.content.course import Course, Module
 from app.content.kinds import Enrolled, progress_keeper
 from app.content.sync import activity_record_id
 from app.db import id_of, utcnow
+from app.events import service as events
 from app.exercises.activity import load_exercise_facts
 from app.exercises.grading import Result, grade
 from app.exercises.models import ExerciseAttempt, ExerciseState
@@ -188,6 +189,20 @@ def submit_attempt(
         session.add(attempt)
         try:
             session.flush()
+            events.record(
+                session,
+                kind=events.EventKind.exercise_answered,
+                enrollment=enrollment,
+                data={
+                    "module_id": module.id,
+                    "activity_id": spec.id,
+                    "correct": result.correct,
+                    "score": result.score,
+                    "attempt": number,
+                    "final": attempt.final,
+                    "response": attempt.normalized_answer,
+                },
+            )
             progress_keeper().activity_changed(
                 session, enrollment=enrollment, course=course, module_id=module.id
             )

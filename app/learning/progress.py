@@ -325,6 +325,13 @@ def _store(session: Session, *, enrollment: Enrollment, course: Course) -> bool:
             data={"module_id": mid, "percent": progress.percent},
         )
     changed = bool(newly_complete) or enrollment.percent != progress.percent
+    if enrollment.percent != progress.percent:
+        events.record(
+            session,
+            kind=events.EventKind.progress_changed,
+            enrollment=enrollment,
+            data={"percent": progress.percent},
+        )
     enrollment.percent = progress.percent
     if progress.complete and enrollment.completed_at is None:
         enrollment.completed_at = now

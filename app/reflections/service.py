@@ -20,8 +20,9 @@ from app.accounts.models import User
 from app.content import sync
 from app.content.course import Course, Module
 from app.content.kinds import Enrolled, progress_keeper
-from app.content.models import ActivityRecord
+from app.content.models import ActivityRecord, CourseRecord
 from app.db import id_of, utcnow, write_session
+from app.events import service as events
 from app.reflections import parking
 from app.reflections.models import (
     LearnerReflection,
@@ -307,6 +308,8 @@ def submit(
                 )
             )
             session.flush()
+            if shared:
+                _record_shared(session, enrollment=enrollment, reflection=reflection)
             progress_keeper().activity_changed(
                 session, enrollment=enrollment, course=course, module_id=module.id
             )
@@ -322,11 +325,39 @@ def submit(
     )
 
 
+def _record_shared(
+    session: Session, *, enrollment: Enrolled, reflection: LearnerReflection
+) -> None:
+    """The fact that a submitted reflection is shared (ids only: never its text)."""
+    events.record(
+        session,
+        kind=events.EventKind.reflection_shared,
+        enrollment=enrollment,
+        data={
+            "module_id": reflection.module_stable_id,
+            "activity_id": reflection.activity_stable_id,
+            "revision": reflection.revision_count,
+        },
+    )
+
+
+def _course_slug(session: Session, reflection: LearnerReflection) -> str:
+    course = session.get(CourseRecord, reflection.course_id)
+    return course.slug if course is not None else ""
+
+
 def set_sharing(session: Session, *, user: User, reflection_id: int, shared: bool) -> None:
     """Share a reflection with facilitators, or make it private again."""
     reflection = own_reflection(session, user=user, reflection_id=reflection_id)
+    newly_shared = shared and not reflection.shared and reflection.revision_count > 0
     _set_shared(reflection, shared)
     session.add(reflection)
+    if newly_shared:
+        enrollment = progress_keeper().enrollment_of(
+            session, user_id=id_of(user), course_slug=_course_slug(session, reflection)
+        )
+        if enrollment is not None:
+            _record_shared(session, enrollment=enrollment, reflection=reflection)
     session.commit()
 
 

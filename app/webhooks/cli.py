@@ -12,8 +12,7 @@ from app.db import engine_for, utcnow, write_session
 from app.lti import ags as lti_ags
 from app.notifications import reminders
 from app.webhooks import service
-from app.webhooks.delivery import deliver_due
-from app.webhooks.runtime import INTERVAL_SECONDS, PeriodicJob, run_worker
+from app.webhooks.runtime import INTERVAL_SECONDS, PeriodicJob, deliver_round, run_worker
 
 webhooks_app = typer.Typer(help="Signed webhooks to partner systems.", no_args_is_help=True)
 
@@ -71,12 +70,13 @@ def worker(
     once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
-    """Deliver webhooks from the outbox, send scores to LMS gradebooks, and send due-date
-    reminders every few minutes, until stopped (Ctrl-C or SIGTERM)."""
+    """Deliver webhooks and xAPI statements from the outbox, send scores to LMS gradebooks,
+    and send due-date reminders every few minutes, until stopped (Ctrl-C or SIGTERM)."""
     settings = get_settings()
     with engine_for(settings.database_url) as engine:
         if once:
-            typer.echo(f"Sent {deliver_due(engine, settings)} deliveries.")
+            for name, sent in deliver_round(engine, settings).items():
+                typer.echo(f"Sent {sent} {name} deliveries.")
             typer.echo(f"Sent {reminders.run_once(engine, settings, utcnow())} reminders.")
             typer.echo(f"Tried {lti_ags.deliver_due(engine, settings)} LTI scores.")
             return

@@ -14,19 +14,19 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import Engine, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 from standardwebhooks.webhooks import Webhook
 
 from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
-from app.security.outbound_urls import Target, UnsafeUrl, check_url
+from app.security.outbound_urls import OutboundPolicy, Target, UnsafeUrl, check_url
 from app.security.secret_box import SecretUnreadable
 from app.webhooks import service
 from app.webhooks.deadline import deadline_transport
@@ -89,14 +89,30 @@ class Outcome:
 def _send(
     endpoint: WebhookEndpoint, body: str, headers: dict[str, str], settings: Settings
 ) -> Outcome:
+    return send(
+        endpoint.url,
+        body,
+        headers,
+        policy=service.url_policy(settings),
+        timeout=settings.webhook_timeout_seconds,
+    )
+
+
+def send(
+    url: str, body: str, headers: dict[str, str], *, policy: OutboundPolicy, timeout: float
+) -> Outcome:
+    """POST ``body`` (JSON) to ``url`` after the SSRF check, to the very address checked,
+    within the attempt's deadline; any failure is an Outcome, never an exception. The
+    outbox's other senders (xAPI statements) use this too; ``headers`` may replace the
+    user agent."""
     try:
-        target = check_url(endpoint.url, policy=service.url_policy(settings))
+        target = check_url(url, policy=policy)
     except UnsafeUrl as exc:
         return Outcome(None, str(exc)[:500])
     try:
-        return _post(target, body, headers, settings.webhook_timeout_seconds)
+        return _post(target, body, headers, timeout)
     except Exception as exc:  # noqa: BLE001  (an odd URL or response: a failed attempt, not a crash)
-        log.exception("Webhook delivery to endpoint %s raised", endpoint.id)
+        log.exception("Delivery to %s raised", target.host)
         return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
 
 
@@ -108,9 +124,9 @@ def _post(target: Target, body: str, headers: dict[str, str], timeout: float) ->
         (target.scheme, f"{address}:{target.port}", parts.path or "/", parts.query, "")
     )
     request_headers = {
-        **headers,
         "content-type": "application/json",
         "user-agent": USER_AGENT,
+        **headers,
         "host": target.host if target.port in (80, 443) else f"{target.host}:{target.port}",
     }
     transport = deadline_transport(attempt_deadline(timeout))
@@ -145,16 +161,33 @@ def _lease_seconds(timeout: float) -> float:
     return attempt_deadline(timeout) + 60
 
 
-def _claim(session: Session, delivery_id: int, now: datetime, timeout: float) -> datetime | None:
-    """Claim a due delivery: its next attempt moves to the lease's end, which is returned
-    (and identifies this claim); None when another worker has it or it is not due."""
+class Attempted(Protocol):
+    """A row of an outbox table: one message to one receiver and its attempts' outcome
+    (``WebhookDelivery``, and the xAPI statements above this layer)."""
+
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_attempt_at: datetime | None
+    response_status: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+
+
+def claim(
+    session: Session, table: type[SQLModel], row_id: int, now: datetime, timeout: float
+) -> datetime | None:
+    """Claim a due row of an outbox ``table``: its next attempt moves to the lease's end,
+    which is returned (and identifies this claim); None when another worker has it or it is
+    not due."""
     lease = now + timedelta(seconds=_lease_seconds(timeout))
+    columns = table.__table__.c  # type: ignore[attr-defined]
     result = session.execute(
-        update(WebhookDelivery)
+        update(table)
         .where(
-            col(WebhookDelivery.id) == delivery_id,
-            col(WebhookDelivery.status) == DeliveryStatus.pending.value,
-            col(WebhookDelivery.next_attempt_at) <= now,
+            columns.id == row_id,
+            columns.status == DeliveryStatus.pending.value,
+            columns.next_attempt_at <= now,
         )
         .values(next_attempt_at=lease)
     )
@@ -162,11 +195,34 @@ def _claim(session: Session, delivery_id: int, now: datetime, timeout: float) ->
     return lease if result.rowcount else None  # type: ignore[attr-defined]
 
 
+def claim_holds(row: Attempted, lease: datetime) -> bool:
+    """Whether ``row`` is still this worker's (pending, with the lease it set)."""
+    return row.status == DeliveryStatus.pending.value and row.next_attempt_at == lease
+
+
+def apply_outcome(
+    row: Attempted, outcome: Outcome, now: datetime, *, max_attempts: int, retry_base: float
+) -> None:
+    """Record one attempt on ``row``: delivered, failed for good, or due again after the
+    backoff."""
+    row.attempts += 1
+    row.last_attempt_at = now
+    row.response_status = outcome.status
+    row.last_error = outcome.error
+    if outcome.ok:
+        row.status = DeliveryStatus.delivered.value
+        row.delivered_at = utcnow()
+    elif row.attempts >= max_attempts:
+        row.status = DeliveryStatus.failed.value
+    else:
+        row.next_attempt_at = utcnow() + backoff(row.attempts, retry_base)
+
+
 def deliver_one(engine: Engine, settings: Settings, delivery_id: int) -> Outcome | None:
     """Try one delivery now; None when another worker has it (or it is no longer due)."""
     now = utcnow()
     with open_session(write=True, engine=engine) as session:
-        lease = _claim(session, delivery_id, now, settings.webhook_timeout_seconds)
+        lease = claim(session, WebhookDelivery, delivery_id, now, settings.webhook_timeout_seconds)
         if lease is None:
             return None
         delivery, endpoint, event = session.exec(
@@ -190,25 +246,19 @@ def deliver_one(engine: Engine, settings: Settings, delivery_id: int) -> Outcome
         row = session.exec(
             select(WebhookDelivery).where(col(WebhookDelivery.id) == delivery_id).with_for_update()
         ).one()
-        if row.status != DeliveryStatus.pending.value or row.next_attempt_at != lease:
+        if not claim_holds(row, lease):
             # The lease ran out and another worker (or a replay) took it over: its word stands.
             log.warning(
                 "Webhook delivery %s: claim lost; this attempt is not recorded", delivery_id
             )
             return None
-        row.attempts += 1
-        row.last_attempt_at = now
-        row.response_status = outcome.status
-        row.last_error = outcome.error
-        if outcome.ok:
-            row.status = DeliveryStatus.delivered.value
-            row.delivered_at = utcnow()
-        elif row.attempts >= settings.webhook_max_attempts:
-            row.status = DeliveryStatus.failed.value
-        else:
-            row.next_attempt_at = utcnow() + backoff(
-                row.attempts, settings.webhook_retry_base_seconds
-            )
+        apply_outcome(
+            row,
+            outcome,
+            now,
+            max_attempts=settings.webhook_max_attempts,
+            retry_base=settings.webhook_retry_base_seconds,
+        )
         session.add(row)
         session.commit()
     if not outcome.ok:

@@ -37,6 +37,29 @@ class PeriodicJob:
     next_at: float = 0.0  # time.monotonic() of the next run; 0: at the first round
 
 
+# Other senders that share the outbox (xAPI statements) register a round here: the
+# worker and the in-process thread run each after the webhooks' own, so one loop (and
+# one ``groundwork worker``) delivers everything.
+_ROUNDS: dict[str, Callable[[Engine, Settings], int]] = {}
+
+
+def register_round(name: str, deliver: Callable[[Engine, Settings], int]) -> None:
+    """Have the worker call ``deliver(engine, settings)`` every round (once per name)."""
+    _ROUNDS[name] = deliver
+
+
+def deliver_round(engine: Engine, settings: Settings) -> dict[str, int]:
+    """One round: webhooks, then each registered sender; how many each sent. An error in
+    one sender is logged and the others still run."""
+    sent = {"webhooks": deliver_due(engine, settings)}
+    for name, deliver in _ROUNDS.items():
+        try:
+            sent[name] = deliver(engine, settings)
+        except Exception:  # one sender's bad round never stops the others
+            log.exception("%s delivery round failed", name)
+    return sent
+
+
 def run_worker(
     engine: Engine,
     settings: Settings,
@@ -48,7 +71,7 @@ def run_worker(
     and the loop goes on."""
     while not stop.is_set():
         try:
-            deliver_due(engine, settings)
+            deliver_round(engine, settings)
         except Exception:  # the loop must outlive one bad round (a busy database, a bug)
             log.exception("Webhook delivery round failed")
         for job in jobs:

@@ -1,0 +1,1 @@
+"""xAPI learning records sent to a Learning Record Store through the outbox."""
