@@ -22,6 +22,7 @@ from app.api import token_routes
 from app.api.v1 import mount_api
 from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
+from app.community import notify_routes as community_notify_routes
 from app.config import ROOT, Settings, get_settings
 from app.content import routes as content_routes
 from app.content import runtime as content_runtime
@@ -182,6 +183,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reports_routes.router)
     app.include_router(assignments_routes.router)
     app.include_router(notifications_routes.router)
+    app.include_router(community_notify_routes.router)
     app.include_router(orgs_routes.router)
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)

@@ -7,6 +7,7 @@ import threading
 
 import typer
 
+from app.community import digest
 from app.config import get_settings
 from app.db import engine_for, utcnow, write_session
 from app.notifications import reminders
@@ -69,23 +70,31 @@ def worker(
     once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
-    """Deliver webhooks from the outbox, and send due-date reminders every few minutes,
-    until stopped (Ctrl-C or SIGTERM)."""
+    """Deliver webhooks from the outbox, and send due-date reminders and discussion emails
+    (reply emails, daily and weekly digests) every few minutes, until stopped (Ctrl-C or
+    SIGTERM)."""
     settings = get_settings()
     with engine_for(settings.database_url) as engine:
         if once:
             typer.echo(f"Sent {deliver_due(engine, settings)} deliveries.")
             typer.echo(f"Sent {reminders.run_once(engine, settings, utcnow())} reminders.")
+            sent = digest.run_once(engine, settings, utcnow())
+            typer.echo(f"Sent {sent} discussion emails.")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        typer.echo("Delivering webhooks and sending reminders; Ctrl-C stops.")
+        typer.echo("Delivering webhooks, sending reminders and discussion emails; Ctrl-C stops.")
         job = PeriodicJob(
             "Reminders",
             reminders.INTERVAL_SECONDS,
             lambda: reminders.run_once(engine, settings, utcnow()),
         )
+        discussions = PeriodicJob(
+            "Discussion emails",
+            digest.INTERVAL_SECONDS,
+            lambda: digest.run_once(engine, settings, utcnow()),
+        )
         try:
-            run_worker(engine, settings, stop, interval, jobs=[job])
+            run_worker(engine, settings, stop, interval, jobs=[job, discussions])
         except KeyboardInterrupt:
             stop.set()
