@@ -268,21 +268,27 @@ def _digest_text(settings: Settings, views: list[notify.NoticeView]) -> str:
 
 
 def send_digests(session: Session, *, settings: Settings, now: datetime) -> int:
-    """Send each member's digest for the current period, once; returns how many went."""
-    sent = 0
+    """Send each member's digest for the current period, once; returns how many went.
+
+    Everything is read first and that transaction ended, so no write lock is held while
+    another worker reads; then each digest is claimed, queued and committed on its own."""
+    ready = []
     for due in _digest_due(session, now=now):
-        user_id = id_of(due.user)
         views = [
             v for v in notify.views(session, user=due.user, notices=due.notices) if not v.post_gone
         ]
-        if not views:
-            continue
+        if views:
+            period = period_of(session, user_id=id_of(due.user))
+            ready.append((due, views, period))
+    session.commit()  # end the reading transaction before the claims
+    sent = 0
+    for due, views, period in ready:
+        user_id = id_of(due.user)
         _ensure_row(session, user_id)
         if not _claim_period(session, user_id=user_id, start=due.start, now=now):
             session.rollback()
             continue
         _claim_notices(session, [id_of(v.notice) for v in views], now)
-        period = period_of(session, user_id=user_id)
         count = len(views)
         message = _queue(
             session,
@@ -298,7 +304,6 @@ def send_digests(session: Session, *, settings: Settings, now: datetime) -> int:
         session.commit()
         _deliver(session, settings, message)
         sent += 1
-    session.commit()
     return sent
 
 
