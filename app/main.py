@@ -24,6 +24,7 @@ from app.app_settings import settings_of
 from app.assignments import routes as assignments_routes
 from app.certificates import routes as certificates_routes
 from app.community import moderation_routes as community_moderation_routes
+from app.community import notify_routes as community_notify_routes
 from app.community import routes as community_routes
 from app.community import search_routes as community_search_routes
 from app.community import staff_routes as community_staff_routes
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reports_routes.router)
     app.include_router(assignments_routes.router)
     app.include_router(notifications_routes.router)
+    app.include_router(community_notify_routes.router)
     app.include_router(orgs_routes.router)
     app.include_router(orgs_join_routes.router)
     app.include_router(orgs_admin_routes.router)

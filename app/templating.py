@@ -76,6 +76,14 @@ def current_user(context: dict[str, Any]) -> Any:
 
 
 @pass_context
+def unread_notifications(context: dict[str, Any]) -> int | None:
+    """The signed-in member's unread community notices, counted once when the request's
+    session opened (``app.community.notify_routes``); None where nothing was counted."""
+    value = getattr(context["request"].state, "unread_notifications", None)
+    return int(value) if value is not None else None
+
+
+@pass_context
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
     """The root-relative URL of a route, with the lookup cached (routes never change).
 
@@ -113,7 +121,11 @@ def format_number(value: int | float | None) -> str:
 
 env.filters.update(date=format_date, datetime=format_datetime, number=format_number)
 env.globals.update(
-    csrf_input=csrf_input, csrf_token=csrf_token, current_user=current_user, url_for=url_for
+    csrf_input=csrf_input,
+    csrf_token=csrf_token,
+    current_user=current_user,
+    unread_notifications=unread_notifications,
+    url_for=url_for,
 )
 
 

@@ -4,11 +4,10 @@ The posting and moderation services call these functions in the same transaction
 change, after the row has been flushed (so it has an id), and before they commit. Whatever
 they add to ``session`` is committed with the change, or rolled back with it.
 
-The notification helper (C3) replaces the bodies: replies to your thread, replies after
-yours, an endorsement of your post, a staff action on your post, each a
-``CommunityNotification`` row (and, for immediate email, an outbox email) for the members
-who should hear of it and can still read the thread. Until then they deliberately do
-nothing: no notice is a correct, if quiet, outcome.
+Each makes ``CommunityNotification`` rows (``app.community.notify``) for the members who
+should hear of it and can still read the thread, never for the one who acted. Emails (an
+immediate reply email, the daily or weekly digest) are sent from those rows by the worker
+(``app.community.digest``), never inside the request.
 """
 
 from __future__ import annotations
@@ -16,18 +15,21 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.community import notify
 from app.community.models import CommunityPost, CommunityThread
 
 
 def on_post_created(session: Session, post: CommunityPost) -> None:
     """A thread's opening post or a reply was written (``post.is_opening`` says which).
 
-    Seam for C3's notifications: currently makes no notice.
-    """
+    A reply tells the thread's author ("replied to your thread") and everyone who wrote
+    earlier in the thread ("replied after your post"); an opening post tells nobody."""
+    notify.notify_reply(session, post=post)
 
 
 def on_post_endorsed(session: Session, post: CommunityPost, *, actor: User) -> None:
-    """Staff endorsed ``post`` as a strong example. Seam for C3's notifications."""
+    """Staff endorsed ``post`` as a strong example: its author hears of it."""
+    notify.notify_endorsed(session, post=post, actor=actor)
 
 
 def on_staff_action(
@@ -38,4 +40,10 @@ def on_staff_action(
     actor: User,
     action: str,
 ) -> None:
-    """Staff hid, restored, locked, moved ... a thread or post. Seam for C3's notifications."""
+    """Staff acted on a post (``post``) or a whole thread (``post`` None): its author hears.
+
+    ``action`` is the moderation log's word: ``hide``, ``restore``, ``pin``, ``unpin``,
+    ``lock``, ``unlock``, ``move``, ``unendorse`` (``hide_thread``/``restore_thread`` for a
+    whole thread); ``notify.STAFF_ACTION_WORDS`` turns it into a sentence. Endorsing has its
+    own function, ``on_post_endorsed``."""
+    notify.notify_staff_action(session, thread=thread, post=post, actor=actor, action=action)

@@ -50,8 +50,28 @@ INQUIRY_NOTICE = EmailKind(
     "An email when someone asks, on the public form, about bringing Groundwork to a district.",
     permission=Permission.admin,
 )
+COMMUNITY_REPLIES = EmailKind(
+    "community_replies",
+    "Discussion replies, as they happen",
+    "An email within a few minutes when someone replies to your discussion thread or after "
+    "your post.",
+    default=False,
+)
+COMMUNITY_DIGEST = EmailKind(
+    "community_digest",
+    "Discussion digest",
+    "One email a week (or a day, if you choose) listing what happened in your discussions "
+    "that you have not read yet.",
+)
 EMAIL_KINDS: dict[str, EmailKind] = {
-    k.key: k for k in (DUE_REMINDER, OVERDUE_NOTICE, INQUIRY_NOTICE)
+    k.key: k
+    for k in (
+        DUE_REMINDER,
+        OVERDUE_NOTICE,
+        INQUIRY_NOTICE,
+        COMMUNITY_REPLIES,
+        COMMUNITY_DIGEST,
+    )
 }
 
 

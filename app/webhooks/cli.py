@@ -7,6 +7,7 @@ import threading
 
 import typer
 
+from app.community import digest
 from app.config import get_settings
 from app.db import engine_for, utcnow, write_session
 from app.lti import ags as lti_ags
@@ -70,8 +71,9 @@ def worker(
     once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
-    """Deliver webhooks and xAPI statements from the outbox, send scores to LMS gradebooks,
-    and send due-date reminders every few minutes, until stopped (Ctrl-C or SIGTERM)."""
+    """Deliver webhooks, xAPI statements and LMS gradebook scores from the outbox, and send
+    due-date reminders and discussion emails (reply emails, daily and weekly digests) every
+    few minutes, until stopped (Ctrl-C or SIGTERM)."""
     settings = get_settings()
     with engine_for(settings.database_url) as engine:
         if once:
@@ -79,17 +81,27 @@ def worker(
                 typer.echo(f"Sent {sent} {name} deliveries.")
             typer.echo(f"Sent {reminders.run_once(engine, settings, utcnow())} reminders.")
             typer.echo(f"Tried {lti_ags.deliver_due(engine, settings)} LTI scores.")
+            sent = digest.run_once(engine, settings, utcnow())
+            typer.echo(f"Sent {sent} discussion emails.")
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        typer.echo("Delivering webhooks and LTI scores, sending reminders; Ctrl-C stops.")
+        typer.echo(
+            "Delivering webhooks, xAPI statements and LTI scores, sending reminders and "
+            "discussion emails; Ctrl-C stops."
+        )
         job = PeriodicJob(
             "Reminders",
             reminders.INTERVAL_SECONDS,
             lambda: reminders.run_once(engine, settings, utcnow()),
         )
         scores = PeriodicJob("LTI scores", interval, lambda: lti_ags.deliver_due(engine, settings))
+        discussions = PeriodicJob(
+            "Discussion emails",
+            digest.INTERVAL_SECONDS,
+            lambda: digest.run_once(engine, settings, utcnow()),
+        )
         try:
-            run_worker(engine, settings, stop, interval, jobs=[job, scores])
+            run_worker(engine, settings, stop, interval, jobs=[job, scores, discussions])
         except KeyboardInterrupt:
             stop.set()

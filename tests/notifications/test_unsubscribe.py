@@ -63,14 +63,24 @@ def test_get_shows_a_button_and_changes_nothing_post_unsubscribes(client, sessio
     form = soup(page).select_one("main form[method=post]")
     assert form["action"] == f"/unsubscribe/{token}"
     assert "Unsubscribe from overdue notices" in form.get_text()
-    assert _settings_of(session, user.id) == {"due_reminder": True, "overdue_notice": True}
+    assert _settings_of(session, user.id) == {
+        "due_reminder": True,
+        "overdue_notice": True,
+        "community_replies": False,
+        "community_digest": True,
+    }
     client.cookies.clear()
     done = client.post(
         f"/unsubscribe/{token}", content=b"List-Unsubscribe=One-Click", headers=ONE_CLICK
     )
     assert done.status_code == 200
     assert "no more overdue notices" in soup(done).get_text()
-    assert _settings_of(session, user.id) == {"due_reminder": True, "overdue_notice": False}
+    assert _settings_of(session, user.id) == {
+        "due_reminder": True,
+        "overdue_notice": False,
+        "community_replies": False,
+        "community_digest": True,
+    }
     again = client.post(
         f"/unsubscribe/{token}", content=b"List-Unsubscribe=One-Click", headers=ONE_CLICK
     )
