@@ -22,6 +22,7 @@ from app.config import Settings
 from app.content.course import Course
 from app.content.registry import Registry
 from app.db import id_of, utcnow
+from app.events import service as events
 from app.identity import service as identity
 from app.learning import service as learning
 from app.lti.launch import AGS_CLAIM, NRPS_CLAIM, Launch, LaunchRefused
@@ -271,9 +272,16 @@ def land(session: Session, *, settings: Settings, launch: Launch, registry: Regi
     user = account_for_launch(session, settings=settings, launch=launch)
     code = _cohort_code(session, context=context, platform=launch.platform, course=course)
     try:
-        learning.enroll(session, user=user, course=course, cohort=code)
+        enrollment = learning.enroll(session, user=user, course=course, cohort=code)
     except learning.LearningError as exc:
         raise LaunchRefused(f"enroll: {exc}", str(exc), 409) from None
+    # The learning record store hears of every launch (xAPI "launched", docs/xapi.md).
+    events.record(
+        session,
+        kind=events.EventKind.launched,
+        enrollment=enrollment,
+        data={"module_id": link.module_slug},
+    )
     target = f"/courses/{course.slug}"
     if link.module_slug:
         target += f"/modules/{link.module_slug}"

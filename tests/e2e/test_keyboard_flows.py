@@ -251,3 +251,32 @@ def test_exercise_and_hint_work_without_javascript(browser: Browser, audit_site:
     expect(page.locator(".flashes")).to_contain_text("Correct")
     expect(box).to_contain_text("Done: answered correctly")
     context.close()
+
+
+def test_start_a_discussion_thread_by_keyboard(page: Page, audit_site: AuditSite) -> None:
+    """The new-thread form by keyboard: a refusal (guidelines not agreed) opens on its error
+    summary with the typed words kept; agreeing with Space and Enter posts the thread."""
+    _log_in(page, _new_learner(audit_site))
+    _enroll(page, COURSE)
+    page.goto(f"{MODULE_1}/discussion")
+    _tab_to(page, page.get_by_role("link", name="Start a thread"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    _tab_to(page, page.get_by_label("Title"))
+    page.keyboard.type("Keyboard-only thread")
+    _tab_to(page, page.get_by_label("Your post"))
+    page.keyboard.type("Written without a mouse.")
+    _tab_to(page, page.get_by_role("button", name="Post thread"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.get_by_label("Title")).to_have_value("Keyboard-only thread")
+    expect(page.get_by_label("Your post")).to_have_value("Written without a mouse.")
+    agree = page.get_by_label("I have read the community guidelines and will follow them")
+    _tab_to(page, agree)
+    page.keyboard.press("Space")
+    expect(agree).to_be_checked()
+    _tab_to(page, page.get_by_role("button", name="Post thread"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keyboard-only thread")
