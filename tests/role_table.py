@@ -155,6 +155,11 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("POST", "/courses/data-for-liberation/discussion/posts/999/delete", set()),
     ("GET", "/courses/data-for-liberation/discussion/posts/999/history", set()),
     ("GET", "/staff/community/settings", STAFF),
+    # Discussion notifications: every signed-in member has their own list; no notice 999.
+    ("GET", "/community/notifications", EVERYONE),
+    ("GET", "/community/notifications/999", set()),
+    ("POST", "/community/notifications/read", EVERYONE),
+    ("POST", "/community/notifications/email", EVERYONE),
     ("POST", "/staff/community/settings/999", set()),
     # Community moderation, flags and search (no thread or post exists here: 404;
     # tests/community/test_moderation.py and test_flags.py cover the allowed and scoped cases).

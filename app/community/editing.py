@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.community.models import CommunityPost, CommunityPostRevision, CommunityThread
 from app.community.scopes import Viewer, visible_thread
-from app.community.service import NotFound, PostForm, PostRefused, PostView, post_view
+from app.community.service import DELETED, NotFound, PostForm, PostRefused, PostView, post_view
 from app.community.text import body_error, clean_body, clean_title, render_post, title_error
 from app.db import utcnow
 
@@ -77,10 +77,31 @@ def edit_post(session: Session, *, viewer: Viewer, post_id: int, form: PostForm)
 
 
 def delete_post(session: Session, *, viewer: Viewer, post_id: int) -> CommunityThread:
-    """Soft-delete the viewer's own post: "[deleted]" shows in its place."""
+    """Soft-delete the viewer's own post: "[deleted]" shows in its place. Deleting the
+    opening post takes the thread's title away too, from lists, search, notifications and
+    digests alike (the last title stays in the post's history, which staff read)."""
     thread, post = own_post(session, viewer=viewer, post_id=post_id)
-    post.deleted_at = utcnow()
+    now = utcnow()
+    post.deleted_at = now
     session.add(post)
+    if post.is_opening and thread.title != DELETED:
+        number = len(
+            session.exec(
+                select(CommunityPostRevision.id).where(CommunityPostRevision.post_id == post_id)
+            ).all()
+        )
+        session.add(
+            CommunityPostRevision(
+                post_id=post_id,
+                number=number + 1,
+                title=thread.title,
+                body=post.body,
+                written_at=post.edited_at or post.created_at,
+                replaced_at=now,
+            )
+        )
+        thread.title = DELETED
+        session.add(thread)
     session.commit()
     return thread
 
@@ -96,14 +117,15 @@ class HistoryEntry:
 def post_history(
     session: Session, *, viewer: Viewer, post_id: int
 ) -> tuple[CommunityThread, PostView, list[HistoryEntry]]:
-    """A post's earlier versions, oldest first, for anyone who may read the post."""
+    """A post's earlier versions, oldest first: for its author and staff only, so an edit
+    that takes out an identifying detail really takes it out of what peers can read."""
     post = session.get(CommunityPost, post_id)
     if post is None:
         raise NotFound
     thread = visible_thread(session, viewer=viewer, thread_id=post.thread_id)
     if thread is None or post.deleted_at is not None:
         raise NotFound
-    if post.hidden_at is not None and post.author_id != viewer.user_id and not viewer.is_staff:
+    if post.author_id != viewer.user_id and not viewer.is_staff:
         raise NotFound
     author = session.get(User, post.author_id)
     rows = session.exec(

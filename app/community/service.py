@@ -183,7 +183,7 @@ def post_view(viewer: Viewer, post: CommunityPost, name: str, revisions: int) ->
         author=DELETED
         if deleted
         else _author_label(viewer, name=name, anonymous=post.anonymous, author_id=post.author_id),
-        html=Markup(f"<p>{DELETED}</p>") if deleted else render_post(post.body),  # noqa: S704
+        html=Markup("<p>%s</p>") % DELETED if deleted else render_post(post.body),
         deleted=deleted,
         hidden=post.hidden_at is not None,
         mine=post.author_id == viewer.user_id,

@@ -7,15 +7,14 @@ the picker's URL and form, so picking works in an iframe that keeps no cookie.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
+from app import tokens
 from app.config import Settings
 from app.content.course import Course
 from app.db import id_of, utcnow
@@ -33,7 +32,7 @@ INSTRUCTORS_ONLY = (
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return tokens.digest(token)
 
 
 def start(session: Session, *, settings: Settings, launch: Launch) -> str:
@@ -51,7 +50,7 @@ def start(session: Session, *, settings: Settings, launch: Launch) -> str:
             "Groundwork offers links to its courses and modules.",
         )
     user = account_for_launch(session, settings=settings, launch=launch)
-    token = secrets.token_urlsafe(32)
+    token = tokens.random_token(32)
     data = claim.get("data")
     now = utcnow()
     session.add(
@@ -126,7 +125,7 @@ def respond(
         "iss": platform.client_id,
         "aud": platform.issuer,
         "azp": platform.client_id,
-        "nonce": secrets.token_urlsafe(16),
+        "nonce": tokens.random_token(16),
         CLAIM + "message_type": "LtiDeepLinkingResponse",
         CLAIM + "version": "1.3.0",
         CLAIM + "deployment_id": request.deployment_id,

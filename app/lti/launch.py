@@ -8,8 +8,6 @@ token posted twice fails even if it arrives with another state.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,6 +19,7 @@ from joserfc.jws import extract_compact
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import tokens
 from app.db import id_of, utcnow
 from app.lti import platforms
 from app.lti.models import LtiLogin, LtiNonce, LtiPlatform
@@ -57,7 +56,7 @@ NOT_REGISTERED = (
 
 
 def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+    return tokens.digest(value)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def start_login(
         raise LaunchRefused("login for an unknown deployment", NOT_REGISTERED, 404)
     if platforms.url_problem(platform.auth_login_url, allow_loopback_http=allow_loopback_http):
         raise LaunchRefused("authorization URL not https", NOT_REGISTERED, 502)
-    state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    state, nonce = tokens.random_token(32), tokens.random_token(32)
     now = utcnow()
     session.add(
         LtiLogin(

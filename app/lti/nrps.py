@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.permissions import Permission, can
 from app.accounts.service import create_passwordless_user, normalize_email
 from app.config import Settings
 from app.content.models import CourseRecord
@@ -121,7 +122,7 @@ def _account(
     user = session.exec(select(User).where(User.email == email)).first()
     made = False
     if user is not None:
-        if user.role != Role.learner:
+        if can(user, Permission.view_reports) or can(user, Permission.author_preview):
             return None, "A staff account has this email; it is never linked by a roster.", False
         if not is_verified(user):
             return None, "An account with this email is not verified; not linked.", False

@@ -9,7 +9,6 @@ an LMS iframe whose browser keeps no third-party cookie.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from app import tokens
 from app.accounts.sessions import set_login_cookie
 from app.config import Settings
 from app.content.runtime import RegistryDep
@@ -36,7 +36,7 @@ FormStr = Annotated[str, Form()]
 
 
 def _probe(token: str) -> str:
-    return hashlib.sha256(b"probe:" + token.encode()).hexdigest()[:32]
+    return tokens.digest("probe:" + token)[:32]
 
 
 def _frame_headers(

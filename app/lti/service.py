@@ -6,9 +6,7 @@ Who commits: each public function here commits at the end of its use case.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from app import tokens
 from app.accounts import service as accounts
 from app.accounts.models import User
 from app.config import Settings
@@ -49,7 +48,7 @@ NO_COURSE = (
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return tokens.digest(token)
 
 
 def _text(value: Any, limit: int) -> str:
@@ -237,7 +236,7 @@ class Landed:
 
 
 def _new_ticket(session: Session, *, platform: LtiPlatform, user: User, target_path: str) -> str:
-    token = secrets.token_urlsafe(32)
+    token = tokens.random_token(32)
     now = utcnow()
     session.add(
         LtiLaunchTicket(

@@ -9,12 +9,13 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet, RSAKey
 from joserfc.jws import extract_compact
+from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from app.lti import keys
 from app.lti.models import LtiToolKey
 
-SECRET = "a-test-secret-key-that-is-long-enough-0123456789"
+SECRET = SecretStr("a-test-secret-key-that-is-long-enough-0123456789")
 
 
 def test_first_use_makes_one_key_and_reuses_it(session: Session):
@@ -54,7 +55,7 @@ def test_rotation_signs_with_the_new_key_and_still_publishes_the_old(session: Se
 
 def test_a_changed_secret_key_retires_the_unreadable_key(session: Session):
     old_kid, _ = keys.active_key(session, secret_key=SECRET)
-    kid, _ = keys.active_key(session, secret_key=SECRET + "-changed")
+    kid, _ = keys.active_key(session, secret_key=SecretStr(SECRET.get_secret_value() + "-changed"))
     assert kid != old_kid
     rows = {r.kid: r for r in session.exec(select(LtiToolKey)).all()}
     assert rows[old_kid].active is False and rows[old_kid].retired_at is not None

@@ -84,6 +84,13 @@ def valid_values(world: World, route: RouteInfo) -> dict[str, str]:
         "prompt_id": "what-i-notice",
         "thread_id": "1",
         "post_id": "1",
+        "notice_id": "1",
+        "lrs_id": "1",
+        "statement_pk": "1",
+        "score_id": "1",
+        "platform_id": "1",
+        "context_id": "1",
+        "ticket": "not-a-real-ticket",
     }
 
 

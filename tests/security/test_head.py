@@ -29,6 +29,15 @@ NOT_200 = {
     "/lti/login": "no iss or login_hint: the launch-refused page, 400",
     "/lti/enter/{token}": "the token is not a real ticket: 410",
     "/lti/deep-link/{token}": "the token is not a real deep-linking request: 410",
+    # The security world has no discussion thread, post or notice: 404 for everyone
+    # (tests/community covers them with real rows).
+    "/api/v1/discussions/threads/{thread_id}": "no thread 1 here: 404",
+    "/community/notifications/{notice_id}": "no notice 1 here: 404",
+    "/courses/{slug}/discussion/threads/{thread_id}": "no thread 1 here: 404",
+    "/courses/{slug}/discussion/posts/{post_id}/edit": "no post 1 here: 404",
+    "/courses/{slug}/discussion/posts/{post_id}/history": "no post 1 here: 404",
+    "/courses/{slug}/discussion/posts/{post_id}/flag": "no post 1 here: 404",
+    "/staff/community/threads/{thread_id}": "no thread 1 here: 404",
 }
 
 

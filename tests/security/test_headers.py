@@ -64,6 +64,12 @@ def _urls(world: World) -> Iterator[tuple[str, str]]:
         "prompt_id": "what-i-notice",
         "thread_id": "1",
         "post_id": "1",
+        "notice_id": "1",
+        "lrs_id": "1",
+        "statement_pk": "1",
+        "score_id": "1",
+        "platform_id": "1",
+        "context_id": "1",
     }
     for route in app_routes(world.app):  # type: ignore[arg-type]
         if "GET" not in route.methods:
