@@ -119,7 +119,7 @@ def _bench_database(label: str, database_url: str, args: argparse.Namespace) -> 
     env = {
         **os.environ,
         "GROUNDWORK_DATABASE_URL": database_url,
-        "GROUNDWORK_SECRET_KEY": "bench-secret",
+        "GROUNDWORK_SECRET_KEY": os.urandom(48).hex(),  # production refuses a weak key
         "GROUNDWORK_ENVIRONMENT": "production",
         "GROUNDWORK_NEW_PASSWORD": "bench password 1",
     }

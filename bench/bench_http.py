@@ -74,7 +74,7 @@ def main() -> int:
     env = {
         **os.environ,
         "GROUNDWORK_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-        "GROUNDWORK_SECRET_KEY": "bench-secret",
+        "GROUNDWORK_SECRET_KEY": os.urandom(48).hex(),  # production refuses a weak key
         "GROUNDWORK_ENVIRONMENT": "production",
         "GROUNDWORK_NEW_PASSWORD": "bench password 1",
     }

@@ -286,7 +286,7 @@ def _server(url: str, workers: int, port: int, log: Path, content: str) -> subpr
         **({"GROUNDWORK_CONTENT_DIR": content} if content else {}),
         **{k: v for k, v in os.environ.items() if not k.startswith("GROUNDWORK_ARGON2")},
         "GROUNDWORK_DATABASE_URL": url,
-        "GROUNDWORK_SECRET_KEY": "load-proof-secret",
+        "GROUNDWORK_SECRET_KEY": os.urandom(48).hex(),  # production refuses a weak key
         "GROUNDWORK_ENVIRONMENT": "production",
         "GROUNDWORK_BASE_URL": f"http://127.0.0.1:{port}",
     }
