@@ -4,10 +4,9 @@ LRS is down nothing is lost, and delivery resumes in order."""
 
 from __future__ import annotations
 
-import pytest
-
 import json
 
+import pytest
 from sqlmodel import col, select
 
 from app.xapi import service, statements
