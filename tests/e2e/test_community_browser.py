@@ -36,7 +36,7 @@ def test_a_cohort_talks_and_a_facilitator_steers(browser, live_server, session):
     page.goto(f"/courses/{COURSE}/modules/{MODULE}")
     page.get_by_role("link", name=re.compile("^Discussion")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Discussion")
-    page.get_by_role("link", name="Start a thread").click()
+    page.get_by_role("button", name="Start a thread").click()
     page.get_by_label("Title").fill("Who reads our attendance data first?")
     page.get_by_label("Your post").fill("In our team the principal sees it before teachers do.")
     page.get_by_label("I have read the community guidelines and will follow them").check()

@@ -259,7 +259,7 @@ def test_start_a_discussion_thread_by_keyboard(page: Page, audit_site: AuditSite
     _log_in(page, _new_learner(audit_site))
     _enroll(page, COURSE)
     page.goto(f"{MODULE_1}/discussion")
-    _tab_to(page, page.get_by_role("link", name="Start a thread"))
+    _tab_to(page, page.get_by_role("button", name="Start a thread"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
     _tab_to(page, page.get_by_label("Title"))
