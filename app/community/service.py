@@ -89,6 +89,7 @@ class PostView:
     hidden: bool  # hidden by staff or flags: only its author and staff see it
     mine: bool
     revisions: int
+    history_readable: bool  # earlier versions: for the author and staff only
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ def post_view(viewer: Viewer, post: CommunityPost, name: str, revisions: int) ->
         hidden=post.hidden_at is not None,
         mine=post.author_id == viewer.user_id,
         revisions=revisions,
+        history_readable=post.author_id == viewer.user_id or viewer.is_staff,
     )
 
 

@@ -77,9 +77,12 @@ def test_start_reply_edit_delete(app, client, session: Session, clock) -> None:
     assert saved.status_code == 303
     page = mate.get(thread_url(tid))
     assert "Monday dips, by grade" in page.text and "Ninth graders" in page.text
-    history_link = soup(page).find("a", string="edited")
+    # Peers see that it was edited, but its earlier text is for its author and staff only.
+    assert soup(page).find("a", string="edited") is None and " edited" in page.text
+    history_link = soup(client.get(thread_url(tid))).find("a", string="edited")
     assert history_link is not None
-    history = mate.get(history_link["href"])
+    assert mate.get(history_link["href"]).status_code == 404
+    history = client.get(history_link["href"])
     assert "Attendance <em>dips</em> on Mondays." in history.text
     assert "Title: Monday dips" in history.text
     session.commit()

@@ -266,3 +266,22 @@ def seed(session: Session) -> Seed:
     _survey(session, rows[1], dict.fromkeys(ITEMS, 1))
     data.learners["Lakeview"], data.enrollments["Lakeview"] = users, rows
     return data
+
+
+def add_recent_organization(session: Session, name: str, learners: int) -> Organization:
+    """Another organization whose learners enrolled with Riverside's, so that Riverside's
+    date-narrowed view is not the only cover for Lakeview's small group (docs/reports.md,
+    "Differencing")."""
+    course_id = course_record_id(session, course_slug=COURSE)
+    org = _org(session, name)
+    for i in range(learners):
+        user = make_user(session, display_name=f"{name} Learner {i:02d}", organization_id=org.id)
+        _enroll(
+            session,
+            user=user,
+            course_id=course_id,
+            percent=0,
+            enrolled_at=datetime(2026, 2, 10, 12, tzinfo=UTC),
+            active_days_ago=30,
+        )
+    return org
