@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
         "tokens",
         "app_settings",
         "privacy",
+        "retry",
     },
     {"security"},
     {"accounts"},

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.community import flags, moderation
+from app.community import flags, moderation, paths
 from app.community.scopes import scope_label, viewer_for
 from app.content.runtime import RegistryDep
 from app.db import RowId, SessionDep, id_of
@@ -76,7 +76,7 @@ def _thread_page(
             "errors": errors or {},
             "typed": typed or {},
             "reason_max": moderation.REASON_MAX,
-            "learner_path": learner_thread_path(view.thread.course_slug, id_of(view.thread)),
+            "learner_path": paths.thread_path(view.thread.course_slug, id_of(view.thread)),
         },
         status_code=status,
     )
@@ -307,7 +307,7 @@ def _flag_page(
             "errors": errors or {},
             "typed": typed or {},
             "note_max": flags.NOTE_MAX,
-            "thread_path": learner_thread_path(course_slug, id_of(thread)),
+            "thread_path": paths.thread_path(course_slug, id_of(thread)),
         },
         status_code=status,
     )
@@ -360,10 +360,4 @@ def flag(
     message = "Thank you: a facilitator will review the post."
     if result.hidden_now:
         message += " Several members flagged it, so it is hidden until then."
-    return _done(request, message, learner_thread_path(course.slug, result.thread_id))
-
-
-def learner_thread_path(slug: str, thread_id: int) -> str:
-    """The learners' page of a thread (C1's ``community_thread`` route in app/community/
-    routes.py; at merge this becomes ``request.url_for("community_thread", ...)``)."""
-    return f"/courses/{slug}/discussion/threads/{thread_id}"
+    return _done(request, message, paths.thread_path(course.slug, result.thread_id))

@@ -53,6 +53,7 @@ from app.lti.service_token import (
     platform_request,
     with_query,
 )
+from app.retry import backoff
 
 log = logging.getLogger("groundwork.lti")
 SCORE_MAXIMUM = 100.0
@@ -184,11 +185,6 @@ def collect(session: Session) -> int:
 
 
 # --- sending -------------------------------------------------------------------------------
-
-
-def backoff(attempts: int, base_seconds: float) -> timedelta:
-    """The webhooks' schedule: base, 2×base, 4×base, … after each failure."""
-    return timedelta(seconds=base_seconds * 2 ** (attempts - 1))
 
 
 def due_scores(session: Session, *, now: datetime) -> list[int]:

@@ -26,6 +26,7 @@ from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
+from app.retry import backoff
 from app.security.outbound_urls import OutboundPolicy, Target, UnsafeUrl, check_url
 from app.security.secret_box import SecretUnreadable
 from app.webhooks import service
@@ -69,11 +70,6 @@ def signed_headers(secret: str, msg_id: str, body: str, now: datetime) -> dict[s
         "webhook-timestamp": str(int(now.timestamp())),
         "webhook-signature": Webhook(secret).sign(msg_id, now, body),
     }
-
-
-def backoff(attempts: int, base_seconds: float) -> timedelta:
-    """Wait before the next try after ``attempts`` failures: base, 2×base, 4×base, …"""
-    return timedelta(seconds=base_seconds * 2 ** (attempts - 1))
 
 
 @dataclass(frozen=True)
