@@ -104,10 +104,13 @@ class Cluster:
                     raise RuntimeError(f"{instance.name} not ready:\n{instance.output()}")
                 time.sleep(0.1)
 
-    def stop(self, process: Process) -> None:
-        """SIGTERM (a worker finishes its round, uvicorn its requests), then wait."""
-        if process.popen.poll() is None:
+    def stop(self, *processes: Process) -> None:
+        """SIGTERM to each at once (a worker finishes its round, uvicorn its requests),
+        then wait for each."""
+        running = [p for p in processes if p.popen.poll() is None]
+        for process in running:
             process.popen.send_signal(signal.SIGTERM)
+        for process in running:
             try:
                 process.popen.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -115,8 +118,7 @@ class Cluster:
                 process.popen.wait(timeout=10)
 
     def stop_all(self) -> None:
-        for process in self.processes:
-            self.stop(process)
+        self.stop(*self.processes)
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.output()[-3000:]}" for p in self.processes)

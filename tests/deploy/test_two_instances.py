@@ -119,8 +119,7 @@ def test_two_instances_and_two_workers_share_everything(  # type: ignore[no-unty
         _check_database(engine, ack)
 
         # A deploy restarts the workers: the new pair's first round sends the reply emails.
-        for worker in workers:
-            cluster.stop(worker)
+        cluster.stop(*workers)
         workers = [cluster.worker("worker-3", 0.2), cluster.worker("worker-4", 0.2)]
 
         asyncio.run(_content_sync_reaches_every_instance(cluster, urls, content, engine))
@@ -220,7 +219,8 @@ async def _content_sync_reaches_every_instance(
         module = content / JOURNEY / "modules" / "01-welcome.md"
         module.write_text(module.read_text().replace("title: Welcome", "title: Welcome back"))
         await asyncio.sleep(1.0)  # production does not watch files: nothing changes yet
-        assert all("Welcome back" not in (await client.get(u + page)).text for u in urls)
+        for url in urls:
+            assert "Welcome back" not in (await client.get(url + page)).text
         synced = cluster.run("content", "sync")
         assert synced.returncode == 0, synced.stdout + synced.stderr
         with engine.connect() as conn:
