@@ -53,7 +53,15 @@ def wait_for(what: str, condition: Callable[[], bool], timeout: float = 20) -> N
 
 
 @pytest.fixture
-def parts(tmp_path: Path) -> Iterator[tuple[MailServer, Receiver, Path]]:
+def postgres_url(postgres, empty_database_url: str) -> str:  # type: ignore[no-untyped-def]
+    """An empty PostgreSQL database; the SQLite pass skips this test before starting anything."""
+    if postgres is None:
+        pytest.skip("PostgreSQL only (make test's second pass)")
+    return empty_database_url
+
+
+@pytest.fixture
+def parts(postgres_url: str, tmp_path: Path) -> Iterator[tuple[MailServer, Receiver, Path]]:
     """A real SMTP server and a real https webhook receiver, both trusting one certificate."""
     cert, key = make_certificate(tmp_path)
     mail = MailServer(port=free_port(), cert=cert)
@@ -74,16 +82,14 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
 
 
 def test_two_instances_and_two_workers_share_everything(  # type: ignore[no-untyped-def]
-    postgres, empty_database_url: str, tmp_path: Path, parts, cluster: Cluster
+    postgres_url: str, tmp_path: Path, parts, cluster: Cluster
 ) -> None:
-    if postgres is None:
-        pytest.skip("PostgreSQL only (make test's second pass)")
     mail, receiver, cert = parts
     content = tmp_path / "content"
     for course in COURSES:
         shutil.copytree(course, content / course.name)
     cluster.settings.update(
-        database_url=empty_database_url,
+        database_url=postgres_url,
         content_dir=str(content),
         base_url="http://learn.example.test",
         smtp_url=mail.url(),
@@ -95,7 +101,7 @@ def test_two_instances_and_two_workers_share_everything(  # type: ignore[no-unty
     cluster.extra_env["SSL_CERT_FILE"] = str(cert)
     migrated = cluster.run("db", "upgrade")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-    engine = make_engine(empty_database_url)
+    engine = make_engine(postgres_url)
     try:
         with write_session(engine) as session:
             _, receiver.secret = webhooks.add_endpoint(
