@@ -70,7 +70,7 @@ def _known(revision: str) -> bool:
     config.set_main_option("script_location", str(ROOT / "migrations"))
     try:
         return ScriptDirectory.from_config(config).get_revision(revision) is not None
-    except Exception:  # alembic raises several kinds for an unknown id
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
         return False
 
 

@@ -76,7 +76,8 @@ def test_an_instance_with_older_files_says_so_once(
         assert check.run_once() is True
         assert check.run_once() is False  # not rebuilt again for the same database state
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and SLUG in warnings[0]
+    assert len(warnings) == 1
+    assert SLUG in warnings[0]
     assert instance.state.registry.get(SLUG).version == served  # its own files, still
 
 

@@ -121,7 +121,8 @@ class Learner:
             saved = await self.send(
                 "POST", f"{REFLECTION}/autosave", data={"text": text}, headers=headers
             )
-            assert saved.status_code == 200 and "Draft saved" in saved.text, saved.text[:300]
+            assert saved.status_code == 200, saved.text[:300]
+            assert "Draft saved" in saved.text, saved.text[:300]
             self.ack.drafts[self.email] = text
             # The very next read, on the other instance, shows this draft (no lost write).
             page = await self.send("GET", REFLECTION, on=self.elsewhere())

@@ -42,7 +42,8 @@ def test_the_services_of_a_several_instance_deployment() -> None:
     assert SERVICES["proxy"]["image"].startswith("caddy:")
     for name in GROUNDWORK:
         service = SERVICES[name]
-        assert service["build"] == "." and (ROOT / "Dockerfile").exists()
+        assert service["build"] == "."
+        assert (ROOT / "Dockerfile").exists()
         assert service["environment"]["GROUNDWORK_ENVIRONMENT"] == "production"
         assert service["environment"]["GROUNDWORK_DATABASE_URL"].endswith("@db:5432/groundwork")
 

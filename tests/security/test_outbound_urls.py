@@ -161,6 +161,7 @@ def test_service_addresses_need_https_and_say_which_setting_allows_loopback_http
 def test_the_server_never_fetches_a_platform_endpoint_on_a_private_address() -> None:
     """Key sets and token endpoints follow the outbound-URL rule, not https alone."""
     refused = fetch_problem("https://169.254.169.254/jwks", allow_loopback_http=False)
-    assert refused is not None and "private address" in refused
+    assert refused is not None
+    assert "private address" in refused
     assert fetch_problem("https://10.1.2.3/token", allow_loopback_http=False) is not None
     assert fetch_problem("http://127.0.0.1:9/jwks", allow_loopback_http=True) is None
