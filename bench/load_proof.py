@@ -299,12 +299,16 @@ def _server(url: str, workers: int, port: int, log: Path, content: str) -> subpr
 async def _drive(base: str, learners: int, seconds: float) -> tuple[Tally, Journey, float]:
     tally = Tally()
     async with httpx.AsyncClient(base_url=base, timeout=60) as probe:
-        for _ in range(300):
+        # Up to two minutes for the server to start: a busy machine (a CI run beside other
+        # work) can take far longer than the usual second or two.
+        ready_by = time.monotonic() + 120
+        while True:
             try:
                 if (await probe.get("/healthz")).status_code == 200:
                     break
             except httpx.HTTPError:
-                pass
+                if time.monotonic() > ready_by:
+                    raise
             await asyncio.sleep(0.1)
         journey = await _probe(probe, tally)
     started = time.monotonic()
