@@ -307,8 +307,9 @@ async def _drive(base: str, learners: int, seconds: float) -> tuple[Tally, Journ
                 if (await probe.get("/healthz")).status_code == 200:
                     break
             except httpx.HTTPError:
-                if time.monotonic() > ready_by:
-                    raise
+                pass
+            if time.monotonic() > ready_by:
+                raise SystemExit("the server did not answer /healthz within two minutes")
             await asyncio.sleep(0.1)
         journey = await _probe(probe, tally)
     started = time.monotonic()
