@@ -153,9 +153,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     session = open_session(write=write, engine=request.app.state.engine)
     try:
         if not write and reads_inline(request):
+            # The route's reads go on in the login lookup's transaction: one per page. It
+            # takes no lock (a SQLite read in WAL mode) and the session closes on this loop.
             _run_hooks(request, session)
         else:  # BEGIN IMMEDIATE waits for SQLite's write lock; PostgreSQL for the network
-            await run_in_threadpool(_run_hooks, request, session)
+            await run_in_threadpool(_run_hooks_and_commit, request, session)
         yield session
     finally:
         # On the loop, always: closing only rolls back (it never waits for a lock), and a
@@ -167,6 +169,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 def _run_hooks(request: Request, session: Session) -> None:
     for hook in _on_open:
         hook(request, session)
+
+
+def _run_hooks_and_commit(request: Request, session: Session) -> None:
+    _run_hooks(request, session)
     # End the transaction at once: the login lookup (and a renewal of the login it saved)
     # must not hold SQLite's write lock, or a pooled connection, while the request waits
     # for a worker thread. The route's first statement begins its own transaction.

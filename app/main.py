@@ -28,7 +28,7 @@ from app.community import notify_routes as community_notify_routes
 from app.community import routes as community_routes
 from app.community import search_routes as community_search_routes
 from app.community import staff_routes as community_staff_routes
-from app.config import ROOT, Settings, get_settings
+from app.config import ROOT, VAR_DIR, Settings, get_settings
 from app.content import routes as content_routes
 from app.content import runtime as content_runtime
 from app.datasets import routes as datasets_routes
@@ -55,7 +55,7 @@ from app.security.csrf import CsrfError, csrf_protect
 from app.security.middleware import BodyLimitMiddleware, BrowserStateMiddleware
 from app.sso import routes as sso_routes
 from app.surveys import routes as surveys_routes
-from app.templating import flash, render, templates
+from app.templating import compile_templates, flash, render, templates
 from app.webhooks import routes as webhooks_routes
 from app.webhooks import runtime as webhooks_runtime
 from app.xapi import delivery as xapi_delivery  # noqa: F401  (registers the statement round)
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         content_runtime.start_content(app)
+        compile_templates(VAR_DIR / "template-cache")
         webhooks_runtime.start_background(app)
         yield
         webhooks_runtime.stop_background(app)
@@ -181,6 +182,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.router.routes.append(health_route())
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     mount_api(app)
+    # First: the learner pages are the most requested, and Starlette tries routes in order.
+    # No route of a later router has a path that one of these matches (checked by
+    # tests/perf/test_route_order.py).
+    app.include_router(learning_routes.router)
     app.include_router(accounts_routes.router)
     app.include_router(identity_routes.router)
     app.include_router(content_routes.router)
@@ -190,7 +195,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(token_routes.router)
     app.include_router(webhooks_routes.router)
     app.include_router(xapi_routes.router)
-    app.include_router(learning_routes.router)
     app.include_router(surveys_routes.router)
     app.include_router(certificates_routes.router)
     app.include_router(exercises_routes.router)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import FileSystemBytecodeCache, pass_context
 from markupsafe import Markup, escape
 from pydantic import SecretStr
 from starlette.datastructures import URL
@@ -21,6 +23,8 @@ templates = Jinja2Templates(directory=str(ROOT / "templates"))
 env = templates.env
 env.trim_blocks = True
 env.lstrip_blocks = True
+
+log = logging.getLogger("groundwork")
 
 FLASH_COOKIE = "gw_flash"
 FLASH_CATEGORIES = ("success", "error", "info")
@@ -127,6 +131,25 @@ env.globals.update(
     unread_notifications=unread_notifications,
     url_for=url_for,
 )
+
+
+def compile_templates(cache_dir: Path | None) -> int:
+    """Load every template now, so no learner waits for one to compile; returns how many.
+
+    With ``cache_dir`` the compiled code is kept there (Jinja's bytecode cache, keyed by each
+    template's source) and the next start loads it instead of compiling again. A directory
+    that cannot be made leaves the cache off; the templates still compile.
+    """
+    if cache_dir is not None and env.bytecode_cache is None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
+        except OSError as exc:
+            log.warning("Template cache off: cannot use %s (%s)", cache_dir, exc)
+    names = env.list_templates(extensions=["html"])
+    for name in names:
+        env.get_template(name)
+    return len(names)
 
 
 def render(

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import segno
-from fpdf import FPDF
-
 from app.fonts import FONT_FAMILY as FONT
 from app.fonts import add_unicode_font
 
@@ -22,6 +19,9 @@ def _hours(value: float) -> str:
 
 
 def _qr_png(url: str) -> io.BytesIO:
+    # segno and fpdf load on the first certificate, not in every web worker (docs/performance.md)
+    import segno
+
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
     buffer.seek(0)
@@ -39,6 +39,8 @@ def certificate_pdf(
     revoked: bool = False,
 ) -> bytes:
     """A one-page landscape A4 certificate of completion."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_title(f"Certificate of completion: {course_title}")
     pdf.set_author("Groundwork")

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import yaml
 
 from app.content.problems import SpecError
 from app.datasets.schema import DatasetSchema, DimensionSchema, MeasureSchema, parse_schema
 
+# Polars (about 40 MB resident and a second of import on a busy machine) is imported where
+# a frame is built or queried, so `import app.main` and a worker that never loads or
+# explores a dataset do without it (docs/performance.md).
+if TYPE_CHECKING:
+    import polars as pl
+
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
-_POLARS_TYPES: dict[str, Any] = {"int": pl.Int64, "float": pl.Float64}
 CACHE_SIZE = 512
 
 
@@ -108,6 +112,8 @@ def load_dataset(name: str, csv_path: Path, schema_path: Path) -> Dataset:
     schema = parse_schema(raw)
     if not csv_path.exists():
         raise SpecError(f"dataset {name!r}: data file {csv_path.name} is missing")
+    import polars as pl
+
     try:
         text = pl.read_csv(csv_path, infer_schema=False)
     except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
@@ -119,6 +125,8 @@ def dataset_from_strings(
     name: str, schema: DatasetSchema, text: pl.DataFrame, *, file_name: str = "data.csv"
 ) -> Dataset:
     """Type-check an all-string frame against the schema and build the Dataset."""
+    import polars as pl
+
     header = list(text.columns)
     missing = [c for c in schema.columns if c not in header]
     if missing:
@@ -206,6 +214,8 @@ def _value_labels(column_type: str, given: dict[str, str]) -> dict[str, str]:
 def _typed_column(
     text: pl.DataFrame, col: str, kind: str, nullable: bool, file_name: str
 ) -> pl.Series:
+    import polars as pl
+
     raw = text.get_column(col).fill_null("").str.strip_chars()
     empty = raw == ""
     if kind == "str":
@@ -222,7 +232,7 @@ def _typed_column(
             .alias(col)
         ).to_series()
     else:
-        typed = raw.cast(_POLARS_TYPES[kind], strict=False).alias(col)
+        typed = raw.cast(pl.Int64 if kind == "int" else pl.Float64, strict=False).alias(col)
     bad = typed.is_null() & ~empty
     if bad.any():
         row = int(bad.arg_true()[0])

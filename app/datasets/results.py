@@ -6,14 +6,16 @@ Results are cached on the dataset by spec.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from app import privacy
 from app.datasets.loader import Dataset, dim_col, num_col
 from app.datasets.query import QuerySpec
 from app.datasets.schema import MeasureSchema
 from app.privacy import CellStatus, is_coded, suppress
+
+if TYPE_CHECKING:  # imported where a query runs (see app/datasets/loader.py)
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def run_query(dataset: Dataset, spec: QuerySpec) -> QueryResult:
 
 
 def _agg_exprs(measure: MeasureSchema) -> list[pl.Expr]:
+    import polars as pl
+
     exprs = [pl.len().alias("n")]
     if measure.agg == "count" or measure.column is None:
         return [*exprs, pl.len().cast(pl.Float64).alias("num"), pl.lit(1.0).alias("den")]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:  # fpdf is imported where a PDF is made, not by every web worker
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).parent
 FONT_FAMILY = "DejaVu"

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from fpdf import FPDF
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
@@ -245,16 +244,18 @@ def journal_markdown(user: User, courses: list[JournalCourse], *, now: datetime)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-class _JournalPdf(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", size=8)
-        self.cell(0, 6, f"Page {self.page_no()}/{{nb}}", align="C")
-
-
 def journal_pdf(user: User, courses: list[JournalCourse], *, now: datetime) -> bytes:
     """The journal as a PDF with a Unicode font (characters it lacks, e.g. emoji, are skipped)."""
-    pdf = _JournalPdf(format="A4")
+    # fpdf loads on the first PDF, not in every web worker (docs/performance.md).
+    from fpdf import FPDF
+
+    class JournalPdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", size=8)
+            self.cell(0, 6, f"Page {self.page_no()}/{{nb}}", align="C")
+
+    pdf = JournalPdf(format="A4")
     pdf.set_title(f"Reflection journal: {user.display_name}")
     pdf.set_author("Groundwork")
     add_unicode_font(pdf)

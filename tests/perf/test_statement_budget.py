@@ -69,3 +69,25 @@ def test_learner_page_stays_within_its_statement_budget(learner_client, statemen
     assert response.status_code == 200
     sent = statements.statements
     assert len(sent) <= BUDGETS[path], "\n\n".join(sent)
+
+
+@pytest.fixture
+def transactions(engine: Engine) -> Iterator[list[str]]:
+    begun: list[str] = []
+
+    def on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        begun.append("BEGIN")
+
+    event.listen(engine, "begin", on_begin)
+    yield begun
+    event.remove(engine, "begin", on_begin)
+
+
+def test_module_page_runs_in_one_transaction_on_sqlite(learner_client, transactions, engine):
+    """The login lookup and the page's reads share one transaction where reads run on the
+    event loop (SQLite); on PostgreSQL the lookup commits in its threadpool trip first."""
+    path = f"/courses/{COURSE}/modules/{MODULE}"
+    assert learner_client.get(path).status_code == 200  # warm: visit recorded
+    transactions.clear()
+    assert learner_client.get(path).status_code == 200
+    assert len(transactions) <= (1 if engine.dialect.name == "sqlite" else 2)
