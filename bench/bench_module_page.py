@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ceiling import BIN, COURSE, MODULE, ROOT, _free_port, _login, _rss_mb, _wait_ok  # noqa: E402
+from bench_ceiling import BIN, COURSE, MODULE, ROOT, _free_port, _login, _rss_mb, _wait_ok
 
 MODULE_PATH = f"/courses/{COURSE}/modules/{MODULE}"
 TICKS = os.sysconf("SC_CLK_TCK")
