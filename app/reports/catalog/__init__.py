@@ -25,7 +25,15 @@ from app.reports.catalog.spec import ReportSpec
 from app.reports.charts import Chart
 from app.reports.tables import Table
 
-__all__ = ["MODULES", "PAGES", "REGISTRY", "ReportSpec", "page_reports", "problems"]
+__all__ = [
+    "MODULES",
+    "PAGES",
+    "REGISTRY",
+    "ReportSpec",
+    "page_reports",
+    "problems",
+    "report_charts",
+]
 
 MODULES = (
     overview,
@@ -62,8 +70,12 @@ def problems() -> list[str]:
     """What is wrong with the registered reports: none registered, a name used twice, a
     page with no report, a declaration missing its parts."""
     found = [] if REGISTRY else ["no report is registered"]
-    if sum(len(module.REPORTS) for module in MODULES) != len(REGISTRY):
-        found.append("two reports have the same name")
+    declared = [spec.name for module in MODULES for spec in module.REPORTS]
+    found += [
+        f"two reports are called {name}"
+        for name in sorted(set(declared))
+        if declared.count(name) > 1
+    ]
     found += [
         f"page {page} shows no report" for page in PAGES if REGISTRY and not page_reports(page)
     ]
