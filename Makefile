@@ -13,7 +13,7 @@ MAKE_STARTED := $(shell date +%s)
 timed = @start=$$(date +%s); $(2); status=$$?; \
 	echo "=== $(1): $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
-.PHONY: run test test-fast test-deep lint fmt typecheck install check-content bench bench-http clean mutants
+.PHONY: run test test-fast test-deep lint lint-imports fmt typecheck install check-content bench bench-http clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory lint-imports
+
+# The architecture contracts in pyproject.toml ([tool.importlinter]; docs/architecture.md).
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
 
 # Rewrite the code into the house style and fix what ruff can fix safely.
 fmt: $(STAMP)

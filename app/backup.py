@@ -24,6 +24,8 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy import URL, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,7 +72,7 @@ def _known(revision: str) -> bool:
     config.set_main_option("script_location", str(ROOT / "migrations"))
     try:
         return ScriptDirectory.from_config(config).get_revision(revision) is not None
-    except Exception:  # alembic raises several kinds for an unknown id
+    except (CommandError, RevisionError):  # an unknown or ambiguous id
         return False
 
 

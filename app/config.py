@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     mail_from: str = "Groundwork <no-reply@groundwork.invalid>"
     environment: Literal["development", "production"] = "development"
     content_dir: Path = ROOT / "course_content"
+    # Seconds between each process's check of the course versions synced to the database
+    # (one small SELECT): content that another instance or `groundwork content sync` synced
+    # is served this long after at most. 0 turns the check off (one instance only).
+    content_check_seconds: float = Field(default=5.0, ge=0, le=3600)
     session_days: int = 14
     reset_token_minutes: int = 60
     login_max_failures: int = 5

@@ -41,7 +41,7 @@ class _HealthConnection:
             finally:
                 cursor.close()
             return True
-        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        except Exception:
             log.warning("Health check failed", exc_info=True)
             self.close()
             return False

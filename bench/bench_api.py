@@ -18,18 +18,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_reports import _populate  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from bench_reports import _populate
+from fastapi.testclient import TestClient
+from sqlmodel import Session
 
-from app.accounts.models import Role, User  # noqa: E402
-from app.api import tokens  # noqa: E402
-from app.config import ROOT, get_settings  # noqa: E402
-from app.content.registry import build_registry  # noqa: E402
-from app.content.sync import sync_courses  # noqa: E402
-from app.db import make_engine, metadata  # noqa: E402
-from app.security.csrf import CSRF_COOKIE, token_for  # noqa: E402
-from app.security.passwords import hash_password  # noqa: E402
+from app.accounts.models import Role, User
+from app.api import tokens
+from app.config import ROOT, get_settings
+from app.content.registry import build_registry
+from app.content.sync import sync_courses
+from app.db import make_engine, metadata
+from app.security.csrf import CSRF_COOKIE, token_for
+from app.security.passwords import hash_password
 
 
 def _times(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]

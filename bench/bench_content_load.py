@@ -184,7 +184,7 @@ def main() -> int:
 
     # The web app imports these anyway; time them apart from the load itself.
     started = time.perf_counter()
-    import app.datasets.explore  # noqa: F401
+    import app.datasets.explore
     import app.exercises.spec  # noqa: F401
 
     print(f"imports (polars, datasets, exercises): {time.perf_counter() - started:.3f} s")

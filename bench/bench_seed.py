@@ -19,13 +19,13 @@ from pathlib import Path
 
 os.environ.setdefault("GROUNDWORK_SECRET_KEY", "bench-secret-key")
 
-from app import activities, models  # noqa: E402,F401
-from app.config import ROOT, get_settings  # noqa: E402
-from app.content.registry import build_registry  # noqa: E402
-from app.content.sync import sync_courses  # noqa: E402
-from app.db import make_engine, metadata  # noqa: E402
-from app.demo.cli import seed_district  # noqa: E402
-from app.demo.seed import SeedOptions  # noqa: E402
+from app import activities, models  # noqa: F401
+from app.config import ROOT, get_settings
+from app.content.registry import build_registry
+from app.content.sync import sync_courses
+from app.db import make_engine, metadata
+from app.demo.cli import seed_district
+from app.demo.seed import SeedOptions
 
 ANCHOR = datetime(2026, 12, 1, tzinfo=UTC)
 

@@ -27,6 +27,9 @@ _SUITE_VALUES: dict[str, Any] = {
     "webhook_delivery": "worker",
     # Tests read the rows they just wrote; tests/api/test_paging_settle.py covers the delay.
     "api_settle_seconds": 0,
+    # No version-check thread in each of the suite's many apps; tests/perf/
+    # test_two_instances.py turns it on for its servers.
+    "content_check_seconds": 0,
     **TEST_ARGON2,
 }
 # The suite's key, for code that takes one directly (signing, secret_box).

@@ -104,8 +104,10 @@ def test_restore_drill(migrated: Engine, empty_database_url: str, tmp_path: Path
     assert not errors, errors
     before = {key for at, key in acknowledged if at < began}
     after = {key for at, key in acknowledged if at > finished}
-    assert len(before) >= 200 and after, "the writers were not running around the backup"
-    assert report.integrity == "ok" and report.revision == _head()
+    assert len(before) >= 200, "the writers were not running before the backup"
+    assert after, "the writers were not running after the backup"
+    assert report.integrity == "ok"
+    assert report.revision == _head()
     assert report.size_bytes == (tmp_path / "drill.backup").stat().st_size > 0
 
     restored = backups.restore(empty_database_url, tmp_path / "drill.backup")
@@ -180,7 +182,8 @@ def test_restore_checks_the_migration_revision(tmp_path: Path) -> None:
     unmigrated.unlink()
     older = _sqlite_backup_at(tmp_path, "0001")
     report = backups.restore(target, older)
-    assert report.upgrade_needed and report.revision == "0001"
+    assert report.upgrade_needed
+    assert report.revision == "0001"
 
 
 def test_a_damaged_or_foreign_file_is_refused(tmp_path: Path) -> None:
@@ -197,8 +200,8 @@ def test_postgres_without_pg_dump_says_so(monkeypatch, tmp_path: Path) -> None: 
     url = "postgresql://groundwork:secret@db.internal/groundwork"
     with pytest.raises(backups.BackupError, match="pg_dump is not installed"):
         backups.backup(url, tmp_path / "x.dump")
+    (tmp_path / "x.dump").write_bytes(b"PGDMP")
     with pytest.raises(backups.BackupError, match="pg_restore is not installed"):
-        (tmp_path / "x.dump").write_bytes(b"PGDMP")
         backups.restore(url, tmp_path / "x.dump")
     assert not (tmp_path / "x.dump.partial").exists()
 
@@ -216,14 +219,16 @@ def test_cli_backup_and_restore(migrated: Engine, empty_database_url: str, tmp_p
         assert f"migration revision {_head()}" in done.output
         assert "Integrity check of the copy: ok." in done.output
         again = runner.invoke(cli_app, ["db", "backup", str(tmp_path / "cli.backup")])
-        assert again.exit_code == 1 and "already exists" in again.output
+        assert again.exit_code == 1
+        assert "already exists" in again.output
         monkeypatch.setenv("GROUNDWORK_DATABASE_URL", empty_database_url)
         get_settings.cache_clear()
         restored = runner.invoke(cli_app, ["db", "restore", str(tmp_path / "cli.backup")])
         assert restored.exit_code == 0, restored.output
         assert "integrity ok" in restored.output
         refused = runner.invoke(cli_app, ["db", "restore", str(tmp_path / "cli.backup")])
-        assert refused.exit_code == 1 and "--force" in refused.output
+        assert refused.exit_code == 1
+        assert "--force" in refused.output
     finally:
         get_settings.cache_clear()
     assert _keys(empty_database_url) == {"through the command line"}

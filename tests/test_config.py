@@ -36,6 +36,8 @@ def test_defaults_are_owasp_minimum_and_the_suite_runs_cheaper(settings: Setting
     assert verify_password("a test password", cheap, settings=settings) == (True, None)
     owasp = make_settings(argon2_memory_kib=19456, argon2_rounds=2)
     ok, upgraded = verify_password("a test password", cheap, settings=owasp)
-    assert ok and upgraded is not None and "$m=19456,t=2,p=1$" in upgraded
+    assert ok
+    assert upgraded is not None
+    assert "$m=19456,t=2,p=1$" in upgraded
     assert verify_password("a test password", None, settings=owasp) == (False, None)
     assert verify_password("another password", cheap, settings=owasp) == (False, None)

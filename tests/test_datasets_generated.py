@@ -18,7 +18,8 @@ SCRIPT = ROOT / "scripts" / "make_datasets.py"
 def _load_generator() -> ModuleType:
     """Import scripts/make_datasets.py as a module."""
     spec = importlib.util.spec_from_file_location("make_datasets", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["make_datasets"] = module
     spec.loader.exec_module(module)
@@ -209,7 +210,8 @@ def test_intervention_patterns(intervention: pl.DataFrame) -> None:
     final = intervention.filter(pl.col("week") == gen.INTERVENTION_WEEKS - 1)
     treated = final.filter(pl.col("group") == "Intervention")["gain"].mean()
     compared = final.filter(pl.col("group") == "Comparison")["gain"].mean()
-    assert isinstance(treated, float) and isinstance(compared, float)
+    assert isinstance(treated, float)
+    assert isinstance(compared, float)
     assert treated > 2.5 * compared > 0
     baseline = intervention.filter(pl.col("week") == 0)
     assert (baseline["gain"] == 0).all()
@@ -219,7 +221,8 @@ def test_intervention_patterns(intervention: pl.DataFrame) -> None:
     )
     el = brookside.filter(pl.col("english_learner") == "EL")["sessions_attended"].mean()
     other = brookside.filter(pl.col("english_learner") == "Not EL")["sessions_attended"].mean()
-    assert isinstance(el, float) and isinstance(other, float)
+    assert isinstance(el, float)
+    assert isinstance(other, float)
     assert el < 0.6 * other
 
 

@@ -71,7 +71,8 @@ def test_cli_creates_an_admin_and_sets_roles(engine, tmp_path):
         capture_output=True,
         text=True,
     )
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
     setrole = subprocess.run(
         [*cli, "users", "set-role", "--email", "boss@example.org", "--role", "staff"],
         env=env,

@@ -124,3 +124,27 @@ def test_settings_reach_routes_through_the_dependency() -> None:
         if "state.settings" in line and "app.state.settings = settings" not in line
     ]
     assert found == []
+
+
+def test_the_exercise_done_rule_has_one_home() -> None:
+    """'Correct, or the last attempt allowed' is decided by ExerciseSpec.ends_on only."""
+    rule = re.compile(r">=\s*(?:spec|self)\.attempts|correct or number")
+    found = [
+        str(path.relative_to(ROOT))
+        for path in sorted(APP.rglob("*.py"))
+        if rule.search(path.read_text())
+    ]
+    assert found == ["app/exercises/spec.py"]
+
+
+def test_no_template_marks_text_safe() -> None:
+    """Trusted HTML is ``markupsafe.Markup`` from its one source (the course renderer's
+    sanitiser, app/content/markdown.py), so mypy sees where it comes from; a template's
+    ``|safe`` would trust any string."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\|\s*safe\b", line)
+    ]
+    assert found == []

@@ -102,7 +102,7 @@ def _renew(engine: Engine, session_id: int, days: int) -> None:
                 login.expires_at = login.last_seen_at + timedelta(days=days)
                 db.add(login)
                 db.commit()
-    except Exception:  # noqa: BLE001 - a missed renewal is retried by a later request
+    except Exception:
         log.warning("Could not renew login session %s", session_id, exc_info=True)
 
 

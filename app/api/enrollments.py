@@ -212,7 +212,8 @@ def list_enrollments(
 def _out(
     e: Enrollment, user: User, org_name: str | None, slug: str, code: str | None
 ) -> EnrollmentOut:
-    assert e.id is not None and user.id is not None
+    assert e.id is not None
+    assert user.id is not None
     return EnrollmentOut(
         id=e.id,
         user_id=user.id,

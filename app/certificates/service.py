@@ -103,7 +103,8 @@ def issue(
     reason = refusal(session, enrollment=enrollment, course=course)
     if reason is not None:
         raise CertificateRefused(reason)
-    assert enrollment.completed_at is not None and user.id is not None
+    assert enrollment.completed_at is not None
+    assert user.id is not None
     printed = clean_name(name)
     for _ in range(5):
         certificate = Certificate(

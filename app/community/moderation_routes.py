@@ -29,6 +29,11 @@ def _thread_path(request: Request, thread_id: int) -> str:
     return request.url_for("community_moderate_thread", thread_id=thread_id).path
 
 
+def _learner_thread_path(request: Request, slug: str, thread_id: int) -> str:
+    """The learners' page of a thread (``community_thread`` in app/community/routes.py)."""
+    return request.url_for("community_thread", slug=slug, thread_id=thread_id).path
+
+
 def _back(request: Request, back: str, thread_id: int, post_id: int | None = None) -> str:
     """Where a decision returns: the queue, or the thread (never a URL from the form)."""
     if back == "queue":
@@ -76,7 +81,9 @@ def _thread_page(
             "errors": errors or {},
             "typed": typed or {},
             "reason_max": moderation.REASON_MAX,
-            "learner_path": learner_thread_path(view.thread.course_slug, id_of(view.thread)),
+            "learner_path": _learner_thread_path(
+                request, view.thread.course_slug, id_of(view.thread)
+            ),
         },
         status_code=status,
     )
@@ -307,7 +314,7 @@ def _flag_page(
             "errors": errors or {},
             "typed": typed or {},
             "note_max": flags.NOTE_MAX,
-            "thread_path": learner_thread_path(course_slug, id_of(thread)),
+            "thread_path": _learner_thread_path(request, course_slug, id_of(thread)),
         },
         status_code=status,
     )
@@ -360,10 +367,4 @@ def flag(
     message = "Thank you: a facilitator will review the post."
     if result.hidden_now:
         message += " Several members flagged it, so it is hidden until then."
-    return _done(request, message, learner_thread_path(course.slug, result.thread_id))
-
-
-def learner_thread_path(slug: str, thread_id: int) -> str:
-    """The learners' page of a thread (C1's ``community_thread`` route in app/community/
-    routes.py; at merge this becomes ``request.url_for("community_thread", ...)``)."""
-    return f"/courses/{slug}/discussion/threads/{thread_id}"
+    return _done(request, message, _learner_thread_path(request, course.slug, result.thread_id))

@@ -25,6 +25,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.community import paths
 from app.community.models import CommunityNotification, CommunityPost, CommunityThread
 from app.community.scopes import viewer_for, visible
 from app.db import id_of, utcnow
@@ -174,10 +175,8 @@ def action_of(kind: str) -> str | None:
 
 def thread_path(view: NoticeView) -> str:
     """Where a notice leads: the thread, at the post when it is still there."""
-    path = f"/courses/{view.thread.course_slug}/discussion/threads/{view.thread.id}"
-    if view.notice.post_id is not None and not view.post_gone:
-        path += f"#post-{view.notice.post_id}"
-    return path
+    post_id = view.notice.post_id if not view.post_gone else None
+    return paths.thread_path(view.thread.course_slug, id_of(view.thread), post_id=post_id)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.community import search as discussion_search
-from app.community.moderation_routes import learner_thread_path
 from app.community.scopes import viewer_for
 from app.db import SessionDep, id_of
 from app.deps import CurrentUser, VisibleCourse
@@ -31,7 +30,15 @@ def search_page(
             "viewer": viewer,
             "q": q[: discussion_search.QUERY_MAX],
             "words": words,
-            "hits": [(hit, learner_thread_path(course.slug, id_of(hit.thread))) for hit in hits],
+            "hits": [
+                (
+                    hit,
+                    request.url_for(
+                        "community_thread", slug=course.slug, thread_id=id_of(hit.thread)
+                    ).path,
+                )
+                for hit in hits
+            ],
             "max_threads": discussion_search.MAX_THREADS,
             "query_max": discussion_search.QUERY_MAX,
         },

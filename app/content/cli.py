@@ -13,8 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.config import get_settings
 from app.content.loader import CourseLoad, load_all, load_course
 from app.content.problems import Problem
-from app.content.sync import database_ready, orphaned_learner_data
-from app.db import make_engine, open_session
+from app.content.registry import build_registry
+from app.content.sync import database_ready, orphaned_learner_data, sync_courses
+from app.db import engine_for, make_engine, open_session
 
 content_app = typer.Typer(help="Course content in course_content/.", no_args_is_help=True)
 
@@ -145,3 +146,23 @@ def check(
         typer.echo(f"{path}: no course folders found", err=True)
     failed = errors or not loads or (strict and warnings)
     raise typer.Exit(1 if failed else 0)
+
+
+@content_app.command("sync")
+def sync() -> None:
+    """Load the courses of the content folder and sync them to the database; every running
+    instance serves the new versions within GROUNDWORK_CONTENT_CHECK_SECONDS. Exit 1 when
+    a course has errors (it is not synced) or the database is not migrated."""
+    settings = get_settings()
+    registry = build_registry(settings.content_dir)
+    for problem in registry.problems:
+        typer.echo(_line(problem), err=problem.severity == "error")
+    with engine_for(settings.database_url) as engine:
+        if not database_ready(engine):
+            typer.echo("The database has no tables yet: run 'groundwork db upgrade'.", err=True)
+            raise typer.Exit(1)
+        reports = sync_courses(engine, list(registry.courses.values()))
+    for slug, course in sorted(registry.courses.items()):
+        state = "synced" if slug in reports else "NOT synced"
+        typer.echo(f"{slug}: version {course.version[:12]} {state}")
+    raise typer.Exit(1 if registry.has_errors or len(reports) < len(registry.courses) else 0)

@@ -4,12 +4,19 @@ The watcher runs in a thread (watchfiles). On a change it rebuilds the registry 
 previous one as fallback (a bad edit keeps the last good version for learners while authors
 see the errors on /author/content), syncs the courses to the database and swaps
 ``app.state.registry`` in one assignment, so requests never see a half-built registry.
+
+With several instances (or worker processes), each holds its own registry. The database
+holds the version each course was last synced at (``course.content_hash``): every
+``GROUNDWORK_CONTENT_CHECK_SECONDS`` a thread of each process reads those versions (one
+small SELECT) and, when another process or ``groundwork content sync`` has synced a
+version this one does not serve, rebuilds its registry from its own files and swaps it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +26,7 @@ from watchfiles import watch
 
 from app.app_settings import settings_of
 from app.content.registry import Registry, build_registry
-from app.content.sync import database_ready, sync_courses
+from app.content.sync import database_ready, stored_versions, sync_courses
 
 log = logging.getLogger("groundwork.content")
 
@@ -85,32 +92,86 @@ def _watch(app: FastAPI, stop: threading.Event) -> None:
             log.exception("Content reload failed; still serving the previous version")
 
 
+class VersionCheck:
+    """Follows the course versions synced to the database, for one app."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.seen: dict[str, str] | None = None
+
+    def run_once(self) -> bool:
+        """Compare the database's versions with the served ones; rebuild the registry from
+        the files when another process synced a version this one does not serve. True when
+        it rebuilt. Each state of the database is acted on once: an instance whose files are
+        older (a rolling deploy) keeps serving them, and says so, without rebuilding again."""
+        stored = stored_versions(self.app.state.engine)
+        if stored == self.seen:
+            return False
+        self.seen = stored
+        registry: Registry = self.app.state.registry
+        if all(_served(registry, slug) == version for slug, version in stored.items()):
+            return False
+        fresh = build_registry(settings_of(self.app).content_dir, previous=registry)
+        self.app.state.registry = fresh
+        behind = sorted(slug for slug, v in stored.items() if _served(fresh, slug) != v)
+        log.info("Content synced elsewhere: registry rebuilt from the files")
+        if behind:
+            log.warning(
+                "The database holds other versions than this instance's files for %s: "
+                "deploy the same course_content to every instance",
+                ", ".join(behind),
+            )
+        return True
+
+
+def _served(registry: Registry, slug: str) -> str | None:
+    course = registry.courses.get(slug)
+    return course.version if course is not None else None
+
+
+def _check_versions(check: VersionCheck, every: float, stop: threading.Event) -> None:
+    while not stop.wait(every):
+        try:
+            check.run_once()
+        except Exception:  # a busy database or a bad edit must not end the checks
+            log.exception("Content version check failed; still serving the current version")
+
+
+def _start_thread(app: FastAPI, name: str, target: Callable[..., None], *args: object) -> None:
+    running = getattr(app.state, name, None)
+    if running is not None and running[0].is_alive():
+        return  # a second lifespan of this app (tests): one thread, or the first one leaks
+    stop = threading.Event()
+    thread = threading.Thread(target=target, args=(*args, stop), name=name, daemon=True)
+    thread.start()
+    setattr(app.state, name, (thread, stop))
+
+
 def start_content(app: FastAPI) -> None:
-    """Start-up: load every course, sync it to the database, watch files in development."""
+    """Start-up: load every course, sync it to the database, watch files in development,
+    and follow versions that other processes sync (``content_check_seconds``)."""
     settings = settings_of(app)
     registry = cached_registry(settings.content_dir)
     app.state.registry = registry
     _sync(app.state.engine, registry)
-    running = getattr(app.state, "content_watcher", None)
-    if running is not None and running[0].is_alive():
-        return  # a second lifespan of this app (tests): one watcher, or the first one leaks
     if settings.environment == "development" and Path(settings.content_dir).is_dir():
-        stop = threading.Event()
-        thread = threading.Thread(
-            target=_watch, args=(app, stop), name="content-watcher", daemon=True
+        _start_thread(app, "content_watcher", _watch, app)
+    if settings.content_check_seconds > 0 and database_ready(app.state.engine):
+        check = VersionCheck(app)
+        _start_thread(
+            app, "content_version_check", _check_versions, check, settings.content_check_seconds
         )
-        thread.start()
-        app.state.content_watcher = (thread, stop)
 
 
 def stop_content(app: FastAPI) -> None:
-    """Shut-down: stop the development watcher, if one runs."""
-    watcher = getattr(app.state, "content_watcher", None)
-    if watcher is not None:
-        thread, stop = watcher
-        stop.set()
-        thread.join(timeout=5)
-        app.state.content_watcher = None
+    """Shut-down: stop the development watcher and the version check, where they run."""
+    for name in ("content_watcher", "content_version_check"):
+        running = getattr(app.state, name, None)
+        if running is not None:
+            thread, stop = running
+            stop.set()
+            thread.join(timeout=5)
+            setattr(app.state, name, None)
 
 
 async def get_registry(request: Request) -> Registry:

@@ -19,7 +19,7 @@ from app.content.course import Course
 from app.content.kinds import content_listeners
 from app.content.models import ActivityRecord, CourseRecord, ModuleRecord
 from app.content.problems import Problem
-from app.db import metadata, utcnow, write_session
+from app.db import metadata, open_session, utcnow, write_session
 
 log = logging.getLogger("groundwork.content")
 R = TypeVar("R", ModuleRecord, ActivityRecord)
@@ -336,6 +336,19 @@ def _vanished(kind: str, old: str, count: int, file: str, new_ids: list[str]) ->
             f"new {kind}'s {where}; if you removed it on purpose, nothing needs doing"
         )
     return Problem(file, 0, message, severity)
+
+
+def stored_versions(engine: Engine) -> dict[str, str]:
+    """Each course's content version as last synced to the database, by slug (one cheap
+    SELECT): how an instance learns that another one, or ``groundwork content sync``, has
+    synced newer content than it serves."""
+    with open_session(engine=engine) as session:
+        rows = session.exec(
+            select(CourseRecord.slug, CourseRecord.content_hash).where(
+                col(CourseRecord.retired_at).is_(None)
+            )
+        ).all()
+    return dict(rows)
 
 
 def database_ready(engine: Engine) -> bool:

@@ -53,6 +53,7 @@ from app.lti.service_token import (
     platform_request,
     with_query,
 )
+from app.retry import backoff
 
 log = logging.getLogger("groundwork.lti")
 SCORE_MAXIMUM = 100.0
@@ -184,11 +185,6 @@ def collect(session: Session) -> int:
 
 
 # --- sending -------------------------------------------------------------------------------
-
-
-def backoff(attempts: int, base_seconds: float) -> timedelta:
-    """The webhooks' schedule: base, 2×base, 4×base, … after each failure."""
-    return timedelta(seconds=base_seconds * 2 ** (attempts - 1))
 
 
 def due_scores(session: Session, *, now: datetime) -> list[int]:
@@ -337,7 +333,7 @@ def _send(session: Session, settings: Settings, score: LtiScore, subject: str) -
         status = exc.status
         final = status is not None and 400 <= status < 500 and status not in RETRYABLE
         return Outcome(status, str(exc)[:500], final)
-    except Exception as exc:  # noqa: BLE001  (an odd answer is a failed attempt, not a crash)
+    except Exception as exc:
         log.exception("LTI score %s raised", score.id)
         return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
     if 200 <= answer.status_code < 300:

@@ -177,7 +177,8 @@ def sync(
 ) -> SyncReport:
     """Read the context's roster and apply it (see the module's text). Commits."""
     platform = session.get(LtiPlatform, context.platform_id)
-    assert platform is not None and context.id is not None
+    assert platform is not None
+    assert context.id is not None
     if not context.memberships_url:
         raise SyncError(
             "The platform has not offered its roster service for this course: "

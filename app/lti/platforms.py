@@ -8,11 +8,9 @@ platform that rotates its keys keeps launching, and a forged ``kid`` costs one f
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from joserfc.errors import JoseError
@@ -34,8 +32,8 @@ from app.lti.models import (
     LtiResourceLink,
     LtiScore,
 )
+from app.security.outbound_urls import UnsafeUrl, address_problem, check_url, loopback_policy
 
-LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 FETCH_TIMEOUT = httpx.Timeout(10.0)
 MAX_JWKS_BYTES = 200_000
 
@@ -65,35 +63,29 @@ class PlatformForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def url_problem(url: str, *, allow_loopback_http: bool) -> str | None:
-    """Why ``url`` cannot be a platform address, or None."""
+    """Why ``url`` cannot be a platform address, or None (``address_problem``, with
+    GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP for plain http on this computer)."""
+    return address_problem(
+        url,
+        noun="the platform",
+        example="https://canvas.instructure.com",
+        setting="GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP",
+        allow_loopback_http=allow_loopback_http,
+    )
+
+
+def fetch_problem(url: str, *, allow_loopback_http: bool) -> str | None:
+    """Why the server cannot call ``url`` (the key set, the token and service endpoints),
+    or None: ``url_problem``, then the outbound-URL rule (public addresses and standard
+    ports, unless the loopback setting is on)."""
+    problem = url_problem(url, allow_loopback_http=allow_loopback_http)
+    if problem:
+        return problem
     try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "This is not a web address."
-    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
-        return "Enter an https:// address, like https://canvas.instructure.com."
-    if parts.fragment:
-        return "The address cannot have a fragment (#…)."
-    if parts.scheme == "http":
-        if not _is_loopback(host):
-            return "The platform must use https://."
-        if not allow_loopback_http:
-            return (
-                "The platform must use https://. Plain http on this computer needs "
-                "GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP (development and tests only)."
-            )
+        check_url(url, policy=loopback_policy(allow_loopback_http))
+    except UnsafeUrl as exc:
+        return str(exc)
     return None
 
 
@@ -247,8 +239,9 @@ def remove_platform(session: Session, *, platform_id: int, organization_id: int 
 
 
 def _fetch_jwks(url: str, *, allow_loopback_http: bool) -> dict[str, Any]:
-    if url_problem(url, allow_loopback_http=allow_loopback_http):
-        raise KeySetUnavailable("the key set address is not https")
+    problem = fetch_problem(url, allow_loopback_http=allow_loopback_http)
+    if problem:
+        raise KeySetUnavailable(f"the key set address is refused: {problem}")
     try:
         response = httpx.get(url, timeout=FETCH_TIMEOUT, follow_redirects=False)
     except httpx.HTTPError as exc:

@@ -11,7 +11,6 @@ more.
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import httpx
 from sqlmodel import Session
 
 from app.config import Settings
-from app.lti import keys
+from app.lti import keys, platforms
 from app.lti.models import LtiPlatform
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -32,7 +31,6 @@ SCOPE_MEMBERSHIPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembe
 EXPIRY_MARGIN_SECONDS = 60
 TIMEOUT_SECONDS = 10.0
 USER_AGENT = "Groundwork-LTI/1"
-LOOPBACK_NAMES = {"localhost", "localhost."}
 
 
 class ServiceError(Exception):
@@ -66,23 +64,10 @@ def with_query(url: str, **params: str) -> str:
 
 
 def check_url(url: str, *, allow_loopback_http: bool) -> None:
-    """Raise ServiceError unless ``url`` is https (or loopback http when allowed)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError as exc:
-        raise ServiceError(f"{url!r} is not a web address.") from exc
-    if parts.scheme == "https" and host:
-        return
-    loopback = host.lower() in LOOPBACK_NAMES
-    if not loopback:
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-    if parts.scheme == "http" and loopback and allow_loopback_http:
-        return
-    raise ServiceError(f"The platform address {url!r} must use https://.")
+    """Raise ServiceError unless the server may call ``url`` (``platforms.fetch_problem``)."""
+    problem = platforms.fetch_problem(url, allow_loopback_http=allow_loopback_http)
+    if problem:
+        raise ServiceError(f"The platform address {url[:200]!r} is refused: {problem}")
 
 
 def _grant(session: Session, settings: Settings, platform: LtiPlatform, scope: str) -> _Token:

@@ -27,7 +27,7 @@ def _org_or_exit(session: Session, name: str) -> Organization:
 @orgs_app.command("create")
 def orgs_create(
     name: str = typer.Option(..., help="The organization's name."),
-    domain: list[str] = typer.Option(  # noqa: B006  (Typer reads the default)
+    domain: list[str] = typer.Option(
         [], help="An email domain whose verified addresses may join (repeatable)."
     ),
 ) -> None:

@@ -70,7 +70,7 @@ def staff_members_confirm(
     staff: OrgManagerUser,
     organization_id: RowId,
     user_id: FormStr = "",
-    all: FormStr = "",  # noqa: A002  (the form's field name)
+    all: FormStr = "",
 ) -> Response:
     """Confirm one waiting person (``user_id``) or, with ``all=1``, everyone waiting."""
     _managed(session, staff, organization_id)

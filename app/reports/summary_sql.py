@@ -63,14 +63,14 @@ class Measure(StrEnum):
     rating = "rating"  # key: survey item id; value: the rating 1-5
 
 
-class day_of(FunctionElement[str]):  # noqa: N801  (a SQL function)
+class day_of(FunctionElement[str]):
     """The UTC day of a timestamp as text, YYYY-MM-DD."""
 
     type = String()
     inherit_cache = True
 
 
-class week_of(FunctionElement[str]):  # noqa: N801
+class week_of(FunctionElement[str]):
     """The Monday of a timestamp's ISO week (UTC) as text, YYYY-MM-DD."""
 
     type = String()

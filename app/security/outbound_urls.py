@@ -8,6 +8,11 @@ address they carry); only ports 80 and 443; and ``https`` only in production. A 
 for tests and development (``OutboundPolicy.allow_private``) lifts the address and port
 rules, never the https rule of production.
 
+Addresses that staff type for services (an OIDC provider, an LTI platform, an LRS) are
+first read by ``address_problem``: https only, with plain http allowed on a loopback host
+when that service's development setting is on. ``loopback_policy`` is the ``check_url``
+policy that goes with it.
+
 Webhooks check when an endpoint is registered and again at every delivery, and the
 delivery connects to the very address that was checked, so a name that later resolves
 somewhere else (DNS rebinding) cannot steer a delivery inside the network.
@@ -128,3 +133,60 @@ def check_url(url: str, *, policy: OutboundPolicy) -> Target:
             f"Port {port} is not allowed; use the standard port (443 for https, 80 for http)."
         )
     return Target(url=url.strip(), host=host, address=addresses[0], port=port, scheme=scheme)
+
+
+# Host names that always mean this computer, besides the loopback IP addresses.
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "localhost.localdomain"})
+
+
+def is_loopback_host(host: str) -> bool:
+    """``host`` names this computer: ``localhost`` or a loopback IP address."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def address_problem(
+    url: str,
+    *,
+    noun: str,
+    example: str,
+    setting: str,
+    allow_loopback_http: bool,
+    allow_query: bool = True,
+) -> str | None:
+    """Why ``url`` cannot be the address of a service the server calls, or None: https
+    only; plain http only on a loopback host, and only when ``setting`` is on (development
+    and tests). ``noun`` names the service in the message ("the platform")."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "This is not a web address."
+    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
+        return f"Enter {noun}'s https:// address, like {example}."
+    if parts.fragment or (parts.query and not allow_query):
+        return (
+            "The address cannot have a fragment (#…)."
+            if allow_query
+            else "The address cannot have a query (?…) or a fragment (#…)."
+        )
+    if parts.scheme == "http":
+        must = f"{noun[0].upper()}{noun[1:]} must use https://."
+        if not is_loopback_host(host):
+            return must
+        if not allow_loopback_http:
+            return (
+                f"{must} Plain http on this computer needs {setting} (development and tests only)."
+            )
+    return None
+
+
+def loopback_policy(allow_loopback_http: bool) -> OutboundPolicy:
+    """The ``check_url`` policy for a service address read by ``address_problem``: public
+    addresses on standard ports, unless the service's loopback setting is on."""
+    return OutboundPolicy(allow_private=allow_loopback_http, require_https=False)

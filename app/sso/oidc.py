@@ -8,11 +8,10 @@ keeps state, nonce and verifier server-side.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
@@ -21,7 +20,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url
+from app.security.outbound_urls import UnsafeUrl, address_problem, check_url, loopback_policy
 
 log = logging.getLogger("groundwork.sso")
 
@@ -30,7 +29,6 @@ SCOPE = "openid email profile"
 # Signature algorithms we accept from a provider (Google and Entra sign with RS256).
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
 LEEWAY_SECONDS = 120
-LOOPBACK_NAMES = {"localhost"}
 _MAX_BODY = 1_000_000  # a discovery document or key set larger than this is refused
 
 
@@ -47,47 +45,26 @@ class BadIdToken(Exception):
 
 
 def url_problem(url: str, *, allow_loopback_http: bool) -> str | None:
-    """Why ``url`` cannot be a provider address, or None. https only; plain http only on a
-    loopback host, and only with GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "This is not a web address."
-    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
-        return "Enter the provider's https:// address, like https://accounts.google.com."
-    if parts.query or parts.fragment:
-        return "The issuer address cannot have a query (?…) or a fragment (#…)."
-    if parts.scheme == "http":
-        if not _is_loopback(host):
-            return "The provider must use https://."
-        if not allow_loopback_http:
-            return (
-                "The provider must use https://. Plain http on this computer needs "
-                "GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP (development and tests only)."
-            )
-    return None
+    """Why ``url`` cannot be a provider address, or None (``address_problem``, with
+    GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP for plain http on this computer)."""
+    return address_problem(
+        url,
+        noun="the provider",
+        example="https://accounts.google.com",
+        setting="GROUNDWORK_OIDC_ALLOW_LOOPBACK_HTTP",
+        allow_loopback_http=allow_loopback_http,
+        allow_query=False,
+    )
 
 
 def _check_address(url: str, *, allow_loopback_http: bool) -> None:
     """The outbound-URL rule (app/security/outbound_urls.py) for an address the server
     fetches: public addresses and standard ports only, unless the loopback setting is on
     (tests). ``url_problem`` has already applied the https rule."""
-    policy = OutboundPolicy(allow_private=allow_loopback_http, require_https=False)
     try:
-        check_url(url, policy=policy)
+        check_url(url, policy=loopback_policy(allow_loopback_http))
     except UnsafeUrl as exc:
         raise ProviderUnreachable(f"address refused: {exc}") from None
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

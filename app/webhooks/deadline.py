@@ -79,7 +79,7 @@ def deadline_transport(total_seconds: float) -> httpx.HTTPTransport:
     """A transport (certificates verified, no retries) whose requests end within
     ``total_seconds`` of now, however slowly the other side answers."""
     transport = httpx.HTTPTransport(retries=0)
-    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001  (the one way to set the backend)
+    transport._pool = httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(),
         retries=0,
         network_backend=_DeadlineBackend(time.monotonic() + total_seconds),

@@ -26,6 +26,7 @@ from app.config import Settings
 from app.content.models import CourseRecord
 from app.db import open_session, utcnow
 from app.events.models import DomainEvent
+from app.retry import backoff
 from app.security.outbound_urls import OutboundPolicy, Target, UnsafeUrl, check_url
 from app.security.secret_box import SecretUnreadable
 from app.webhooks import service
@@ -71,11 +72,6 @@ def signed_headers(secret: str, msg_id: str, body: str, now: datetime) -> dict[s
     }
 
 
-def backoff(attempts: int, base_seconds: float) -> timedelta:
-    """Wait before the next try after ``attempts`` failures: base, 2×base, 4×base, …"""
-    return timedelta(seconds=base_seconds * 2 ** (attempts - 1))
-
-
 @dataclass(frozen=True)
 class Outcome:
     status: int | None
@@ -111,7 +107,7 @@ def send(
         return Outcome(None, str(exc)[:500])
     try:
         return _post(target, body, headers, timeout)
-    except Exception as exc:  # noqa: BLE001  (an odd URL or response: a failed attempt, not a crash)
+    except Exception as exc:
         log.exception("Delivery to %s raised", target.host)
         return Outcome(None, f"{type(exc).__name__}: {exc}"[:500])
 

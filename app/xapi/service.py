@@ -25,12 +25,17 @@ from app.events.models import DomainEvent
 from app.events.service import EventKind
 from app.exercises.models import ExerciseAttempt
 from app.security import secret_box
-from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url
+from app.security.outbound_urls import (
+    OutboundPolicy,
+    UnsafeUrl,
+    address_problem,
+    check_url,
+    loopback_policy,
+)
 from app.xapi import statements
 from app.xapi.models import DeliveryStatus, LrsConfig, XapiActor, XapiCursor, XapiStatement
 
 SECRET_PURPOSE = "xapi-lrs"  # noqa: S105  (the secret box key purpose, not a secret)
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
 class LrsError(Exception):
@@ -42,31 +47,21 @@ class LrsError(Exception):
 
 
 def endpoint_problem(endpoint: str, *, allow_loopback_http: bool) -> str | None:
-    """Why ``endpoint`` cannot be an LRS, or None: https only (plain http on a loopback
-    address with GROUNDWORK_XAPI_ALLOW_LOOPBACK_HTTP), and never a private address
-    otherwise (the webhooks' SSRF check)."""
+    """Why ``endpoint`` cannot be an LRS, or None: https only (plain http on this computer
+    with GROUNDWORK_XAPI_ALLOW_LOOPBACK_HTTP), and never a private address otherwise (the
+    outbound-URL rule that webhooks follow)."""
+    problem = address_problem(
+        endpoint,
+        noun="the LRS",
+        example="https://lrs.example.org/xAPI/",
+        setting="GROUNDWORK_XAPI_ALLOW_LOOPBACK_HTTP",
+        allow_loopback_http=allow_loopback_http,
+        allow_query=False,
+    )
+    if problem:
+        return problem
     try:
-        parts = urlsplit(endpoint.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return "This is not a web address."
-    if parts.scheme == "http":
-        if host not in LOOPBACK_NAMES or not allow_loopback_http:
-            return (
-                "The LRS must use https://. Plain http to this computer needs "
-                "GROUNDWORK_XAPI_ALLOW_LOOPBACK_HTTP (development and tests only)."
-            )
-    elif parts.scheme != "https":
-        return "Enter the LRS's https:// xAPI address, like https://lrs.example.org/xAPI/."
-    if parts.query or parts.fragment:
-        return "The xAPI address cannot have a query (?…) or a fragment (#…)."
-    try:
-        check_url(
-            endpoint,
-            policy=OutboundPolicy(
-                allow_private=allow_loopback_http and host in LOOPBACK_NAMES, require_https=False
-            ),
-        )
+        check_url(endpoint, policy=loopback_policy(allow_loopback_http))
     except UnsafeUrl as exc:
         return str(exc)
     return None

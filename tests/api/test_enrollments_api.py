@@ -36,7 +36,8 @@ def test_admin_pages_through_every_enrollment_once(client, session, data: Seed, 
     rows = _all_pages(client, token, limit=7)
     ids = [r["id"] for r in rows]
     expected = session.exec(select(Enrollment.id)).all()
-    assert sorted(ids) == sorted(expected) and len(ids) == len(set(ids)) == 26
+    assert sorted(ids) == sorted(expected)
+    assert len(ids) == len(set(ids)) == 26
     keys = [(r["updated_at"], r["id"]) for r in rows]
     assert keys == sorted(keys)
 
@@ -47,7 +48,8 @@ def test_one_organization_staff_read_their_organization_only(
     token = make_token(session, river_staff, "read:enrollments")
     rows = _all_pages(client, token)
     riverside = data.orgs["Riverside"].id
-    assert len(rows) == 13 and {r["organization_id"] for r in rows} == {riverside}
+    assert len(rows) == 13
+    assert {r["organization_id"] for r in rows} == {riverside}
     mine = api_get(client, "/enrollments", token, organization=riverside)
     assert len(mine.json()["data"]) == 13
     other = api_get(client, "/enrollments", token, organization=data.orgs["Hillcrest"].id)
@@ -59,7 +61,8 @@ def test_one_organization_staff_read_their_organization_only(
 def test_filters(client, session, data: Seed, admin) -> None:
     token = make_token(session, admin, "read:enrollments")
     spring = api_get(client, "/enrollments", token, cohort="spring").json()["data"]
-    assert len(spring) == 6 and {r["cohort"] for r in spring} == {"spring"}
+    assert len(spring) == 6
+    assert {r["cohort"] for r in spring} == {"spring"}
     assert len(api_get(client, "/enrollments", token, course=COURSE).json()["data"]) == 26
     later = datetime(2030, 1, 1, tzinfo=UTC).isoformat()
     assert api_get(client, "/enrollments", token, updated_since=later).json()["data"] == []
@@ -81,12 +84,14 @@ def test_bad_parameters_are_422_naming_the_field(client, session, data: Seed, ad
         body = response.json()
         assert [e["field"] for e in body["errors"]] == [field], body
     unknown = api_get(client, "/enrollments", token, course="no-such-course")
-    assert unknown.status_code == 404 and "course" in unknown.json()["detail"]
+    assert unknown.status_code == 404
+    assert "course" in unknown.json()["detail"]
     # PostgreSQL refuses NUL characters outright: still a plain "no such course".
     assert api_get(client, "/enrollments", token, course="a\x00b").status_code == 404
     assert api_get(client, "/certificates/AB%00CD").status_code == 404
     naive = api_get(client, "/enrollments", token, updated_since="2026-01-01T00:00:00")
-    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "updated_since"
+    assert naive.status_code == 422
+    assert naive.json()["errors"][0]["field"] == "updated_since"
 
 
 def test_paging_is_stable_while_rows_change(client, session, data: Seed, admin) -> None:
@@ -96,7 +101,8 @@ def test_paging_is_stable_while_rows_change(client, session, data: Seed, admin) 
     seen = [r["id"] for r in first["data"]]
     touched = session.get(Enrollment, seen[0])  # already read: moves to the end
     ahead = session.exec(select(Enrollment).where(Enrollment.id.not_in(seen))).first()  # type: ignore[union-attr]
-    assert touched is not None and ahead is not None
+    assert touched is not None
+    assert ahead is not None
     touched.percent = 55
     ahead.percent = 66
     session.add_all([touched, ahead])
@@ -111,7 +117,8 @@ def test_paging_is_stable_while_rows_change(client, session, data: Seed, admin) 
         cursor = page["next_cursor"]
     ids = seen + [r["id"] for r in rest]
     assert set(ids) == set(session.exec(select(Enrollment.id)).all())
-    assert ids.count(touched.id) == 2 and ids.count(ahead.id) == 1
+    assert ids.count(touched.id) == 2
+    assert ids.count(ahead.id) == 1
     assert [r["percent"] for r in rest if r["id"] == touched.id] == [55]
 
 
@@ -120,8 +127,11 @@ def test_me_enrollments_shows_own_progress_per_module(client, session, data: See
     assert learner is not None
     token = make_token(session, learner, "read:me")
     body = api_get(client, "/me/enrollments", token).json()["data"]
-    assert len(body) == 1 and body[0]["course"] == COURSE and body[0]["percent"] == 100
-    assert body[0]["modules"] and {"module_id", "state"} <= set(body[0]["modules"][0])
+    assert len(body) == 1
+    assert body[0]["course"] == COURSE
+    assert body[0]["percent"] == 100
+    assert body[0]["modules"]
+    assert {"module_id", "state"} <= set(body[0]["modules"][0])
     other = make_user(session)
     empty = api_get(client, "/me/enrollments", make_token(session, other, "read:me")).json()
     assert empty == {"data": []}

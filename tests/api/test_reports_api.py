@@ -61,7 +61,8 @@ def test_small_groups_are_withheld_with_the_reason(client, session, data: Seed, 
     token = make_token(session, lake_staff, "read:reports")
     body = api_get(client, "/reports/overview", token).json()
     hidden = [c for row in body["rows"] for c in row if isinstance(c, dict)]
-    assert hidden and all("fewer than 10" in c["hidden"] for c in hidden)
+    assert hidden
+    assert all("fewer than 10" in c["hidden"] for c in hidden)
 
 
 def test_report_errors(client, session, data: Seed, river_staff) -> None:
@@ -69,7 +70,8 @@ def test_report_errors(client, session, data: Seed, river_staff) -> None:
     other = data.orgs["Hillcrest"].id
     assert api_get(client, "/reports/overview", token, organization=other).status_code == 404
     unknown = api_get(client, "/reports/nope", token)
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "name"
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "name"
     bad_date = api_get(client, "/reports/overview", token, enrolled_from="2026-13-01")
     assert bad_date.status_code == 422
     assert bad_date.json()["errors"][0]["field"] == "enrolled_from"
@@ -88,11 +90,14 @@ def test_certificate_verification_shows_revocation(client, session, data: Seed) 
     session.commit()
     revoked = [c for c in certificates if c.revoked_at is not None]
     standing = [c for c in certificates if c.revoked_at is None]
-    assert revoked and standing
+    assert revoked
+    assert standing
     body = api_get(client, f"/certificates/{standing[0].code.lower()}").json()
-    assert body["valid"] is True and body["code"] == standing[0].code
+    assert body["valid"] is True
+    assert body["code"] == standing[0].code
     body = api_get(client, f"/certificates/{revoked[0].code}").json()
-    assert body["valid"] is False and body["revoked"] is True
+    assert body["valid"] is False
+    assert body["revoked"] is True
     assert "revoked_reason" not in body
     assert api_get(client, "/certificates/ZZZZ-ZZZZ").status_code == 404
 

@@ -33,7 +33,8 @@ def test_staff_make_use_and_revoke_a_token(client, session) -> None:
     raw = _made_token(made)
     assert api_get(client, "/enrollments", raw).status_code == 200
     listed = client.get("/account/tokens")
-    assert raw not in listed.text and "Warehouse" in listed.text
+    assert raw not in listed.text
+    assert "Warehouse" in listed.text
     row = session.exec(select(ApiToken)).one()
     other = make_user(session, role="staff")
     with client.__class__(client.app, follow_redirects=False) as intruder:
@@ -74,6 +75,8 @@ def test_admin_makes_a_token_for_another_account(client, session) -> None:
     )
     raw = _made_token(made)
     row = session.exec(select(ApiToken)).one()
-    assert row.user_id == learner.id and row.created_by_id == admin.id and row.expires_at is None
+    assert row.user_id == learner.id
+    assert row.created_by_id == admin.id
+    assert row.expires_at is None
     assert api_get(client, "/me/enrollments", raw).status_code == 200
     assert client.get("/admin/users/999999/tokens").status_code == 404

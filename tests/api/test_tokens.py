@@ -24,7 +24,8 @@ def test_only_the_hash_is_stored_and_the_token_works(client, session) -> None:
     user = make_user(session)
     raw = make_token(session, user, "read:me")
     row = session.exec(select(ApiToken)).one()
-    assert raw.startswith("gw_") and raw not in {row.token_hash, row.prefix}
+    assert raw.startswith("gw_")
+    assert raw not in {row.token_hash, row.prefix}
     assert row.token_hash == digest(raw)
     assert api_get(client, "/me/enrollments", raw).status_code == 200
     session.rollback()  # end the test's read transaction: see what the app wrote
@@ -116,7 +117,8 @@ def test_failed_tokens_are_throttled_in_the_database(client, session, settings) 
     # a valid token from the same address is not locked out by someone else's guessing
     assert api_get(client, "/me/enrollments", good).status_code == 200
     keys = session.exec(select(LoginFailure.key)).all()
-    assert keys and all(k == "api-ip:testclient" for k in keys)
+    assert keys
+    assert all(k == "api-ip:testclient" for k in keys)
 
 
 @pytest.mark.parametrize("settings_overrides", [{"api_requests_per_minute": 3}])
@@ -151,7 +153,8 @@ def test_cli_prints_the_token_once_and_it_reads_its_organization_only(
     refused = CliRunner().invoke(
         cli_app, ["tokens", "create", "--email", staff.email, "--scope", "admin:webhooks"]
     )
-    assert refused.exit_code == 1 and "cannot hold admin:webhooks" in refused.output
+    assert refused.exit_code == 1
+    assert "cannot hold admin:webhooks" in refused.output
     unknown = CliRunner().invoke(
         cli_app, ["tokens", "create", "--email", "nobody@example.org", "--scope", "read:me"]
     )
@@ -185,4 +188,5 @@ def test_the_per_token_limit_holds_under_concurrent_requests(engine, settings):
     assert sorted(outcomes) == [200] * 5 + [429] * 15
     with open_session(engine=engine) as session:
         row = session.exec(select(ApiToken)).one()
-        assert row.window_count == 5 and row.last_used_at is not None
+        assert row.window_count == 5
+        assert row.last_used_at is not None

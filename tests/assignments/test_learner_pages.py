@@ -38,7 +38,8 @@ def test_dashboard_and_course_page_say_what_is_due(client, session):
         assert _due_lines(client.get("/me")) == expected
         assert _due_lines(client.get(f"/courses/{JOURNEY}")) == expected
         overdue = soup(client.get("/me")).select_one(".due-overdue .due-flag")
-        assert overdue.name == "strong" and overdue.get_text() == "Overdue:"
+        assert overdue.name == "strong"
+        assert overdue.get_text() == "Overdue:"
         assert post_form(client, f"/courses/{JOURNEY}/modules/welcome/done").status_code == 303
         assert _due_lines(client.get("/me"))[-1] == "Done: “Welcome”, due Saturday 12 December"
 

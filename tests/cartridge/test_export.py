@@ -42,18 +42,21 @@ def test_manifest_lists_every_module_as_an_lti_link(tmp_path, monkeypatch) -> No
     with zipfile.ZipFile(out) as archive:
         names = set(archive.namelist())
         manifest = ET.fromstring(archive.read("imsmanifest.xml"))  # noqa: S314  (our own file)
-        assert manifest.tag == f"{{{CC}}}manifest" and manifest.get("identifier")
+        assert manifest.tag == f"{{{CC}}}manifest"
+        assert manifest.get("identifier")
         metadata = manifest.find(f"{{{CC}}}metadata")
         assert metadata is not None
         assert metadata.findtext(f"{{{CC}}}schema") == "IMS Common Cartridge"
         assert metadata.findtext(f"{{{CC}}}schemaversion") == "1.3.0"
         title = metadata.find(f"{{{LOMM}}}lom/{{{LOMM}}}general/{{{LOMM}}}title/{{{LOMM}}}string")
-        assert title is not None and title.text == course.title
+        assert title is not None
+        assert title.text == course.title
         organizations = manifest.findall(f"{{{CC}}}organizations/{{{CC}}}organization")
         assert len(organizations) == 1
         assert organizations[0].get("structure") == "rooted-hierarchy"
         roots = organizations[0].findall(f"{{{CC}}}item")
-        assert len(roots) == 1 and roots[0].find(f"{{{CC}}}title") is None  # the root has none
+        assert len(roots) == 1
+        assert roots[0].find(f"{{{CC}}}title") is None
         course_items = roots[0].findall(f"{{{CC}}}item")
         assert [i.findtext(f"{{{CC}}}title") for i in course_items] == [course.title]
         items = course_items[0].findall(f"{{{CC}}}item")
@@ -67,7 +70,8 @@ def test_manifest_lists_every_module_as_an_lti_link(tmp_path, monkeypatch) -> No
             resource = resources[item.get("identifierref")]
             assert resource.get("type") == LINK_TYPE
             files = resource.findall(f"{{{CC}}}file")
-            assert len(files) == 1 and files[0].get("href") in names
+            assert len(files) == 1
+            assert files[0].get("href") in names
             link = ET.fromstring(archive.read(files[0].get("href") or ""))  # noqa: S314
             assert link.tag == f"{{{LTICC}}}cartridge_basiclti_link"
             assert link.findtext(f"{{{BLTI}}}title") == module.title
@@ -91,7 +95,10 @@ def test_a_malformed_slug_is_a_clear_error(tmp_path, monkeypatch) -> None:  # ty
     result = _export(
         tmp_path, monkeypatch, "../etc", "--platform", "https://canvas.test", "-o", str(out)
     )
-    assert result.exit_code == 2 and "is not a course slug" in result.output
-    assert "Traceback" not in result.output and not out.exists()
+    assert result.exit_code == 2
+    assert "is not a course slug" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
     result = _export(tmp_path, monkeypatch, "no-such-course", "--platform", "x", "-o", str(out))
-    assert result.exit_code == 1 and "There is no course 'no-such-course'" in result.output
+    assert result.exit_code == 1
+    assert "There is no course 'no-such-course'" in result.output

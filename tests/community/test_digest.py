@@ -65,7 +65,8 @@ def test_weekly_by_default_once_per_week(
     assert _run(engine, settings, 14, 18) == 0
     assert _run(engine, settings, 16) == 0
     [sent] = mail_server.received
-    assert sent.rcpt_tos == [ana.email] and sent.tls
+    assert sent.rcpt_tos == [ana.email]
+    assert sent.tls
     subject = " ".join(sent.message["Subject"].split())
     assert subject == "Your weekly discussion digest: 2 new notifications"
     body = _text(sent)

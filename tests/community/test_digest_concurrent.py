@@ -64,6 +64,7 @@ def test_two_runs_at_once_send_each_digest_once(
         for thread in threads:
             thread.join(timeout=60)
     assert not errors, errors
-    assert sum(results) == 3 and len(results) == 2
+    assert sum(results) == 3
+    assert len(results) == 2
     sent = Counter(address for m in mail_server.received for address in m.rcpt_tos)
     assert sent == Counter({author.email: 1 for author in authors})

@@ -41,7 +41,8 @@ def test_three_distinct_members_hide_a_post(session: Session, world: Community) 
     assert _flag(session, world.a1_fourth, pid, reason="other", note="Names a student").hidden_now
     assert _hidden(session, pid)
     post = session.get(CommunityPost, pid)
-    assert post is not None and post.hidden_by_id is None
+    assert post is not None
+    assert post.hidden_by_id is None
     assert post.hidden_reason == flags.AUTO_HIDE_REASON
     logged = session.exec(
         select(CommunityModerationAction).where(CommunityModerationAction.post_id == pid)

@@ -89,7 +89,8 @@ def test_no_route_crosses_a_scope(app, client, session: Session, clock) -> None:
     # Nothing was changed by the attempts: every opening post is as written, none deleted.
     session.commit()
     for post in session.exec(select(CommunityPost)).all():
-        assert post.deleted_at is None and post.body.startswith("Words of")
+        assert post.deleted_at is None
+        assert post.body.startswith("Words of")
     assert len(session.exec(select(CommunityPost)).all()) == len(people)
     for c in clients.values():
         c.__exit__(None, None, None)

@@ -68,7 +68,9 @@ def test_every_action_is_logged_and_reaches_the_seam(
     ]  # fmt: skip
     session.expire_all()
     final = session.get(CommunityThread, tid)
-    assert final is not None and not final.pinned and not final.locked
+    assert final is not None
+    assert not final.pinned
+    assert not final.locked
 
 
 def test_hide_needs_a_reason_the_author_sees(session: Session, world: Community) -> None:
@@ -81,7 +83,8 @@ def test_hide_needs_a_reason_the_author_sees(session: Session, world: Community)
     post = moderation.hide_post(
         session, staff=world.staff_a, post_id=id_of(reply), reason="Please reword"
     )
-    assert post.hidden_reason == "Please reword" and post.hidden_by_id == world.staff_a.id
+    assert post.hidden_reason == "Please reword"
+    assert post.hidden_by_id == world.staff_a.id
 
 
 def test_hiding_an_opening_post_hides_the_thread_and_restore_shows_it(
@@ -119,7 +122,8 @@ def test_move_to_another_module_of_the_course(app, session: Session, world: Comm
         None,
     )
     (entry,) = [e for e in moderation.thread_log(session, thread_id=id_of(thread))]
-    assert entry.action == "move" and "no longer under prompt what-i-notice" in entry.detail
+    assert entry.action == "move"
+    assert "no longer under prompt what-i-notice" in entry.detail
 
 
 @pytest.mark.parametrize(
@@ -188,7 +192,8 @@ def test_thread_page_shows_posts_flags_and_the_log(  # type: ignore[no-untyped-d
     login(client, world.staff_a)
     tid = id_of(thread)
     bad = post_form(client, f"/staff/community/posts/{id_of(reply)}/hide", {"reason": " "})
-    assert bad.status_code == 400 and "Write a reason" in bad.text
+    assert bad.status_code == 400
+    assert "Write a reason" in bad.text
     assert (
         post_form(
             client, f"/staff/community/posts/{id_of(reply)}/hide", {"reason": "Please reword"}
@@ -197,12 +202,14 @@ def test_thread_page_shows_posts_flags_and_the_log(  # type: ignore[no-untyped-d
     )
     page = client.get(f"/staff/community/threads/{tid}")
     assert page.status_code == 200
-    assert "<script>x</script>" not in page.text and "&lt;script&gt;" in page.text
+    assert "<script>x</script>" not in page.text
+    assert "&lt;script&gt;" in page.text
     log_rows = soup(page).select("section[aria-labelledby=log-title] tbody tr")
     assert len(log_rows) == 1
     cells = [td.get_text(" ", strip=True) for td in log_rows[0].find_all("td")]
     assert cells[1] == world.staff_a.display_name
-    assert cells[2].startswith("Hid a post") and "Please reword" in cells[3]
+    assert cells[2].startswith("Hid a post")
+    assert "Please reword" in cells[3]
 
 
 def test_queue_lists_flagged_and_hidden_posts_in_reach(  # type: ignore[no-untyped-def]
@@ -218,7 +225,9 @@ def test_queue_lists_flagged_and_hidden_posts_in_reach(  # type: ignore[no-untyp
     login(client, world.staff_a)
     page = client.get("/staff/community/queue")
     assert page.status_code == 200
-    assert "Flag me A" in page.text and "Flag me B" not in page.text
+    assert "Flag me A" in page.text
+    assert "Flag me B" not in page.text
     kept = post_form(client, f"/staff/community/posts/{id_of(mine)}/keep", {"back": "queue"})
-    assert kept.status_code == 303 and kept.headers["location"].endswith("/staff/community/queue")
+    assert kept.status_code == 303
+    assert kept.headers["location"].endswith("/staff/community/queue")
     assert "Nothing to review" in client.get("/staff/community/queue").text

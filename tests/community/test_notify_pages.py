@@ -58,12 +58,14 @@ def test_header_shows_the_unread_count_with_an_accessible_name(client, session, 
     assert link["aria-label"] == "Notifications, 2 unread"
     assert link.get_text(" ", strip=True) == "Notifications 2"
     counts = [s for s in seen if "community_notification" in s]
-    assert len(counts) == 1 and "count(" in counts[0].lower()
+    assert len(counts) == 1
+    assert "count(" in counts[0].lower()
 
     client.cookies.clear()
     login(client, ben)
     link = _header_link(client)
-    assert link["aria-label"] == "Notifications" and link.get_text(strip=True) == "Notifications"
+    assert link["aria-label"] == "Notifications"
+    assert link.get_text(strip=True) == "Notifications"
 
 
 def test_list_newest_first_open_marks_read_and_leads_to_the_post(client, session) -> None:
@@ -71,7 +73,8 @@ def test_list_newest_first_open_marks_read_and_leads_to_the_post(client, session
     login(client, ana)
     page = soup(client.get("/community/notifications"))
     items = page.select(".notification-list li")
-    assert len(items) == 2 and all("New" in i.get_text() for i in items)
+    assert len(items) == 2
+    assert all("New" in i.get_text() for i in items)
     # Learner text is escaped: the title's markup shows as text.
     assert "Seating <b>charts</b>" in items[0].get_text()
     assert page.select_one(".notification-list b") is None

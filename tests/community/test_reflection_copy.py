@@ -66,5 +66,6 @@ def test_discuss_this_posts_a_copy_and_private_text_stays_private(
         assert page.status_code == 200, page.url
         assert PRIVATE not in page.text, page.url
         assert "wholly new reflection" not in page.text, page.url
-    assert SHARED in pages[0].text and "Mondays" in pages[2].text
+    assert SHARED in pages[0].text
+    assert "Mondays" in pages[2].text
     mate.__exit__(None, None, None)

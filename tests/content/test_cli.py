@@ -48,9 +48,11 @@ def test_check_json_format() -> None:
     )
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert data["errors"] == 1 and data["warnings"] == 0
+    assert data["errors"] == 1
+    assert data["warnings"] == 0
     [course] = data["courses"]
-    assert course["slug"] == "unknown-key" and course["loaded"] is False
+    assert course["slug"] == "unknown-key"
+    assert course["loaded"] is False
     assert course["problems"] == [
         {
             "file": "unknown-key/course.yaml",

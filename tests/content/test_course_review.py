@@ -40,7 +40,8 @@ def test_the_iep_risk_ratio_key_refuses_a_ratio_of_rounded_rates() -> None:
     accepted by a tolerance of 0.01."""
     spec = _exercise("data-for-liberation", "iep-absence-risk-your-school")
     alder = spec.variant("Alder ES")
-    assert alder is not None and alder.answer.display == "3.00"
+    assert alder is not None
+    assert alder.answer.display == "3.00"
     assert grade(spec, "3.00", "Alder ES").score == 1
     assert grade(spec, "3.02", "Alder ES").score == 0
     assert grade(spec, "3.01", "Alder ES").score == 0

@@ -39,7 +39,8 @@ def test_the_honest_course_loads_clean_and_shows_the_explorers_numbers() -> None
     assert "against\n20.0% at South" in html.html
     assert "North enrolled 60 students." in html.html
     assert "group B's rate was 5.0 percentage points below" in html.html
-    assert "{data}" not in html.html and "<code>" not in html.html
+    assert "{data}" not in html.html
+    assert "<code>" not in html.html
 
 
 def test_a_value_hidden_by_suppression_is_an_error_at_its_line() -> None:
@@ -67,7 +68,8 @@ def test_a_claim_the_data_does_not_support_is_an_error() -> None:
 def test_another_year_showing_the_key_is_a_coincidence_warning() -> None:
     # North's group A: 25.0% in 2025-26 and in 2024-25.
     result = _load("near-miss")
-    assert result.course is not None and result.errors == []
+    assert result.course is not None
+    assert result.errors == []
     assert [str(p) for p in result.warnings] == [
         "near-miss/modules/01-a.md:6: {exercise} north-a: coincidence: School year = 2024-25 "
         "shows the same number as the key 25.0% (25.0), so a learner who read it would be "

@@ -97,27 +97,35 @@ def test_sample_course_loads_with_every_feature() -> None:
     course = result.course
     assert course is not None
     assert course.title == "Sample Course: Every Feature"
-    assert course.status == "published" and course.sequencing == "sequential"
-    assert course.hours == 0.1 and course.require_survey
-    assert course.survey is not None and [i.id for i in course.survey.items] == [
+    assert course.status == "published"
+    assert course.sequencing == "sequential"
+    assert course.hours == 0.1
+    assert course.require_survey
+    assert course.survey is not None
+    assert [i.id for i in course.survey.items] == [
         "engaging",
         "use_now",
     ]
     assert [m.id for m in course.modules] == ["welcome", "data", "explore-data"]
     assert [m.position for m in course.modules] == [1, 2, 3]
     welcome = course.module("welcome")
-    assert welcome is not None and welcome.previous_ids == ("intro",)
-    assert welcome.minutes == 3 and len(welcome.objectives) == 2
+    assert welcome is not None
+    assert welcome.previous_ids == ("intro",)
+    assert welcome.minutes == 3
+    assert len(welcome.objectives) == 2
     assert [b.kind for b in welcome.blocks] == ["markdown", "reflection", "reflection", "markdown"]
     assert [a.id for a in welcome.activities] == ["first-thoughts", "optional-note"]
     assert [a.id for a in welcome.required_activities] == ["first-thoughts"]
     found = course.activity("first-thoughts")
-    assert found is not None and found[0] is welcome
+    assert found is not None
+    assert found[0] is welcome
     reflection = found[1]
     assert isinstance(reflection, Reflection)
-    assert reflection.min_words == 10 and reflection.max_chars == 2000
+    assert reflection.min_words == 10
+    assert reflection.max_chars == 2000
     assert "<em>your</em>" in reflection.prompt_html
-    assert course.activity("nope") is None and course.module("nope") is None
+    assert course.activity("nope") is None
+    assert course.module("nope") is None
     assert course.activity_previous_ids["optional-note"] == ("old-note",)
     assert len(course.version) == 64
     assert course.next_module("welcome") is course.module("data")
@@ -140,10 +148,13 @@ def test_sample_data_directives_and_datasets() -> None:
     assert [a.id for a in module.activities] == ["el-gap", "which-school", "literal-choice"]
     assert [a.id for a in module.required_activities] == ["el-gap", "literal-choice"]
     found = course.block("absence-by-el")
-    assert found is not None and found[1].dataset == "students"
+    assert found is not None
+    assert found[1].dataset == "students"
     assert course.activity("absence-by-el") is None  # an explorer is not an activity
     gap = course.activity("el-gap")
-    assert gap is not None and gap[1].attempts == 3 and gap[1].reveal_after == 2
+    assert gap is not None
+    assert gap[1].attempts == 3
+    assert gap[1].reveal_after == 2
 
 
 def test_sample_markdown_features_render() -> None:
@@ -153,9 +164,11 @@ def test_sample_markdown_features_render() -> None:
     assert isinstance(course.modules[0].blocks[0], MarkdownBlock)
     assert 'href="/courses/sample-course/modules/data#looking-closer"' in html
     assert 'src="/courses/sample-course/assets/chart.png"' in html
-    assert 'width="320"' in html and 'alt="A bar chart of chronic absence by group"' in html
+    assert 'width="320"' in html
+    assert 'alt="A bar chart of chronic absence by group"' in html
     assert '<h2 id="why-look-past-averages">' in html
-    assert '<th class="align-left">Group</th>' in html and "style=" not in html
+    assert '<th class="align-left">Group</th>' in html
+    assert "style=" not in html
     assert 'class="footnote-ref"' in html
     assert "<details><summary>More</summary>" in html
     assert "footnotes" in course.modules[0].blocks[-1].html
@@ -165,11 +178,13 @@ def test_sample_markdown_features_render() -> None:
 
 def test_bom_and_crlf_are_accepted() -> None:
     raw = (GOOD / "sample-course" / "modules" / "02-data.md").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw
     course = load_course(GOOD / "sample-course", content_root=GOOD).course
     assert course is not None
     data = course.module("data")
-    assert data is not None and data.title == "Looking at data"
+    assert data is not None
+    assert data.title == "Looking at data"
     assert '<h2 id="looking-closer">' in data.blocks[0].html
 
 
@@ -259,7 +274,8 @@ def test_one_broken_course_does_not_hide_the_others(tmp_path: Path) -> None:
     results = {r.slug: r for r in load_all(root)}
     assert set(results) == {"sample-course", "duplicate-key"}
     assert results["sample-course"].course is not None
-    assert results["duplicate-key"].course is None and results["duplicate-key"].errors
+    assert results["duplicate-key"].course is None
+    assert results["duplicate-key"].errors
 
 
 def test_yaml_alias_bomb_is_harmless(tmp_path: Path) -> None:

@@ -23,7 +23,9 @@ def test_registry_serves_good_courses_and_reports_broken(tmp_path: Path) -> None
     assert registry.get("unknown-key") is None
     assert [c.slug for c in registry.published()] == ["sample-course"]
     status = registry.statuses["unknown-key"]
-    assert not status.loaded and status.version is None and not status.stale
+    assert not status.loaded
+    assert status.version is None
+    assert not status.stale
     assert [str(p) for p in status.errors] == [
         "unknown-key/course.yaml:3: unknown key 'sumary' (did you mean 'summary'?)"
     ]
@@ -41,7 +43,9 @@ def test_bad_edit_keeps_last_good_version(tmp_path: Path) -> None:
     second = build_registry(root, previous=first)
     assert second.get("sample-course") is good
     status = second.statuses["sample-course"]
-    assert status.stale and not status.loaded and status.version == good.version
+    assert status.stale
+    assert not status.loaded
+    assert status.version == good.version
     assert [str(p) for p in status.errors] == [
         "sample-course/course.yaml:12: 'hours': Input should be a valid number, unable to parse "
         "string as a number"
@@ -49,7 +53,9 @@ def test_bad_edit_keeps_last_good_version(tmp_path: Path) -> None:
     yaml_file.write_text(yaml_file.read_text().replace("hours: lots", "hours: 0.2"))
     third = build_registry(root, previous=second)
     fixed = third.get("sample-course")
-    assert fixed is not None and fixed.hours == 0.2 and fixed.version != good.version
+    assert fixed is not None
+    assert fixed.hours == 0.2
+    assert fixed.version != good.version
     assert not third.statuses["sample-course"].stale
 
 

@@ -52,7 +52,8 @@ def test_status_page_lists_courses_with_errors(
     response = web.get("/author/content")
     assert response.status_code == 200
     page = _soup(response.text)
-    assert page.h1 is not None and page.h1.get_text() == "Content status"
+    assert page.h1 is not None
+    assert page.h1.get_text() == "Content status"
     headings = [h.get_text() for h in page.find_all("h2")]
     assert headings == ["unknown-key", "Sample Course: Every Feature"]
     errors = [li.get_text() for li in page.select("ul.problems-error li")]
@@ -92,13 +93,15 @@ def test_preview_course_and_module(web: TestClient, session: Session) -> None:
     response = web.get("/author/preview/sample-course/welcome")
     assert response.status_code == 200
     page = _soup(response.text)
-    assert page.h1 is not None and page.h1.get_text() == "Welcome"
+    assert page.h1 is not None
+    assert page.h1.get_text() == "Welcome"
     assert "Author preview" in page.get_text()
     prose = page.select("div.module-blocks > div.prose")
     assert len(prose) == 2
     assert prose[0].find("h2", id="why-look-past-averages") is not None
     image = prose[0].find("img")
-    assert image is not None and image["src"] == "/courses/sample-course/assets/chart.png"
+    assert image is not None
+    assert image["src"] == "/courses/sample-course/assets/chart.png"
     reflections = page.select("section.reflection")
     assert [s["id"] for s in reflections] == [
         "reflection-first-thoughts",

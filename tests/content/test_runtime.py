@@ -85,4 +85,5 @@ def test_cached_registry_reuses_until_a_file_changes(content_root: Path) -> None
     second = cached_registry(content_root)
     assert second is not first
     course = second.get("sample-course")
-    assert course is not None and course.modules[0].title == "Hello"
+    assert course is not None
+    assert course.modules[0].title == "Hello"

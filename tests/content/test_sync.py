@@ -53,7 +53,8 @@ def test_first_sync_creates_rows(session: Session, course_dir: Path) -> None:
     report = sync_course(session, course=course)
     assert "course sample-course" in report.created
     record = session.exec(select(CourseRecord)).one()
-    assert record.slug == "sample-course" and record.content_hash == course.version
+    assert record.slug == "sample-course"
+    assert record.content_hash == course.version
     assert record.status == "published"
     modules = _modules(session)
     assert {k: m.position for k, m in modules.items()} == {
@@ -84,7 +85,9 @@ def test_first_sync_creates_rows(session: Session, course_dir: Path) -> None:
     with pytest.raises(LookupError):
         activity_record_id(session, course_slug="sample-course", activity_id="nope")
     again = sync_course(session, course=course)
-    assert again.created == [] and again.retired == [] and again.renamed == []
+    assert again.created == []
+    assert again.retired == []
+    assert again.renamed == []
 
 
 def test_file_rename_and_reorder_keep_rows(session: Session, course_dir: Path) -> None:
@@ -101,10 +104,12 @@ def test_file_rename_and_reorder_keep_rows(session: Session, course_dir: Path) -
     _edit(modules / "02-data.md", "[welcome](01-welcome.md)", "[welcome](05-hello.md)")
     _edit(course_dir / "course.yaml", "(modules/01-welcome.md)", "(modules/05-hello.md)")
     report = sync_course(session, course=_load(course_dir))
-    assert report.created == [] and report.retired == []
+    assert report.created == []
+    assert report.retired == []
     after = _modules(session)
     assert {k: m.id for k, m in after.items()} == before_modules
-    assert after["data"].position == 1 and after["welcome"].position == 2
+    assert after["data"].position == 1
+    assert after["welcome"].position == 2
     assert {k: a.id for k, a in _activities(session).items()} == before_activities
 
 
@@ -140,7 +145,8 @@ def test_removed_module_is_retired_and_restored(session: Session, course_dir: Pa
     report = sync_course(session, course=_load(course_dir))
     assert report.retired == ["module data", "activity data-reflection"]
     modules = _modules(session)
-    assert modules["data"].retired_at is not None and modules["welcome"].retired_at is None
+    assert modules["data"].retired_at is not None
+    assert modules["welcome"].retired_at is None
     assert _activities(session)["data-reflection"].retired_at is not None
     (course_dir / "removed.md").rename(course_dir / "modules" / "02-data.md")
     _edit(course_dir / "course.yaml", "  - 01-welcome.md\n", "  - 01-welcome.md\n  - 02-data.md\n")
@@ -222,9 +228,11 @@ def test_previous_ids_added_after_a_synced_rename_reclaim_the_data(
     report = sync_course(session, course=_load(course_dir))
     assert report.renamed == ["activity data-reflection -> noticing"]
     activities = _activities(session)
-    assert activities["noticing"].id == old_pk and activities["noticing"].retired_at is None
+    assert activities["noticing"].id == old_pk
+    assert activities["noticing"].retired_at is None
     parked = [a for key, a in activities.items() if key.startswith("noticing~")]
-    assert len(parked) == 1 and parked[0].retired_at is not None
+    assert len(parked) == 1
+    assert parked[0].retired_at is not None
     assert orphaned_learner_data(session, course=_load(course_dir)) == []
 
 

@@ -26,7 +26,8 @@ BODY = {
 def test_build_explore_reads_the_default_view() -> None:
     """The body becomes a spec with a checked query."""
     spec = build_explore("absence", BODY, DATASETS)
-    assert spec.kind == "explore" and spec.id == "absence"
+    assert spec.kind == "explore"
+    assert spec.id == "absence"
     assert spec.query.group_by == ("race_ethnicity",)
     assert spec.measures == tuple(DS.measures)
 
@@ -64,7 +65,8 @@ def test_form_changes_the_view_and_bad_values_fall_back_with_a_message() -> None
             "filter.grade": "",
         },
     )
-    assert query.group_by == ("school", "english_learner") and not errors
+    assert query.group_by == ("school", "english_learner")
+    assert not errors
     query, errors = parse_form(
         spec,
         DS,
@@ -81,7 +83,8 @@ def test_form_changes_the_view_and_bad_values_fall_back_with_a_message() -> None
     query, errors = parse_form(
         spec, DS, {"measure": "students", "group_by": "school", "compare": "risk_ratio"}
     )
-    assert query.compare == "overall" and errors
+    assert query.compare == "overall"
+    assert errors
 
 
 def test_chart_leaves_out_hidden_groups_and_table_keeps_them() -> None:
@@ -90,7 +93,8 @@ def test_chart_leaves_out_hidden_groups_and_table_keeps_them() -> None:
     view = build_view(spec, DS, spec.query)
     labels = [v["g0"] for v in view.chart["data"]["values"]]
     hidden = [r.label for r in view.result.rows if not r.visible]
-    assert hidden and not set(hidden) & set(labels)
+    assert hidden
+    assert not set(hidden) & set(labels)
     assert "same numbers are in the table" in view.chart["description"]
 
 

@@ -81,7 +81,8 @@ def test_small_group_is_suppressed_with_its_size() -> None:
     res = run_query(DS, q(measure="chronic_absence_rate", group_by=["race_ethnicity"]))
     pi = res.row(("Pacific Islander",))
     assert pi.status == "suppressed"
-    assert pi.value is None and pi.n is None
+    assert pi.value is None
+    assert pi.n is None
     assert pi.display == "fewer than 10 students"
     assert any("fewer than 10" in note for note in res.notes)
 
@@ -172,7 +173,9 @@ def test_rates_close_to_zero_or_all_are_shown_as_a_range() -> None:
     ds = dataset_from_strings("t", schema, frame)
     res = run_query(ds, parse_query(ds, {"measure": "r", "group_by": ["g"]}))
     a = res.row(("a",))
-    assert a.status == "coded" and a.value is None and a.display == "≤ 5.0%"
+    assert a.status == "coded"
+    assert a.value is None
+    assert a.display == "≤ 5.0%"
     # b is hidden as a's complement; with a's range shown, b alone would come back to within
     # three counts (30 - 20 - [0, 2]), so c is hidden too (rule 4).
     assert [r.status for r in res.rows] == ["coded", "complementary", "complementary"]

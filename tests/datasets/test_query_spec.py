@@ -43,7 +43,8 @@ def test_filters_are_sorted_so_equal_queries_hash_alike() -> None:
     two = parse_query(
         DS, {"measure": "students", "filters": {"grade": "7", "school": "Oak Elementary"}}
     )
-    assert one == two and hash(one) == hash(two)
+    assert one == two
+    assert hash(one) == hash(two)
     assert one.filters == (("grade", "7"), ("school", "Oak Elementary"))
 
 
@@ -51,7 +52,8 @@ def test_with_filter_adds_or_replaces_one_dimension_and_keeps_the_order() -> Non
     base = parse_query(DS, {"measure": "students", "filters": {"school": "Oak Elementary"}})
     added = base.with_filter("grade", "10")
     assert added.filters == (("grade", "10"), ("school", "Oak Elementary"))
-    assert added.measure == "students" and base.filters == (("school", "Oak Elementary"),)
+    assert added.measure == "students"
+    assert base.filters == (("school", "Oak Elementary"),)
     replaced = added.with_filter("school", "Pine Middle")
     assert replaced.filters == (("grade", "10"), ("school", "Pine Middle"))
     assert replaced == parse_query(
@@ -69,15 +71,18 @@ def test_with_filter_adds_or_replaces_one_dimension_and_keeps_the_order() -> Non
 )
 def test_a_filter_takes_one_text_value(value: object, message: str) -> None:
     refused = _refusal({"measure": "students", "filters": {"school": value}})
-    assert refused.key == "query.filters" and message in str(refused)
+    assert refused.key == "query.filters"
+    assert message in str(refused)
     assert "'school'" in str(refused)
 
 
 def test_not_a_mapping_is_refused_with_the_key() -> None:
     refused = _refusal(["students"], key="answer.query")
-    assert str(refused) == "answer.query: must be a mapping" and refused.key == "answer.query"
+    assert str(refused) == "answer.query: must be a mapping"
+    assert refused.key == "answer.query"
     bare = _refusal("students", key="")
-    assert str(bare) == "query: must be a mapping" and bare.key is None
+    assert str(bare) == "query: must be a mapping"
+    assert bare.key is None
 
 
 @pytest.mark.parametrize(
@@ -172,7 +177,8 @@ def test_keys_nest_under_the_given_prefix_or_stand_alone() -> None:
     assert nested.key == "a.query.filters.school"
     assert str(nested).startswith("a.query.filters.school: ")
     bare = _refusal({"measure": "nope"}, key="")
-    assert bare.key == "measure" and str(bare).startswith("measure: dataset")
+    assert bare.key == "measure"
+    assert str(bare).startswith("measure: dataset")
 
 
 def test_the_limits_themselves_are_allowed() -> None:
@@ -205,7 +211,8 @@ def test_the_limits_themselves_are_allowed() -> None:
 def test_check_query_names_keys_under_query_by_default() -> None:
     with pytest.raises(SpecError) as info:
         check_query(DS, QuerySpec(measure="nope"))
-    assert info.value.key == "query.measure" and str(info.value).startswith("query.measure: ")
+    assert info.value.key == "query.measure"
+    assert str(info.value).startswith("query.measure: ")
     with pytest.raises(SpecError) as info:
         parse_query(DS, {"measure": "nope"})
     assert info.value.key == "query.measure"

@@ -82,7 +82,8 @@ def test_partnerships_community_partners_cannot_be_pinned_from_the_leaders_range
     res = _view(ds, measure, "2024-25")
     community = res.row(("Community partner",))
     family = res.row(("Family partner",))
-    assert community is not None and family is not None
+    assert community is not None
+    assert family is not None
     assert community.status == "complementary"
     assert family.status == "shown"
     lo, hi = _reader_bounds(ds, measure, "2024-25", "Community partner")
@@ -98,11 +99,15 @@ def test_partnerships_voice_2024_leaders_range_is_withdrawn_and_access_range_kep
     ds = partnership_survey()
     voice = _view(ds, "voice_rate", "2024-25").row(("School leader",))
     access = _view(ds, "access_rate", "2024-25")
-    assert voice is not None and voice.status == "complementary"
+    assert voice is not None
+    assert voice.status == "complementary"
     leaders = access.row(("School leader",))
     support = access.row(("Support staff",))
-    assert leaders is not None and leaders.status == "coded" and leaders.display.startswith("≥")
-    assert support is not None and support.status == "complementary"
+    assert leaders is not None
+    assert leaders.status == "coded"
+    assert leaders.display.startswith("≥")
+    assert support is not None
+    assert support.status == "complementary"
 
 
 def test_range_next_to_one_complement_hides_a_second_group() -> None:

@@ -98,7 +98,8 @@ def test_a_coded_total_is_reported_as_coded() -> None:
         min_n=10,
         coding=CODING,
     )
-    assert total == "coded" and statuses == ["coded", "coded"]
+    assert total == "coded"
+    assert statuses == ["coded", "coded"]
 
 
 def test_the_smallest_other_group_covers_and_ties_go_to_the_first() -> None:
@@ -244,7 +245,8 @@ def test_a_pinned_group_of_one_value_leaks_and_a_group_of_none_never_does() -> N
 
 
 def test_a_group_of_one_value_is_coded_whenever_coding_is_on() -> None:
-    assert is_coded((1.0, 1.0), CODING) and is_coded((0.0, 1.0), 1)
+    assert is_coded((1.0, 1.0), CODING)
+    assert is_coded((0.0, 1.0), 1)
 
 
 def test_with_coding_off_a_group_of_one_value_may_cover() -> None:

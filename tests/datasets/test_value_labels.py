@@ -125,7 +125,8 @@ def test_content_check_reports_the_warning_at_the_dimension_line(tmp_path: Path)
     )
     schema.write_text(text)
     result = load_course(course, content_root=tmp_path)
-    assert result.course is not None and result.errors == []
+    assert result.course is not None
+    assert result.errors == []
     line = (
         text.splitlines().index(
             '    values: {EL: English learner, "Not EL": Not an English learner, ELL: Old code}'
@@ -168,7 +169,8 @@ def test_table_chart_caption_and_csv_show_labels(ds: Dataset) -> None:
     page = _render(view, ds)
     assert [th.get_text() for th in page.select("tbody th")] == names
     caption = page.find(class_="explore-caption").get_text(" ", strip=True)
-    assert "Grade: Kindergarten" in caption and "Grade: 0" not in caption
+    assert "Grade: Kindergarten" in caption
+    assert "Grade: 0" not in caption
     rows = list(csv.reader(io.StringIO(result_csv(view.result, dataset_title="t", source="s"))))
     assert [r[0] for r in rows[2:5]] == names
 
@@ -237,7 +239,8 @@ def test_choices_from_groups_are_labelled_and_graded_by_raw_value(ds: Dataset) -
     assert grade(spec, "false", "0").score == 1
     assert grade(spec, "true", "0").score == 0
     public = public_view(spec, "0")
-    assert "At Kindergarten," in public.prompt_html and public.variant_label == "Kindergarten"
+    assert "At Kindergarten," in public.prompt_html
+    assert public.variant_label == "Kindergarten"
 
 
 def test_an_answer_group_written_as_a_label_gets_a_hint(ds: Dataset) -> None:

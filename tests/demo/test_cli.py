@@ -41,7 +41,8 @@ def test_refuses_a_database_with_real_accounts(database: Engine) -> None:
     assert result.exit_code == 1
     assert "1 account(s) that are not demo accounts" in result.output
     assert "--force" in result.output
-    assert _count(database, User) == 1 and _count(database, Enrollment) == 0
+    assert _count(database, User) == 1
+    assert _count(database, Enrollment) == 0
 
 
 def test_force_adds_the_district_beside_real_accounts(database: Engine) -> None:
@@ -52,7 +53,8 @@ def test_force_adds_the_district_beside_real_accounts(database: Engine) -> None:
     assert result.exit_code == 0, result.output
     assert _count(database, User) == 1 + 5 + 4
     again = runner.invoke(cli, args)  # a second district would collide: refused, clearly
-    assert again.exit_code == 1 and "already holds a demo district" in again.output
+    assert again.exit_code == 1
+    assert "already holds a demo district" in again.output
 
 
 def test_prompts_for_the_password_and_prints_the_logins(database: Engine) -> None:
@@ -78,7 +80,8 @@ def test_weak_password_is_refused_before_writing(database: Engine) -> None:
 def test_bad_date_is_refused(database: Engine) -> None:
     args = ["demo", "seed", "--learners", "5", "--password", PASSWORD, "--until", "junk"]
     result = runner.invoke(cli, args)
-    assert result.exit_code == 2 and "2026-06-30" in result.output
+    assert result.exit_code == 2
+    assert "2026-06-30" in result.output
     assert _count(database, User) == 0
 
 

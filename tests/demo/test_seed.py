@@ -50,7 +50,8 @@ def test_stored_progress_is_what_the_rules_give(engine: Engine) -> None:
             assert progress.percent == enrollment.percent
             assert progress.complete == (enrollment.completed_at is not None)
             states[str(progress.complete)] += 1
-        assert states["True"] > 0 and states["False"] > 0
+        assert states["True"] > 0
+        assert states["False"] > 0
 
 
 def test_drop_off_across_modules(engine: Engine) -> None:
@@ -109,7 +110,8 @@ def test_attempts_are_graded_by_the_app(engine: Engine) -> None:
         for key, attempts in per_exercise.items():
             assert [a.number for a in attempts] == list(range(1, len(attempts) + 1))
             finals = [a.final for a in attempts]
-            assert finals.count(True) <= 1 and (not any(finals) or finals[-1])
+            assert finals.count(True) <= 1
+            assert not any(finals) or finals[-1]
             assert all(not a.correct for a in attempts[:-1])  # nothing after a right answer
             assert key in states  # the app keeps a state row beside every attempt
         assert any(s.hints_revealed > 0 for s in states.values())
@@ -138,16 +140,19 @@ def test_certificates_surveys_and_reflections_are_valid(engine: Engine) -> None:
         assert responses
         answers = Counter(a.response_id for a in session.exec(select(SurveyAnswer)))
         values = set(session.exec(select(SurveyAnswer.value)))
-        assert values <= {1, 2, 3, 4, 5} and {4, 5} <= values
+        assert values <= {1, 2, 3, 4, 5}
+        assert {4, 5} <= values
         for response in responses:
             course = courses[slugs[response.course_id]]
             assert course.survey is not None
             assert answers[response.id] == len(course.survey.items)
-            assert response.submitted_at is not None and response.submitted_at <= ANCHOR
+            assert response.submitted_at is not None
+            assert response.submitted_at <= ANCHOR
             enrollment = enrollments[response.enrollment_id]
             progress = course_progress(session, enrollment=enrollment, course=course)
             assert progress.completed_modules == progress.total_modules
-        assert any(r.comment for r in responses) and any(r.comment is None for r in responses)
+        assert any(r.comment for r in responses)
+        assert any(r.comment is None for r in responses)
         revisions = Counter(r.reflection_id for r in session.exec(select(ReflectionRevision)))
         reflections = list(session.exec(select(LearnerReflection)))
         shared = [r for r in reflections if r.shared]
@@ -156,9 +161,11 @@ def test_certificates_surveys_and_reflections_are_valid(engine: Engine) -> None:
             assert revisions[reflection.id] == reflection.revision_count
             assert (reflection.shared_at is not None) == reflection.shared
             if reflection.revision_count:
-                assert reflection.draft_text == "" and reflection.last_submitted_at is not None
+                assert reflection.draft_text == ""
+                assert reflection.last_submitted_at is not None
             else:
-                assert reflection.draft_text and reflection.first_submitted_at is None
+                assert reflection.draft_text
+                assert reflection.first_submitted_at is None
         latest = max(e.updated_at for e in enrollments.values())
         assert latest <= ANCHOR
         earliest = min(e.enrolled_at for e in enrollments.values())
@@ -171,7 +178,9 @@ def test_demo_accounts_are_recognisable(engine: Engine) -> None:
         users = list(session.exec(select(User)))
     assert all(u.email.endswith("@" + DEMO_DOMAIN) for u in users)
     roles = Counter(u.role for u in users)
-    assert roles["admin"] == 1 and roles["staff"] == 3 and roles["learner"] == 60
+    assert roles["admin"] == 1
+    assert roles["staff"] == 3
+    assert roles["learner"] == 60
     scoped = [u for u in users if u.role == "staff" and u.staff_organization_id is not None]
     assert len(scoped) == 2
     assert {login.email for login in report.logins} == {
@@ -181,7 +190,8 @@ def test_demo_accounts_are_recognisable(engine: Engine) -> None:
     assert len(learner_hashes) == 1  # hashed once
     assert len(Counter(u.job_role for u in users if u.role == "learner")) >= 3
     cohorts = {e for e in _column(engine, Enrollment, "cohort")}
-    assert None in cohorts and len(cohorts) > 2
+    assert None in cohorts
+    assert len(cohorts) > 2
 
 
 def _column(engine: Engine, model: Any, name: str) -> list[Any]:

@@ -113,7 +113,8 @@ def problems_in_both_schemes(page: Page, url: str | None = None) -> list[str]:
         page.set_viewport_size({"width": width, "height": 900})
         if url is not None:
             response = page.goto(url)
-            assert response is not None and response.status < 500, url
+            assert response is not None, url
+            assert response.status < 500, url
         else:
             page.wait_for_timeout(500)  # let colour transitions finish after the switch
         settle(page)

@@ -216,10 +216,12 @@ def fill(session: Session, base_url: str, secret: SecretStr) -> AuditData:
 def _organizations(session: Session, learner: User) -> tuple[str, str]:
     """Riverside (organization 1) gets a domain, links (one revoked) and a waiting request."""
     riverside = orgs.organization_named(session, name="Riverside")
-    assert riverside is not None and riverside.id == 1
+    assert riverside is not None
+    assert riverside.id == 1
     orgs.add_domain(session, organization_id=1, domain="riverside.example.org")
     cohort = session.exec(select(Cohort).where(Cohort.organization_id == 1)).first()
-    assert cohort is not None and cohort.id == 1
+    assert cohort is not None
+    assert cohort.id == 1
     link = invites.create_invite(session, organization_id=1, cohort_id=1, max_uses=40)
     spent = invites.create_invite(session, organization_id=1, expires_days=7)
     invites.revoke(session, organization_id=1, invite_id=id_of(spent))

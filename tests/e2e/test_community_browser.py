@@ -65,7 +65,8 @@ def test_a_cohort_talks_and_a_facilitator_steers(browser, live_server, session):
     # A learner of another district cannot reach the thread by its address.
     log_in(page, other.email)
     response = page.goto(thread_url)
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     page.goto(f"/courses/{COURSE}/modules/{MODULE}/discussion")
     expect(page.get_by_text("Who reads our attendance data first?")).to_have_count(0)
 

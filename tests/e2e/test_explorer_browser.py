@@ -80,7 +80,8 @@ def test_explorer_layout_at_desktop_and_phone_widths(page, session) -> None:
         label_widths = page.eval_on_selector_all(
             ".explore-filters label", "els => els.map(e => e.getBoundingClientRect().width)"
         )
-        assert label_widths and min(label_widths) >= min(240, width - 80), label_widths
+        assert label_widths, width
+        assert min(label_widths) >= min(240, width - 80), label_widths
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -47,7 +47,8 @@ def test_a_district_from_creation_to_a_used_up_cohort_link(browser, live_server,
     page.get_by_role("button", name="Make link").click()
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"Invitation link \d+ is ready"))
     link = page.locator("input.copy-link").first.input_value()
-    assert link.startswith("http") and "/join/" in link
+    assert link.startswith("http")
+    assert "/join/" in link
     screenshot(page, "orgs-invites")
 
     # A new educator follows the link, signs up, and lands in the course as a member.
@@ -80,7 +81,8 @@ def test_a_district_from_creation_to_a_used_up_cohort_link(browser, live_server,
     screenshot(page, "orgs-members")
     late = browser.new_context(base_url=live_server).new_page()
     response = late.goto(link.replace("http://127.0.0.1:8000", live_server))
-    assert response is not None and response.status == 410
+    assert response is not None
+    assert response.status == 410
     expect(late.get_by_role("heading", level=1)).to_have_text("This link no longer works")
     screenshot(late, "orgs-link-used-up")
     context.close()

@@ -57,7 +57,8 @@ def test_charts_draw_under_the_csp_in_both_schemes(browser, live_server, staff_e
                     expect(chart.locator("svg")).to_have_count(1)
                     expect(chart).to_have_attribute("role", "img")
                     box = chart.bounding_box()
-                    assert box is not None and box["width"] <= width, where
+                    assert box is not None, where
+                    assert box["width"] <= width, where
                 problems += [f"{where}: {line}" for line in axe_violations(page)]
                 if overflow := sideways_overflow(page):
                     problems.append(f"{where}: sideways scroll {overflow}")

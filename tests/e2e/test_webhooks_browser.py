@@ -58,9 +58,11 @@ def test_completing_a_course_in_the_browser_reaches_the_receiver(
 
         deliver_due(engine, settings)
         completed = [r for r in receiver.received if r.json["type"] == "course.completed"]
-        assert len(completed) == 1 and completed[0].verified
+        assert len(completed) == 1
+        assert completed[0].verified
         data = completed[0].json["data"]
-        assert data["user_id"] == learner.id and data["course"] == JOURNEY
+        assert data["user_id"] == learner.id
+        assert data["course"] == JOURNEY
         assert data["percent"] == 100
         assert "Chronic absence" not in completed[0].body.decode()
     finally:

@@ -46,7 +46,8 @@ def test_revoking_records_an_event_and_a_failed_revoke_records_none(world: World
     assert len(session.exec(select(DomainEvent)).all()) == before
     certificates.revoke(session, admin=world.admin, code=world.certificate_code, reason="error")
     last = session.exec(select(DomainEvent).order_by(DomainEvent.id.desc())).first()  # type: ignore[union-attr]
-    assert last is not None and last.kind == "certificate.revoked"
+    assert last is not None
+    assert last.kind == "certificate.revoked"
     assert last.data == {"certificate_code": world.certificate_code}
 
 
@@ -73,7 +74,8 @@ def test_issue_and_revoke_mark_the_enrollment_changed(world: World, session) -> 
         select(Certificate).where(Certificate.code == world.certificate_code)
     ).one()
     enrollment = session.get(Enrollment, certificate.enrollment_id)
-    assert enrollment is not None and enrollment.updated_at >= certificate.issued_at
+    assert enrollment is not None
+    assert enrollment.updated_at >= certificate.issued_at
     certificates.revoke(session, admin=world.admin, code=world.certificate_code, reason="typo")
     session.refresh(enrollment)
     session.refresh(certificate)

@@ -43,7 +43,9 @@ def test_normalisation_accepts(raw: str, value: float) -> None:
 def test_format_errors_are_invalid_and_free(raw: str) -> None:
     """Unreadable input is a format error that does not cost an attempt."""
     result = grade(NUMERIC, raw, "")
-    assert result.status == "invalid" and not result.counts_as_attempt and result.score == 0
+    assert result.status == "invalid"
+    assert not result.counts_as_attempt
+    assert result.score == 0
     assert result.message
 
 
@@ -55,7 +57,9 @@ finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 def test_every_answer_inside_the_tolerance_scores_1(offset: float) -> None:
     """Inside the tolerance: score 1."""
     result = grade(NUMERIC, f"{12.5 + offset:.6f}", "")
-    assert result.score == 1 and result.correct and result.counts_as_attempt
+    assert result.score == 1
+    assert result.correct
+    assert result.counts_as_attempt
 
 
 @settings(max_examples=300)
@@ -65,7 +69,9 @@ def test_every_answer_outside_the_tolerance_scores_0(value: float) -> None:
     if abs(value - 12.5) <= 0.5 + 1e-6:
         return
     result = grade(NUMERIC, f"{value:f}", "")
-    assert result.score == 0 and result.status == "incorrect" and result.counts_as_attempt
+    assert result.score == 0
+    assert result.status == "incorrect"
+    assert result.counts_as_attempt
 
 
 @settings(max_examples=200)
@@ -85,9 +91,11 @@ def test_partial_credit_stays_in_0_1(picks: list[str]) -> None:
     """Multi scores are in [0, 1]; empty is a format error."""
     result = grade(MULTI, picks, "")
     if not picks:
-        assert result.status == "invalid" and not result.counts_as_attempt
+        assert result.status == "invalid"
+        assert not result.counts_as_attempt
         return
-    assert 0.0 <= result.score <= 1.0 and math.isfinite(result.score)
+    assert 0.0 <= result.score <= 1.0
+    assert math.isfinite(result.score)
     assert result.correct == (set(picks) == {"excused", "unexcused", "suspension"})
 
 

@@ -67,7 +67,8 @@ def test_numeric_outcomes_carry_their_status_score_message_and_feedback() -> Non
     assert right.feedback_html == ("<p>Well read.</p>",)
     wrong = grade(NUMERIC, "14", "")
     assert (wrong.status, wrong.score, wrong.message) == ("incorrect", 0.0, "Not quite.")
-    assert wrong.normalized == "14" and wrong.feedback_html == ("<p>Look again.</p>",)
+    assert wrong.normalized == "14"
+    assert wrong.feedback_html == ("<p>Look again.</p>",)
     assert grade(COUNT, "41", "").feedback_html == ()  # no feedback written: none shown
 
 
@@ -83,12 +84,14 @@ def test_numeric_outcomes_carry_their_status_score_message_and_feedback() -> Non
 def test_each_numeric_format_error_says_what_to_do(answer: str | list[str], message: str) -> None:
     result = grade(NUMERIC, answer, "")
     assert (result.status, result.score, result.normalized) == ("invalid", 0.0, "")
-    assert result.message == message and result.feedback_html == ()
+    assert result.message == message
+    assert result.feedback_html == ()
 
 
 def test_a_stale_variant_asks_for_a_reload() -> None:
     result = grade(NUMERIC, "12.5", "no-such-variant-key")
-    assert result.status == "invalid" and not result.counts_as_attempt
+    assert result.status == "invalid"
+    assert not result.counts_as_attempt
     assert result.message == "This exercise has changed; reload the page."
     assert (result.score, result.normalized) == (0.0, "")
 
@@ -146,14 +149,16 @@ def test_the_length_limit_is_inclusive() -> None:
 def test_multi_normalises_picks_in_the_order_of_the_choices() -> None:
     result = grade(MULTI, [" suspension", "excused ", "excused", ""], "")
     assert result.normalized == "excused,suspension"
-    assert result.status == "partial" and result.score == pytest.approx(2 / 3)
+    assert result.status == "partial"
+    assert result.score == pytest.approx(2 / 3)
     assert result.message == "Partly right: 67% credit."
     assert result.feedback_html == ("<p>Some of it.</p>",)
 
 
 def test_multi_partial_falls_back_to_the_incorrect_feedback() -> None:
     result = grade(MULTI_NO_PARTIAL, ["excused"], "")
-    assert result.status == "partial" and result.message == "Partly right: 33% credit."
+    assert result.status == "partial"
+    assert result.message == "Partly right: 33% credit."
     assert result.feedback_html == ("<p>Look again.</p>",)
 
 
@@ -171,12 +176,14 @@ def test_multi_score_zero_is_incorrect_with_each_picked_choices_feedback() -> No
     assert result.normalized == "excused,tardy"
     assert result.feedback_html == ("<p>Look again.</p>", "<p>Tardies are not absences.</p>")
     bare = grade(MULTI_BARE, ["tardy"], "")
-    assert bare.status == "incorrect" and bare.feedback_html == (TARDY,)
+    assert bare.status == "incorrect"
+    assert bare.feedback_html == (TARDY,)
 
 
 def test_every_right_pick_plus_a_wrong_one_is_partial_not_correct() -> None:
     result = grade(MULTI_BARE, ["excused", "unexcused", "suspension", "tardy"], "")
-    assert result.status == "partial" and result.score == pytest.approx(2 / 3)
+    assert result.status == "partial"
+    assert result.score == pytest.approx(2 / 3)
     assert result.feedback_html == ("<p>Tardies are not absences.</p>",)
 
 
@@ -197,7 +204,8 @@ def test_multi_format_errors_say_what_to_do(answer: list[str], message: str) -> 
 def test_choice_takes_one_answer_with_its_feedback() -> None:
     right = grade(CHOICE, " unexcused ", "")
     assert (right.status, right.score, right.normalized) == ("correct", 1.0, "unexcused")
-    assert right.message == "Correct." and right.feedback_html == ("<p>Well read.</p>",)
+    assert right.message == "Correct."
+    assert right.feedback_html == ("<p>Well read.</p>",)
     wrong = grade(CHOICE, "tardy", "")
     assert (wrong.status, wrong.score, wrong.normalized) == ("incorrect", 0.0, "tardy")
     assert wrong.message == "Not quite."

@@ -69,7 +69,8 @@ def test_learner_state_is_one_statement_and_matches_the_rows(client, session, en
             ExerciseState.enrollment_id == enrollment.id, ExerciseState.activity_id == pk
         )
     ).one()
-    assert [a.number for a in rows] == [1, 2] and row.hints_revealed == 1
+    assert [a.number for a in rows] == [1, 2]
+    assert row.hints_revealed == 1
     expected = build_state(
         spec,
         variant=variant_of(spec, user.id, row),  # type: ignore[arg-type]
@@ -92,7 +93,8 @@ def test_learner_state_is_one_statement_and_matches_the_rows(client, session, en
             event.remove(engine, "before_cursor_execute", count)
     assert len([s for s in sent if not s.lstrip().upper().startswith("BEGIN")]) == 1, sent
     assert _shown(state) == _shown(expected)
-    assert state.used == 2 and len(state.hints_html) == 1
+    assert state.used == 2
+    assert len(state.hints_html) == 1
 
     # An exercise whose course was never synced reads as untouched, in the learner's variant.
     unsynced = dataclasses.replace(course, slug="never-synced")
@@ -105,4 +107,5 @@ def test_learner_state_is_one_statement_and_matches_the_rows(client, session, en
         attempts=(),
         hints_revealed=0,
     )
-    assert _shown(blank) == _shown(untouched) and blank.used == 0
+    assert _shown(blank) == _shown(untouched)
+    assert blank.used == 0

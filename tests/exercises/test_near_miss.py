@@ -69,7 +69,8 @@ def test_the_tolerance_rule_holds_to_the_shown_precision_when_the_prompt_is_sile
         "  group: B\nrelative_tolerance: 0.02\n",
     )
     # 2% of 10.0 is 0.2, wider than the 0.05 of one decimal shown.
-    assert len(errors) == 1 and "tolerance 0.2 is wider than half a unit" in errors[0]
+    assert len(errors) == 1
+    assert "tolerance 0.2 is wider than half a unit" in errors[0]
 
 
 def test_a_tolerance_that_rejects_the_asked_rounding_warns(tmp_path: Path) -> None:

@@ -31,11 +31,16 @@ def test_correct_numeric_answer_with_htmx_is_stored_and_revealed(client, session
     assert set(parts) == {"ex-el-gap-answer", "ex-el-gap-feedback", "ex-el-gap-record"}
     assert {tag["hx-swap-oob"] for tag in parts.values()} == {"innerHTML"}
     focus = page.select("[data-focus-after-swap]")
-    assert len(focus) == 1 and parts["ex-el-gap-feedback"] in focus[0].parents
-    assert "Correct." in page.text and "Right, that is the gap." in page.text
+    assert len(focus) == 1
+    assert parts["ex-el-gap-feedback"] in focus[0].parents
+    assert "Correct." in page.text
+    assert "Right, that is the gap." in page.text
     assert "Answer:" in page.text
     rows = _attempts(session)
-    assert len(rows) == 1 and rows[0].correct and rows[0].final and rows[0].score == 1
+    assert len(rows) == 1
+    assert rows[0].correct
+    assert rows[0].final
+    assert rows[0].score == 1
     assert rows[0].variant == spec_of(client, "el-gap").variant(rows[0].variant).key
     enrollment = session.exec(select(Enrollment)).one()
     session.refresh(enrollment)
@@ -50,11 +55,13 @@ def test_format_error_costs_nothing_and_keeps_the_text(client, session) -> None:
     response = attempt(client, "el-gap", "about <b>ten</b>", htmx=True)
     assert response.status_code == 200
     box = soup(response).find("input", attrs={"name": "answer"})
-    assert box["value"] == "about <b>ten</b>" and box.get("aria-invalid") == "true"
+    assert box["value"] == "about <b>ten</b>"
+    assert box.get("aria-invalid") == "true"
     assert "<b>ten</b>" not in response.text  # escaped
     assert _attempts(session) == []
     no_js = attempt(client, "el-gap", "nan")
-    assert no_js.status_code == 400 and "not a number" in no_js.text
+    assert no_js.status_code == 400
+    assert "not a number" in no_js.text
     assert _attempts(session) == []
 
 
@@ -81,7 +88,8 @@ def test_no_reveal_before_reveal_after_then_reveal_and_limit(client, session) ->
     assert "2 of 3 attempts left" in " ".join(soup(first).text.split())
     second = attempt(client, "el-gap", "998", htmx=True)
     assert "Answer:" in soup(second).text  # reveal_after: 2
-    assert spec.explanation_html and "The gap is the English learner rate" in second.text
+    assert spec.explanation_html
+    assert "The gap is the English learner rate" in second.text
     attempt(client, "el-gap", "997", htmx=True)
     closed = attempt(client, "el-gap", key_for(client, user, "el-gap"), key="late-key", htmx=True)
     assert "all 3 attempts used" in soup(closed).text
@@ -97,7 +105,8 @@ def test_hints_open_one_at_a_time(client, session) -> None:
     url = f"/courses/{SLUG}/exercises/el-gap/hint"
     assert "Filter the explorer" not in client.get(MODULE).text
     one = post_form(client, url, headers={"HX-Request": "true"})
-    assert "Filter the explorer" in one.text and "Read the gap column" not in one.text
+    assert "Filter the explorer" in one.text
+    assert "Read the gap column" not in one.text
     two = post_form(client, url)
     assert two.status_code == 303
     page = client.get(MODULE).text
@@ -125,7 +134,8 @@ def test_a_hint_with_htmx_appends_only_the_new_hint(client, session) -> None:
     assert hints[0].has_attr("data-focus-after-swap")
     assert "Filter the explorer" not in second.text  # hint 1 is already on the page
     page = soup(client.get(MODULE)).find(id="ex-el-gap-hints")
-    assert page["aria-live"] == "polite" and len(page.select(".exercise-hint")) == 2
+    assert page["aria-live"] == "polite"
+    assert len(page.select(".exercise-hint")) == 2
     assert not page.select("[data-focus-after-swap]")  # a full page moves no focus
 
 
@@ -137,7 +147,8 @@ def test_choice_and_multi_partial_credit(client, session) -> None:
     right = attempt(client, "top-school", key_for(client, user, "top-school"), htmx=True)
     assert "Correct." in right.text
     partial = attempt(client, "what-counts", ["excused", "tardy", "suspension"], htmx=True)
-    assert "Partly right" in partial.text and "A late arrival is not an absence." in partial.text
+    assert "Partly right" in partial.text
+    assert "A late arrival is not an absence." in partial.text
     rows = {r.normalized_answer: r for r in _attempts(session)}
     assert rows["excused,suspension,tardy"].score == 0.5
 
@@ -183,8 +194,10 @@ def test_locked_module_refuses_answers_until_opened(client, session) -> None:
     assert post_form(client, "/courses/ordered-course/enroll").status_code == 303
     url = "/courses/ordered-course/exercises/share-of-days/attempts"
     refused = post_form(client, url, {"answer": "10", "submission_key": "k1"})
-    assert refused.status_code == 403 and "earlier modules" in refused.text
+    assert refused.status_code == 403
+    assert "earlier modules" in refused.text
     assert post_form(client, "/courses/ordered-course/modules/intro/done").status_code == 303
     response = post_form(client, url, {"answer": "10%", "submission_key": "k2"})
     assert response.status_code == 303
-    assert len(_attempts(session)) == 1 and _attempts(session)[0].correct
+    assert len(_attempts(session)) == 1
+    assert _attempts(session)[0].correct

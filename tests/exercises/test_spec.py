@@ -24,7 +24,8 @@ def test_derived_answer_has_one_key_per_variant_matching_the_data() -> None:
         el = sub.filter(pl.col("english_learner") == "English learner")
         expected = (el["chronically_absent"].mean() - sub["chronically_absent"].mean()) * 100
         assert variant.answer.number == pytest.approx(expected)
-    assert spec.unit == "pp" and spec.tolerance == pytest.approx(0.05)
+    assert spec.unit == "pp"
+    assert spec.tolerance == pytest.approx(0.05)
     assert self_check(spec) == []
 
 
@@ -62,7 +63,8 @@ def test_public_view_has_no_answer_fields() -> None:
     }
     spec = exercise(GAP)
     view = public_view(spec, "Pine Middle")
-    assert "Pine Middle" in view.prompt_html and "{variant}" not in view.prompt_html
+    assert "Pine Middle" in view.prompt_html
+    assert "{variant}" not in view.prompt_html
     text = repr(view)
     for variant in spec.variants:
         assert variant.answer.display.removeprefix("+").removesuffix(" pp") not in text
@@ -138,7 +140,8 @@ def test_variant_placeholder_needs_variant_by_and_lives_in_the_prompt(
     """{variant} without variant_by, or outside the prompt, would reach learners verbatim."""
     with pytest.raises(SpecError) as info:
         exercise({**LITERAL_NUMERIC, **change})
-    assert info.value.key == key and "{variant}" in info.value.message
+    assert info.value.key == key
+    assert "{variant}" in info.value.message
     with pytest.raises(SpecError) as info:
         exercise({**GAP, "hints": ["Filter to {variant}."]})
     assert info.value.key == "hints"

@@ -69,7 +69,8 @@ def test_an_admin_marks_an_inquiry_answered_once(client, session):
     assert response.headers["location"] == f"{ADMIN_URL}#inquiry-{inquiry.id}"
     [answered] = stored(session)
     assert answered.status == InquiryStatus.answered
-    assert answered.answered_by_id == admin.id and answered.answered_at is not None
+    assert answered.answered_by_id == admin.id
+    assert answered.answered_at is not None
     page = soup(client.get(ADMIN_URL))
     card = page.select_one(f"#inquiry-{inquiry.id}")
     assert "Answered by Dana Admin" in card.get_text()
@@ -98,7 +99,8 @@ def test_only_admins_see_or_answer_inquiries(client, session):
     send(client)
     [inquiry] = stored(session)
     anonymous = client.get(ADMIN_URL)
-    assert anonymous.status_code == 303 and "/login" in anonymous.headers["location"]
+    assert anonymous.status_code == 303
+    assert "/login" in anonymous.headers["location"]
     for role in ("learner", "author", "staff"):
         login(client, make_user(session, role=role))
         assert client.get(ADMIN_URL).status_code == 403, role

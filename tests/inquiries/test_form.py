@@ -42,7 +42,8 @@ def test_the_form_is_public_with_labelled_fields_and_a_hidden_honeypot(client):
     options = [o["value"] for o in page.select("select[name=district_size] option")]
     assert options == ["", *[s.value for s in DistrictSize]]
     trap = page.select_one("input[name=website]")
-    assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
+    assert trap["tabindex"] == "-1"
+    assert trap["autocomplete"] == "off"
     assert trap.find_parent(attrs={"aria-hidden": "true"})["class"] == ["honeypot"]
     assert page.select_one("input[name=csrf_token]")
 
@@ -73,7 +74,8 @@ def test_an_inquiry_is_stored_emailed_to_every_admin_and_confirmed(client, sessi
     assert inquiry.district_size == DistrictSize.from_10000
     assert inquiry.email == "rosa.alvarez@lakeview.example.org"
     assert inquiry.message == GOOD["message"]
-    assert inquiry.status == InquiryStatus.new and inquiry.answered_at is None
+    assert inquiry.status == InquiryStatus.new
+    assert inquiry.answered_at is None
     assert inquiry.created_at.tzinfo is not None
 
     mails = outbox(session)
@@ -88,7 +90,8 @@ def test_an_inquiry_is_stored_emailed_to_every_admin_and_confirmed(client, sessi
     [confirmation] = [m for m in mails if m.to_address == inquiry.email]
     assert "received your message" in confirmation.subject
     # Anyone can type anyone's address: nothing they typed is carried to it.
-    assert "coaches" not in confirmation.body and "Rosa" not in confirmation.body
+    assert "coaches" not in confirmation.body
+    assert "Rosa" not in confirmation.body
 
 
 BAD_FIELDS = [
@@ -124,7 +127,8 @@ def test_each_refusal_names_the_field_and_keeps_what_was_typed(
     if name == "district_size" and value not in {s.value for s in DistrictSize}:
         kept["district_size"] = ""  # an unknown size cannot be shown selected
     assert _typed_values(response) == kept
-    assert stored(session) == [] and outbox(session) == []
+    assert stored(session) == []
+    assert outbox(session) == []
 
 
 def test_several_refusals_at_once_are_all_listed(client, session):
@@ -142,7 +146,8 @@ def test_without_a_csrf_token_nothing_is_stored(client, session):
         response = client.post(FORM_URL, data=data)
         assert response.status_code == 403
         assert "form has expired" in soup(response).get_text()
-    assert stored(session) == [] and outbox(session) == []
+    assert stored(session) == []
+    assert outbox(session) == []
 
 
 def test_a_filled_honeypot_looks_accepted_but_stores_and_sends_nothing(client, session):
@@ -150,7 +155,8 @@ def test_a_filled_honeypot_looks_accepted_but_stores_and_sends_nothing(client, s
     response = send(client, website="https://cheap-pills.example")
     assert response.status_code == 303
     assert response.headers["location"].endswith("/bring-groundwork/thanks")
-    assert stored(session) == [] and outbox(session) == []
+    assert stored(session) == []
+    assert outbox(session) == []
 
 
 def test_the_sixth_inquiry_in_an_hour_from_one_address_waits(app, client, session):

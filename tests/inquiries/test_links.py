@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.factories import make_user
 from tests.helpers import login, post_form, soup
 from tests.learning.support import JOURNEY, complete_journey, enroll
-from tests.learning.support import serve_fixture_courses as serve_fixture_courses  # noqa: F401
+from tests.learning.support import serve_fixture_courses as serve_fixture_courses
 
 FORM_URL = "/bring-groundwork"
 

@@ -23,7 +23,8 @@ def test_admins_and_the_inquirer_get_their_emails_through_smtp(
     assert set(by_address) == {a.email for a in admins} | {GOOD["email"]}
     for admin in admins:
         body = by_address[admin.email].get_payload(decode=True).decode().replace("\r\n", "\n")
-        assert GOOD["message"] in body and "Lakeview Unified" in body
+        assert GOOD["message"] in body
+        assert "Lakeview Unified" in body
         assert by_address[admin.email]["Subject"] == "District inquiry: Lakeview Unified"
     assert "received your message" in by_address[GOOD["email"]]["Subject"]
     assert all(m.sent_at is not None for m in outbox(session))
@@ -41,4 +42,5 @@ def test_an_unreachable_smtp_server_loses_no_inquiry(
     assert response.headers["location"].endswith("/bring-groundwork/thanks")
     assert len(stored(session)) == 1
     waiting = outbox(session)
-    assert len(waiting) == 2 and all(m.sent_at is None for m in waiting)
+    assert len(waiting) == 2
+    assert all(m.sent_at is None for m in waiting)

@@ -43,5 +43,6 @@ def test_0008_downgrades_to_its_parent(engine) -> None:
     assert isinstance(parent, str)
     command.downgrade(config, parent)
     tables = set(inspect(engine).get_table_names())
-    assert "district_inquiry" not in tables and "inquiry_attempt" not in tables
+    assert "district_inquiry" not in tables
+    assert "inquiry_attempt" not in tables
     assert "user_account" in tables

@@ -56,23 +56,28 @@ def test_module_complete_when_required_activities_done_optional_ignored(session,
     enrollment = _enrolled(session, course)
     done.add("anything-else")  # optional: does not complete the module
     status = course_progress(session, enrollment=enrollment, course=course).status("practice")
-    assert status.state == "in_progress" and status.required_done == 0
+    assert status.state == "in_progress"
+    assert status.required_done == 0
     done.add("what-i-notice")
     status = course_progress(session, enrollment=enrollment, course=course).status("practice")
-    assert status.state == "complete" and status.required_total == 1
+    assert status.state == "complete"
+    assert status.required_total == 1
 
 
 def test_percent_counts_modules_and_the_required_survey(session, done):
     course = _course("journey-course")
     enrollment = _enrolled(session, course)
     learning.mark_done(session, enrollment=enrollment, course=course, module=course.modules[0])
-    assert enrollment.percent == 25 and enrollment.last_module_id == "welcome"
+    assert enrollment.percent == 25
+    assert enrollment.last_module_id == "welcome"
     done.add("what-i-notice")
     learning.mark_done(session, enrollment=enrollment, course=course, module=course.modules[2])
-    assert enrollment.percent == 75 and enrollment.completed_at is None
+    assert enrollment.percent == 75
+    assert enrollment.completed_at is None
     _submit_survey(session, enrollment)
     refresh_progress(session, enrollment=enrollment, course=course)
-    assert enrollment.percent == 100 and enrollment.completed_at is not None
+    assert enrollment.percent == 100
+    assert enrollment.completed_at is not None
 
 
 def test_a_module_added_after_completion_keeps_the_completion(session, done):
@@ -81,7 +86,8 @@ def test_a_module_added_after_completion_keeps_the_completion(session, done):
     for module in course.modules:
         learning.mark_done(session, enrollment=enrollment, course=course, module=module)
     completed_at = enrollment.completed_at
-    assert completed_at is not None and enrollment.percent == 100
+    assert completed_at is not None
+    assert enrollment.percent == 100
     extra = Module(
         id="three",
         title="Module three",
@@ -180,7 +186,8 @@ def test_recompute_course_remeasures_without_touching_activity_time(session, don
         progress_module.recompute_course(session, course=shorter, course_id=enrollment.course_id)
         == 1
     )
-    assert enrollment.percent == 100 and enrollment.completed_at is not None
+    assert enrollment.percent == 100
+    assert enrollment.completed_at is not None
     assert enrollment.last_activity_at == last_active
     assert (
         progress_module.recompute_course(session, course=shorter, course_id=enrollment.course_id)

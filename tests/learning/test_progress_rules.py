@@ -76,12 +76,15 @@ COURSE = _course(
 def test_a_module_counts_its_required_activities_only() -> None:
     progress = evaluate(COURSE, rows={}, done={"r1", "extra"}, surveyed=False)
     a = progress.status("a")
-    assert a is not None and a.module_id == "a"
+    assert a is not None
+    assert a.module_id == "a"
     assert (a.state, a.required_total, a.required_done) == ("in_progress", 2, 1)
     assert (a.needs_mark, a.marked_done, a.viewed, a.locked_by) == (False, False, False, None)
     assert a.label == "In progress"
     done = evaluate(COURSE, rows={}, done={"r1", "r2"}, surveyed=False).status("a")
-    assert done is not None and done.state == "complete" and done.required_done == 2
+    assert done is not None
+    assert done.state == "complete"
+    assert done.required_done == 2
 
 
 def test_an_optional_activity_alone_starts_a_module() -> None:
@@ -100,17 +103,22 @@ def test_a_module_without_required_activities_is_complete_when_marked() -> None:
     b = viewed.status("b")
     assert b is not None
     assert (b.state, b.needs_mark, b.viewed, b.marked_done) == ("in_progress", True, True, False)
-    assert b.required_total == 0 and b.label == "In progress"
+    assert b.required_total == 0
+    assert b.label == "In progress"
     marked = evaluate(COURSE, rows={"b": _row("b", marked_done_at=NOW)}, done=set(), surveyed=False)
     b = marked.status("b")
-    assert b is not None and (b.state, b.marked_done, b.viewed) == ("complete", True, False)
-    assert b.label == "Complete" and marked.completed_modules == 1 and marked.percent == 33
+    assert b is not None
+    assert (b.state, b.marked_done, b.viewed) == ("complete", True, False)
+    assert b.label == "Complete"
+    assert marked.completed_modules == 1
+    assert marked.percent == 33
 
 
 def test_not_started_until_viewed_or_answered() -> None:
     progress = evaluate(COURSE, rows={}, done=set(), surveyed=False)
     c = progress.status("c")
-    assert c is not None and (c.state, c.label, c.viewed) == ("not_started", "Not started", False)
+    assert c is not None
+    assert (c.state, c.label, c.viewed) == ("not_started", "Not started", False)
     assert progress.status("nope") is None
     assert (progress.completed_modules, progress.total_modules, progress.percent) == (0, 3, 0)
     assert not progress.complete
@@ -141,7 +149,8 @@ def test_a_renamed_module_finds_its_row_through_previous_ids() -> None:
     assert row_for(own, renamed) is own["new"]  # its own id before any previous one
     assert row_for({"other": _row("other")}, renamed) is None
     progress = evaluate(_course(renamed), rows=rows, done=set(), surveyed=False)
-    assert progress.complete and progress.percent == 100
+    assert progress.complete
+    assert progress.percent == 100
 
 
 def test_sequential_courses_lock_after_the_first_unfinished_module() -> None:
@@ -152,7 +161,8 @@ def test_sequential_courses_lock_after_the_first_unfinished_module() -> None:
         None,
         "b",
     ]
-    assert progress.status("c").locked and not progress.status("b").locked  # type: ignore[union-attr]
+    assert progress.status("c").locked
+    assert not progress.status("b").locked
     # A module completed out of order (content changed) is not locked.
     progress = evaluate(course, rows={}, done={"r3"}, surveyed=False)
     assert [progress.status(m).locked_by for m in ("a", "b", "c")] == [  # type: ignore[union-attr]
@@ -170,7 +180,8 @@ def test_the_required_survey_is_one_more_step() -> None:
     marked = {"b": _row("b", marked_done_at=NOW)}
     waiting = evaluate(course, rows=marked, done=every, surveyed=False)
     assert (waiting.percent, waiting.complete, waiting.survey_required) == (75, False, True)
-    assert waiting.awaiting_survey and not waiting.survey_submitted
+    assert waiting.awaiting_survey
+    assert not waiting.survey_submitted
     done = evaluate(course, rows=marked, done=every, surveyed=True)
     assert (done.percent, done.complete, done.awaiting_survey) == (100, True, False)
     assert done.survey_submitted

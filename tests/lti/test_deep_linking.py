@@ -25,7 +25,8 @@ def test_instructor_picks_a_module_and_the_platform_gets_a_graded_link(client, p
     page = client.get(url)
     assert page.status_code == 200
     choices = {i["value"] for i in soup(page).select("input[name=item]")}
-    assert COURSE in choices and f"{COURSE}/{MODULE}" in choices
+    assert COURSE in choices
+    assert f"{COURSE}/{MODULE}" in choices
     answer = client.post(
         url, data={"item": f"{COURSE}/{MODULE}", "graded": "yes", "score_mode": "correct_share"}
     )
@@ -51,7 +52,8 @@ def test_whole_course_without_grade(client, platform):
     form = soup(answer).find("form", id="lti-return")
     httpx.post(form["action"], data={"JWT": form.find("input")["value"]})
     [item] = platform.received_items
-    assert item["custom"] == {"course": COURSE} and "lineItem" not in item
+    assert item["custom"] == {"course": COURSE}
+    assert "lineItem" not in item
 
 
 def test_bad_pick_re_renders_with_a_message(client, platform):

@@ -24,8 +24,11 @@ def test_first_use_makes_one_key_and_reuses_it(session: Session):
     assert len(first["keys"]) == 1
     assert first == second
     jwk = first["keys"][0]
-    assert jwk["kty"] == "RSA" and jwk["alg"] == "RS256" and jwk["use"] == "sig"
-    assert "d" not in jwk and "p" not in jwk  # no private part published
+    assert jwk["kty"] == "RSA"
+    assert jwk["alg"] == "RS256"
+    assert jwk["use"] == "sig"
+    assert "d" not in jwk
+    assert "p" not in jwk
     row = session.exec(select(LtiToolKey)).one()
     assert "PRIVATE KEY" not in row.private_key_encrypted
 
@@ -58,7 +61,8 @@ def test_a_changed_secret_key_retires_the_unreadable_key(session: Session):
     kid, _ = keys.active_key(session, secret_key=SecretStr(SECRET.get_secret_value() + "-changed"))
     assert kid != old_kid
     rows = {r.kid: r for r in session.exec(select(LtiToolKey)).all()}
-    assert rows[old_kid].active is False and rows[old_kid].retired_at is not None
+    assert rows[old_kid].active is False
+    assert rows[old_kid].retired_at is not None
 
 
 def test_jwks_route_serves_public_keys(client):

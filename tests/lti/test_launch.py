@@ -28,15 +28,18 @@ def test_launch_signs_in_enrolls_and_lands_on_the_module(
     assert module.status_code == 200
     session.commit()
     user = session.exec(select(User).where(User.email == "pat@riverside.example.org")).one()
-    assert user.organization_id == district.id and user.organization_proof == "lti"
+    assert user.organization_id == district.id
+    assert user.organization_proof == "lti"
     assert user.display_name == "Pat Learner"
     link = session.exec(select(LtiPlatformUser)).one()
     assert (link.subject, link.user_id) == ("learner-1", user.id)
     context = session.exec(select(LtiContext)).one()
     cohort = session.exec(select(Cohort).where(Cohort.code == context.cohort_code)).one()
-    assert cohort.name == "PD: Data Literacy, Spring" and cohort.organization_id == district.id
+    assert cohort.name == "PD: Data Literacy, Spring"
+    assert cohort.organization_id == district.id
     enrollment = session.exec(select(Enrollment).where(Enrollment.user_id == user.id)).one()
-    assert enrollment.cohort == cohort.code and enrollment.active
+    assert enrollment.cohort == cohort.code
+    assert enrollment.active
     resource = session.exec(select(LtiResourceLink)).one()
     assert (resource.course_slug, resource.module_slug) == (COURSE, MODULE)
 
@@ -71,10 +74,12 @@ def test_launch_with_no_cookies_offers_a_new_window(client, platform, session: S
     page = client.get(enter, follow_redirects=False)
     assert page.status_code == 200
     button = soup(page).find(id="open-in-new-window")
-    assert button is not None and button.get_text(strip=True) == "Open Groundwork in a new window"
+    assert button is not None
+    assert button.get_text(strip=True) == "Open Groundwork in a new window"
     assert button["target"] == "_blank"
     policy = page.headers["content-security-policy"]
-    assert f"frame-ancestors {platform.url}" in policy and "x-frame-options" not in page.headers
+    assert f"frame-ancestors {platform.url}" in policy
+    assert "x-frame-options" not in page.headers
     client.cookies.clear()
     opened = client.get(button["href"], follow_redirects=False)
     assert opened.status_code == 303

@@ -32,7 +32,8 @@ def test_staff_register_list_and_remove(client, session: Session, district):
     assert answer.status_code == 303
     page = soup(client.get(url))
     assert FORM["issuer"] in page.select_one("table").get_text()
-    assert "/lti/login" in page.get_text() and "/lti/jwks.json" in page.get_text()
+    assert "/lti/login" in page.get_text()
+    assert "/lti/jwks.json" in page.get_text()
     platform = session.exec(select(LtiPlatform)).one()
     removed = post_form(client, f"{url}/{platform.id}/remove", {})
     assert removed.status_code == 303
@@ -86,6 +87,7 @@ def test_cli_add_platform_and_show(session: Session, district, cli_environment):
     shown = runner.invoke(cli_app, ["lti", "show"])
     assert shown.exit_code == 0, shown.output
     jwk = json.loads(shown.output[shown.output.index("{") :])
-    assert jwk["kty"] == "RSA" and "d" not in jwk
+    assert jwk["kty"] == "RSA"
+    assert "d" not in jwk
     bad = runner.invoke(cli_app, [*args[:3], "Nobody", *args[4:]])
     assert bad.exit_code == 1

@@ -70,7 +70,8 @@ def test_a_reminder_smtp_refused_keeps_its_headers_for_retry(
         assert run_once(engine, settings, DAY_BEFORE) == 1  # claimed and queued
         assert run_once(engine, settings, DAY_BEFORE) == 0  # never queued twice
     [queued] = session.exec(select(OutboxEmail)).all()
-    assert queued.sent_at is None and mail_server.received == []
+    assert queued.sent_at is None
+    assert mail_server.received == []
     settings.smtp_url = working
     with write_session(engine) as retry:
         report = mail.deliver_pending(retry, settings=settings)

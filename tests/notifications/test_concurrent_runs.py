@@ -55,6 +55,7 @@ def test_two_runs_at_once_send_each_reminder_once(
         for thread in threads:
             thread.join(timeout=60)
     assert not errors, errors
-    assert sum(results) == 4 and len(results) == 2
+    assert sum(results) == 4
+    assert len(results) == 2
     sent = Counter(address for m in mail_server.received for address in m.rcpt_tos)
     assert sent == Counter({learner.email: 1 for learner in learners})

@@ -61,7 +61,8 @@ def test_sent_days_before_and_once_overdue_never_twice(
     assert _run(engine, settings, 14) == 0
     assert _run(engine, settings, 20) == 0
     reminder, overdue = mail_server.received
-    assert reminder.rcpt_tos == [learner.email] and reminder.tls
+    assert reminder.rcpt_tos == [learner.email]
+    assert reminder.tls
     assert " ".join(reminder.message["Subject"].split()) == (
         "Reminder: Journey Course: Reading Data Together, due Saturday 12 December, in 2 days"
     )

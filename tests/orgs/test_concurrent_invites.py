@@ -44,7 +44,8 @@ def test_six_people_racing_for_three_uses(engine, client) -> None:  # type: igno
         thread.join(timeout=30)
     assert not errors, errors
     refused = [o for o in outcomes if isinstance(o, str)]
-    assert len(refused) == 3 and all("used as many times" in r for r in refused)
+    assert len(refused) == 3
+    assert all("used as many times" in r for r in refused)
     with open_session(engine=engine) as session:
         members = session.exec(select(User).where(User.organization_id == org.id)).all()
     assert len(members) == 3

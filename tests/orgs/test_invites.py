@@ -66,16 +66,19 @@ def test_the_cli_link_joins_organization_and_cohort_until_its_last_use(
     # A new learner follows the link, signs up, and lands in the cohort's course.
     landing = client.get(f"/join/{code}")
     assert landing.status_code == 200
-    assert "Join Riverside USD" in landing.text and "Spring 2027" in landing.text
+    assert "Join Riverside USD" in landing.text
+    assert "Spring 2027" in landing.text
     _sign_up(client, "ana@example.org", invite=code)
     ana = _user(session, "ana@example.org")
     assert ana.organization_id == district.org.id
     assert ana.organization_proof == "invite"
     assert ana.organization_joined_at is not None
     enrollment = _enrollment(session, ana)
-    assert enrollment is not None and enrollment.cohort == district.cohort.code
+    assert enrollment is not None
+    assert enrollment.cohort == district.cohort.code
     facts = soup(client.get("/account")).select_one(".facts").get_text(" ", strip=True)
-    assert "Riverside USD (invitation link)" in facts and "Spring 2027" in facts
+    assert "Riverside USD (invitation link)" in facts
+    assert "Spring 2027" in facts
 
     # The link was for one person: the next one gets a clear page, and is not a member.
     with TestClient(app, follow_redirects=False) as second:
@@ -96,12 +99,14 @@ def test_expired_and_revoked_links_are_refused_with_a_clear_page(
     session.add(expired)
     session.commit()
     page = client.get(f"/join/{expired.code}")
-    assert page.status_code == 410 and "has expired" in page.text
+    assert page.status_code == 410
+    assert "has expired" in page.text
 
     revoked = invites.create_invite(session, organization_id=id_of(district.org))
     assert invites.revoke(session, organization_id=id_of(district.org), invite_id=id_of(revoked))
     page = client.get(f"/join/{revoked.code}")
-    assert page.status_code == 410 and "withdrawn" in page.text
+    assert page.status_code == 410
+    assert "withdrawn" in page.text
 
     learner = make_user(session)
     login(client, learner)
@@ -121,7 +126,8 @@ def test_an_existing_user_is_asked_to_confirm_and_moves_organization(
     login(client, learner)
     page = soup(client.get(f"/join/{link.code}"))
     button = page.select_one(f"form[action='/join/{link.code}'] button")
-    assert button is not None and "Join Hillcrest" in button.text
+    assert button is not None
+    assert "Join Hillcrest" in button.text
     session.commit()
     session.refresh(learner)
     assert learner.organization_id is None  # a GET joins nobody
@@ -139,7 +145,8 @@ def test_an_existing_user_is_asked_to_confirm_and_moves_organization(
     session.refresh(learner)
     assert learner.organization_id == district.org.id
     enrollment = _enrollment(session, learner)
-    assert enrollment is not None and enrollment.cohort == district.cohort.code
+    assert enrollment is not None
+    assert enrollment.cohort == district.cohort.code
 
 
 def test_the_last_use_goes_to_one_person_only(
@@ -150,9 +157,11 @@ def test_the_last_use_goes_to_one_person_only(
     registry = client.app.state.registry  # type: ignore[attr-defined]
     invites.accept(session, user=first, code=link.code, registry=registry)
     outcome = invites.use_link(session, user=second, code=link.code, registry=registry)
-    assert isinstance(outcome, str) and "used as many times" in outcome
+    assert isinstance(outcome, str)
+    assert "used as many times" in outcome
     stored = session.get(Invite, link.id)
-    assert stored is not None and stored.uses == 1
+    assert stored is not None
+    assert stored.uses == 1
     session.commit()
     session.refresh(second)
     assert second.organization_id is None
@@ -169,7 +178,8 @@ def test_invitation_form_errors_keep_what_was_typed(
     page = soup(response)
     assert page.select_one("#max_uses")["value"] == "lots"
     assert page.select_one("#expires_days")["value"] == "9999"
-    assert "whole number" in response.text and "between 1 and 365" not in response.text
+    assert "whole number" in response.text
+    assert "between 1 and 365" not in response.text
 
     other_cohort = post_form(client, url, {"cohort_id": "999"})
     assert other_cohort.status_code == 400

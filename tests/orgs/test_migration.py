@@ -78,7 +78,8 @@ def test_0006_turns_typed_memberships_and_codes_into_records(engine) -> None:  #
     ]  # fmt: skip
     by_key = {(org, course): code for org, course, _, code in cohorts}
     assert {name for _, _, name, _ in cohorts} == {"spring", "solo"}
-    assert len(cohorts) == 4 and len({code for *_, code in cohorts}) == 4
+    assert len(cohorts) == 4
+    assert len({code for *_, code in cohorts}) == 4
     assert by_key[(1, 1)] == "spring"  # the first keeps its code; the others get a suffix
     assert {by_key[(1, 2)], by_key[(2, 1)]} == {"spring-2", "spring-3"}
     assert by_key[(None, 1)] == "solo"

@@ -44,7 +44,8 @@ def test_admin_sets_role_and_scope(client, session: Session):
     )
     assert response.status_code == 303
     changed = _fresh(session, person.id)
-    assert changed.role == "staff" and changed.staff_organization_id == org.id
+    assert changed.role == "staff"
+    assert changed.staff_organization_id == org.id
     page = client.get("/admin/users")
     assert "is now staff" in page.text
     post_form(client, f"/admin/users/{person.id}", {"role": "staff", "staff_organization": ""})

@@ -68,7 +68,8 @@ def test_private_reflections_never_reach_staff(client, session: Session, course)
         assert response.status_code == 404
     rows = _csv(client)
     body = "\n".join(",".join(r) for r in rows)
-    assert "Priv North" not in body and "Priv South" not in body
+    assert "Priv North" not in body
+    assert "Priv South" not in body
     assert sorted(r[3] for r in rows[1:]) == ["Ana North", "Sol South"]
     for url in ("/staff", "/staff/reflections", "/staff/reflections?unread=1"):
         assert "Priv " not in client.get(url).text
@@ -99,7 +100,8 @@ def test_staff_scoped_to_one_organization_sees_only_it(client, session: Session,
     assert names == ["Ana North"]
     assert [r[3] for r in _csv(client, f"?organization={south.id}")[1:]] == []
     home = client.get("/staff")
-    assert "North District" in home.text and "all organizations" not in home.text
+    assert "North District" in home.text
+    assert "all organizations" not in home.text
     queue = BeautifulSoup(client.get("/staff/reflections").text, "html.parser")
     options = [o.get_text() for o in queue.select("#f-org option")]
     assert options == ["North District"]
@@ -127,7 +129,8 @@ def test_filters_by_course_prompt_organization_date_and_unread(client, session: 
     assert _queue_names(client, f"?date_from={tomorrow}") == []
     assert _queue_names(client, f"?date_to={today - timedelta(days=1)}") == []
     bad = client.get("/staff/reflections?date_from=yesterday&organization=abc")
-    assert bad.status_code == 400 and "not a date" in bad.text
+    assert bad.status_code == 400
+    assert "not a date" in bad.text
 
     assert len(_queue_names(client, "?unread=1")) == 3
     ana = reflection_row(session, people["Ana North"].id, "r1")
@@ -154,10 +157,12 @@ def test_feedback_reaches_the_learner_as_a_notice_and_on_the_reflection(
     staff = make_user(session, role="staff", display_name="Fran Facilitator")
     _as(client, staff)
     empty = post_form(client, f"/staff/reflections/{row.id}/feedback", {"body": "   "})
-    assert empty.status_code == 400 and "Write a comment" in empty.text
+    assert empty.status_code == 400
+    assert "Write a comment" in empty.text
     long = "x" * 2001
     refused = post_form(client, f"/staff/reflections/{row.id}/feedback", {"body": long})
-    assert refused.status_code == 400 and long in refused.text
+    assert refused.status_code == 400
+    assert long in refused.text
     comment = "Thank you — <b>strong</b> noticing. {{7*7}}"
     sent = post_form(client, f"/staff/reflections/{row.id}/feedback", {"body": comment})
     assert sent.status_code == 303
@@ -208,7 +213,8 @@ def test_export_neutralises_formulas_and_quotes_everything_correctly(
     assert set(by_name) == {"'@Formula", "'+Plus", "'-Minus", "'\tTab"}
     for name, text in texts.items():
         row = by_name["'" + name]
-        assert row[0] == "Reflecting on Data" and row[1] == "Looking at data"
+        assert row[0] == "Reflecting on Data"
+        assert row[1] == "Looking at data"
         assert row[2] == "What did you notice in your data?"
         assert row[4] == "'=Evil Org"
         assert row[7] == neutralise(text)

@@ -39,8 +39,10 @@ def test_save_draft_without_javascript_keeps_text_private(client, session: Sessi
     assert response.status_code == 303
     assert response.headers["location"] == f"/courses/{SLUG}/modules/m1#reflection-r1"
     row = reflection_row(session, learner.id, "r1")
-    assert row is not None and row.draft_text == "First thoughts, not done"
-    assert row.revision_count == 0 and row.draft_saved_at is not None
+    assert row is not None
+    assert row.draft_text == "First thoughts, not done"
+    assert row.revision_count == 0
+    assert row.draft_saved_at is not None
     page = client.get(f"{PAGE}/r1")
     assert textarea_value(page, "r1") == "First thoughts, not done"
     assert "Draft saved" in page.text
@@ -64,7 +66,8 @@ def test_autosave_answers_htmx_with_a_status_line(client, session: Session, cour
 def test_autosave_when_logged_out_says_so_and_saves_nothing(client, session: Session, course):
     response = post_form(client, f"{PAGE}/r1/autosave", {"text": "lost?"})
     assert response.status_code == 200
-    assert "logged out" in response.text and "Save draft" in response.text
+    assert "logged out" in response.text
+    assert "Save draft" in response.text
 
 
 def test_submit_then_revise_keeps_every_revision(client, session: Session, course):
@@ -73,7 +76,8 @@ def test_submit_then_revise_keeps_every_revision(client, session: Session, cours
     assert write(client, "r1", "one two three four").status_code == 303
     assert write(client, "r1", "one two three four five").status_code == 303
     row = reflection_row(session, learner.id, "r1")
-    assert row.revision_count == 2 and row.draft_text == ""
+    assert row.revision_count == 2
+    assert row.draft_text == ""
     assert revision_texts(session, row.id) == ["one two three four", "one two three four five"]
     page = client.get(f"{PAGE}/r1")
     assert textarea_value(page, "r1") == "one two three four five"
@@ -96,7 +100,8 @@ def test_submitting_every_required_prompt_updates_progress(client, session: Sess
         assert write(client, activity, "one two three").status_code == 303
     session.expire_all()
     enrollment = learning.find_enrollment(session, user=learner, course_slug=SLUG)
-    assert enrollment.percent == 100 and enrollment.completed_at is not None
+    assert enrollment.percent == 100
+    assert enrollment.completed_at is not None
 
 
 def test_double_submit_makes_one_submission(client, session: Session, course):
@@ -116,12 +121,14 @@ def test_too_few_words_is_refused_and_keeps_the_text(client, session: Session, c
     login(client, learner)
     response = write(client, "r1", "only two", shared=True)
     assert response.status_code == 400
-    assert "at least 3 words" in response.text and "you have written 2" in response.text
+    assert "at least 3 words" in response.text
+    assert "you have written 2" in response.text
     assert textarea_value(response, "r1") == "only two"
     checkbox = BeautifulSoup(response.text, "html.parser").find("input", attrs={"name": "shared"})
     assert checkbox.has_attr("checked")
     row = reflection_row(session, learner.id, "r1")
-    assert row.draft_text == "only two" and row.revision_count == 0
+    assert row.draft_text == "only two"
+    assert row.revision_count == 0
 
 
 def test_empty_submission_is_refused(client, session: Session, course):
@@ -149,7 +156,8 @@ def test_exactly_the_limit_is_accepted_and_one_more_is_refused_intact(
     assert "10,001 characters; the limit is 10,000" in response.text
     assert textarea_value(response, "r1") == over
     row = reflection_row(session, learner.id, "r1")
-    assert row.draft_text == over and row.revision_count == 1
+    assert row.draft_text == over
+    assert row.revision_count == 1
 
 
 HOSTILE = {
@@ -183,7 +191,8 @@ def test_hostile_text_is_stored_intact_and_shown_inert(client, session: Session,
         else:
             assert stored in texts, url
     markdown = client.get("/me/journal.md")
-    assert markdown.status_code == 200 and stored in markdown.text
+    assert markdown.status_code == 200
+    assert stored in markdown.text
 
 
 def test_nul_byte_is_removed_and_everything_else_kept(client, session: Session, course):
@@ -222,7 +231,8 @@ def test_not_enrolled_is_sent_to_the_course_page(client, session: Session, cours
     stranger = make_user(session)
     login(client, stranger)
     response = write(client, "r1", "one two three")
-    assert response.status_code == 303 and response.headers["location"] == f"/courses/{SLUG}"
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/courses/{SLUG}"
     assert reflection_row(session, stranger.id, "r1") is None
 
 
@@ -277,7 +287,8 @@ def test_expired_login_parks_the_text_and_restores_it_after_login(client, sessio
             "next": "/reflections/restore",
         },
     )
-    assert back.status_code == 303 and back.headers["location"] == "/reflections/restore"
+    assert back.status_code == 303
+    assert back.headers["location"] == "/reflections/restore"
     restored = client.get("/reflections/restore")
     assert restored.status_code == 303
     assert restored.headers["location"] == f"/courses/{SLUG}/modules/m1#reflection-r1"
@@ -289,7 +300,8 @@ def test_expired_login_parks_the_text_and_restores_it_after_login(client, sessio
         .has_attr("checked")
     )
     row = reflection_row(session, learner.id, "r1")
-    assert row.draft_text == text and row.revision_count == 0
+    assert row.draft_text == text
+    assert row.revision_count == 0
     assert session.exec(select(ParkedReflection)).all() == []
     assert parking.PARK_COOKIE not in client.cookies
 
@@ -302,7 +314,8 @@ def test_parked_text_of_one_account_is_not_given_to_another(client, session: Ses
     other = enrolled_learner(session, course)
     post_form(client, "/login", {"email": other.email, "password": DEFAULT_PASSWORD})
     response = client.get("/reflections/restore")
-    assert response.status_code == 303 and response.headers["location"] == "/me"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/me"
     assert reflection_row(session, other.id, "r1") is None
     assert len(session.exec(select(ParkedReflection)).all()) == 1
 

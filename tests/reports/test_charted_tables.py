@@ -138,7 +138,8 @@ def test_item_analysis(session, activity, admin, courses) -> None:
     )
     assert _exercise_row(t, SORT) == (4, 100.0, 1.0, None)  # sort-or-widen has no hints
     untouched = [row[3:] for row in t.rows if not str(row[2]).startswith((MIRROR, SORT))]
-    assert untouched and all(row == (0, None, None, None) for row in untouched)
+    assert untouched
+    assert all(row == (0, None, None, None) for row in untouched)
 
 
 def test_item_analysis_of_one_organization(session, activity, courses) -> None:

@@ -31,4 +31,5 @@ def test_an_organization_narrowed_to_teachers_is_hidden(session, data: Seed, adm
             session, admin, courses, name, min_n=5, organization_id=riverside, job_role="teacher"
         )
         figures = [row[2:] for row in narrowed.rows if row[0] == TITLE]
-        assert figures and all(cell == NARROWED for row in figures for cell in row[-1:])
+        assert figures
+        assert all(cell == NARROWED for row in figures for cell in row[-1:])

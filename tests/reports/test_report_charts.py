@@ -43,7 +43,9 @@ def _charts(page: BeautifulSoup, table: str) -> list[dict[str, Any]]:
     specs = []
     for island in page.select(f'script[type="application/json"][data-table="{table}"]'):
         box = page.find(attrs={"data-report-chart": island["id"]})
-        assert box is not None and box.get("role") == "img" and box.has_attr("hidden")
+        assert box is not None
+        assert box.get("role") == "img"
+        assert box.has_attr("hidden")
         assert "The same numbers are in the table below." in box["aria-label"]
         specs.append(json.loads(island.get_text()))
     return specs
@@ -107,9 +109,11 @@ def test_screen_csv_and_chart_agree(
         row[i].startswith(("fewer than", "hidden to")) for row in in_csv[1:] for i in charted
     )
     if who == "Tiny" and table != "trend":
-        assert hidden and not specs  # nothing left to draw: no chart box at all
+        assert hidden
+        assert not specs
     if who == "admin":
-        assert hidden == 0 and from_chart
+        assert hidden == 0
+        assert from_chart
     if hidden:
         assert f"{hidden} figure" in page.get_text()  # "N figures hidden ... left out"
 

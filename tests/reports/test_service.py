@@ -62,7 +62,8 @@ def test_overview_for_all_organizations(session, data: Seed, admin, courses) -> 
     # certificates: two (Lakeview's is revoked).
     assert row_for(t, TITLE) == (25, 6, 4, 16.0, 20.0, 2)
     other = [r for r in t.rows if r[0] != TITLE]
-    assert other and all(r[1] == 0 and r[4] is None for r in other)
+    assert other
+    assert all(r[1] == 0 and r[4] is None for r in other)
 
 
 def test_overview_for_one_organization_staff(session, data, river_staff, courses) -> None:
@@ -146,7 +147,8 @@ def test_exercise_report(session, data, admin, river_staff, lake_staff, courses)
     (figures,) = [r[3:] for r in t.rows if str(r[2]).startswith("absence-iep-rate: ")]
     assert figures == (11, pytest.approx(500 / 11), pytest.approx(900 / 11), pytest.approx(19 / 11))
     untried = [r for r in t.rows if not str(r[2]).startswith("absence-iep-rate")]
-    assert untried and all(r[3:] == (0, None, None, None) for r in untried)
+    assert untried
+    assert all(r[3:] == (0, None, None, None) for r in untried)
     t = table(session, lake_staff, courses, "exercises", course="data-for-liberation")
     (figures,) = [r[3:] for r in t.rows if str(r[2]).startswith("absence-iep-rate: ")]
     assert figures == (SMALL,) * 4
@@ -238,7 +240,8 @@ def test_parse_filters_ignores_what_is_not_offered(session, data, river_staff, c
     filters, errors = parse_filters(
         {"enrolled_from": "2026-03-02", "enrolled_to": "2026-03-01"}, choices
     )
-    assert filters == ReportFilters() and "enrolled_to" in errors
+    assert filters == ReportFilters()
+    assert "enrolled_to" in errors
     filters, errors = parse_filters(
         {"course": "data-for-liberation", "job_role": "teacher", "cohort": "spring"}, choices
     )

@@ -51,7 +51,7 @@ def test_fastapi_closes_a_request_dependency_after_the_body_is_sent() -> None:
     app = FastAPI()
 
     @app.get("/")
-    def route(_: str = Depends(dependency)) -> StreamingResponse:  # noqa: B008
+    def route(_: str = Depends(dependency)) -> StreamingResponse:
         return StreamingResponse(body())
 
     with TestClient(app) as client:

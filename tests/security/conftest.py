@@ -150,7 +150,8 @@ def make_world(app, session: Session, *, text: str = "I noticed a pattern") -> W
     learner_a = session.exec(select(User).where(User.email == "a@example.org")).one()
     learner_b = session.exec(select(User).where(User.email == "b@example.org")).one()
     known = {o.id: o for o in session.exec(select(Organization)).all()}
-    assert learner_a.organization_id in known and learner_b.organization_id in known
+    assert learner_a.organization_id in known
+    assert learner_b.organization_id in known
     staff_a = make_user(session, role="staff", staff_organization_id=learner_a.organization_id)
     staff_b = make_user(session, role="staff", staff_organization_id=learner_b.organization_id)
     admin = make_user(session, role="admin")
@@ -159,7 +160,8 @@ def make_world(app, session: Session, *, text: str = "I noticed a pattern") -> W
     ).all()
     shared = [r for r in reflections if r.shared]
     private = [r for r in reflections if not r.shared]
-    assert shared and private
+    assert shared
+    assert private
     certificate = session.exec(select(Certificate).where(Certificate.user_id == learner_a.id)).one()
     session.commit()
     return World(

@@ -90,7 +90,8 @@ def test_autosave_by_b_leaves_a_reflection_alone(secret_world: World, session: S
     post_form(b, f"/courses/{JOURNEY}/reflections/what-i-notice/autosave", {"text": "B draft"})
     session.expire_all()
     mine = session.get(LearnerReflection, secret_world.reflection_id)
-    assert mine is not None and mine.user_id == secret_world.learner_a.id
+    assert mine is not None
+    assert mine.user_id == secret_world.learner_a.id
 
 
 def test_staff_of_another_organization_see_nothing_of_a(secret_world: World) -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.security.outbound_urls import OutboundPolicy, UnsafeUrl, check_url, is_public
+from app.lti.platforms import fetch_problem
+from app.security.outbound_urls import (
+    OutboundPolicy,
+    UnsafeUrl,
+    address_problem,
+    check_url,
+    is_loopback_host,
+    is_public,
+)
 
 PUBLIC = OutboundPolicy(allow_private=False, require_https=False)
 PRIVATE_OK = OutboundPolicy(allow_private=True, require_https=False)
@@ -111,3 +119,49 @@ def test_the_setting_allows_loopback() -> None:
 def test_control_characters_and_spaces_are_refused(url: str) -> None:
     with pytest.raises(UnsafeUrl, match="control character"):
         check_url(url, policy=PRIVATE_OK)
+
+
+def _problem(url: str, *, allowed: bool = False, allow_query: bool = True) -> str | None:
+    return address_problem(
+        url,
+        noun="the platform",
+        example="https://lms.example.org",
+        setting="GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP",
+        allow_loopback_http=allowed,
+        allow_query=allow_query,
+    )
+
+
+@pytest.mark.parametrize("host", ["localhost", "LOCALHOST", "localhost.", "127.0.0.1", "::1"])
+def test_loopback_hosts_are_named_in_one_place(host: str) -> None:
+    assert is_loopback_host(host)
+
+
+@pytest.mark.parametrize("host", ["example.org", "10.0.0.1", "localhost.example.org", ""])
+def test_other_hosts_are_not_loopback(host: str) -> None:
+    assert not is_loopback_host(host)
+
+
+def test_service_addresses_need_https_and_say_which_setting_allows_loopback_http() -> None:
+    assert _problem("https://lms.example.org/auth") is None
+    assert _problem("http://lms.example.org/auth") == "The platform must use https://."
+    message = _problem("http://127.0.0.1:8000/auth") or ""
+    assert "GROUNDWORK_LTI_ALLOW_LOOPBACK_HTTP" in message
+    assert _problem("http://127.0.0.1:8000/auth", allowed=True) is None
+    assert _problem("ftp://lms.example.org") == (
+        "Enter the platform's https:// address, like https://lms.example.org."
+    )
+    assert _problem("https://user:pw@lms.example.org") is not None
+    assert _problem("https://lms.example.org:99999") == "This is not a web address."
+    assert _problem("https://lms.example.org/#x") is not None
+    assert _problem("https://lms.example.org/?a=1") is None
+    assert _problem("https://lms.example.org/?a=1", allow_query=False) is not None
+
+
+def test_the_server_never_fetches_a_platform_endpoint_on_a_private_address() -> None:
+    """Key sets and token endpoints follow the outbound-URL rule, not https alone."""
+    refused = fetch_problem("https://169.254.169.254/jwks", allow_loopback_http=False)
+    assert refused is not None
+    assert "private address" in refused
+    assert fetch_problem("https://10.1.2.3/token", allow_loopback_http=False) is not None
+    assert fetch_problem("http://127.0.0.1:9/jwks", allow_loopback_http=True) is None

@@ -45,7 +45,8 @@ def test_the_secret_is_stored_encrypted_and_never_shown(
     assert response.status_code == 303, response.text[:800]
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT client_secret_encrypted FROM sso_provider")).scalar()
-    assert stored and "the-very-secret-value" not in stored
+    assert stored
+    assert "the-very-secret-value" not in stored
     plain = secret_box.decrypt(
         stored, secret_key=make_settings().secret_key, purpose=providers.SECRET_PURPOSE
     )
@@ -59,14 +60,16 @@ def test_the_secret_is_stored_encrypted_and_never_shown(
     assert "the-very-secret-value" not in page.text
     assert "Set, and never shown again" in page.text
     secret_field = soup(page).select_one("input#client_secret")
-    assert secret_field is not None and not secret_field.get("value")
+    assert secret_field is not None
+    assert not secret_field.get("value")
     assert "/sso/callback" in page.text  # the redirect URI to register
     # Saving again with the secret left empty keeps it.
     again = post_form(client, url, _form(oidc_provider.url, client_secret="", client_id="new-id"))
     assert again.status_code == 303
     session.expire_all()
     saved = providers.provider_for(session, organization_id=id_of(district))
-    assert saved is not None and saved.client_id == "new-id"
+    assert saved is not None
+    assert saved.client_id == "new-id"
     assert providers.client_secret(saved, settings=make_settings()) == "the-very-secret-value"
 
 

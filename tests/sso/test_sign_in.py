@@ -74,7 +74,8 @@ def test_existing_verified_account_is_linked_but_never_moved_from_another_organi
     session.commit()
     with TestClient(client.app, follow_redirects=False) as second:
         refused = sign_in(second, oidc_provider, "hal", email=member.email, email_verified=True)
-    assert refused.status_code == 403 and "belongs to another organization" in text(refused)
+    assert refused.status_code == 403
+    assert "belongs to another organization" in text(refused)
     assert _user(session, member.email).organization_id == other.id
 
 
@@ -116,7 +117,8 @@ def test_staff_of_another_organization_cannot_be_signed_in(
     configure(session, oidc_provider, district)
     boss = make_user(session, email=f"boss@{ORG_DOMAIN}", role="staff")  # covers every org
     response = sign_in(client, oidc_provider, "boss", email=boss.email, email_verified=True)
-    assert response.status_code == 403 and "cannot use district sign-in" in text(response)
+    assert response.status_code == 403
+    assert "cannot use district sign-in" in text(response)
 
 
 def test_existing_account_is_not_linked_without_email_verified(
@@ -307,14 +309,16 @@ def test_sign_in_from_the_district_list_and_an_unknown_domain(
     response = client.get(f"/sso/start?organization={district.id}")
     assert provider_url(response).startswith(oidc_provider.url)
     refresh = soup(response).select_one('meta[http-equiv="refresh"]')
-    assert refresh is not None and provider_url(response) in str(refresh["content"])
+    assert refresh is not None
+    assert provider_url(response) in str(refresh["content"])
     assert client.get("/sso/start?organization=999").status_code == 400
     unknown = client.post(
         "/sso/start", data={"sso_email": "x@nowhere.example", "csrf_token": csrf(client)}
     )
     assert unknown.status_code == 400
     field = soup(unknown).select_one("input#sso_email")
-    assert field is not None and field["value"] == "x@nowhere.example"
+    assert field is not None
+    assert field["value"] == "x@nowhere.example"
     assert "No district sign-in is set up for addresses at nowhere.example" in text(unknown)
 
 
@@ -353,7 +357,8 @@ def test_an_expired_id_token_is_refused(client, session, district, caplog):
         response = sign_in(client, provider, "old", email=f"old@{ORG_DOMAIN}", email_verified=True)
     assert response.status_code == 400
     assert "could not be trusted" in text(response)
-    assert "ID token rejected" in caplog.text and "exp" in caplog.text
+    assert "ID token rejected" in caplog.text
+    assert "exp" in caplog.text
 
 
 def test_an_unreadable_client_secret_gets_a_clear_page(

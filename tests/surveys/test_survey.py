@@ -65,7 +65,8 @@ def test_answers_are_editable_until_submitted_then_read_only(client, session):
     assert response.status_code == 400
     _fresh(session)
     [survey] = session.exec(select(SurveyResponse)).all()
-    assert survey.submitted_at is not None and survey.comment is None
+    assert survey.submitted_at is not None
+    assert survey.comment is None
     answers = {a.item_id: a.value for a in session.exec(select(SurveyAnswer))}
     assert answers == {"engaging": 5, "affect_work": 4, "share": 4, "use_now": 3}
 
@@ -99,12 +100,14 @@ def test_submitting_the_survey_completes_a_finished_course(client, session):
     enroll(client)
     complete_journey_modules(client)
     enrollment = _fresh(session).exec(select(Enrollment)).one()
-    assert enrollment.percent == 75 and enrollment.completed_at is None
+    assert enrollment.percent == 75
+    assert enrollment.completed_at is None
     course_page = soup(client.get(f"/courses/{JOURNEY}"))
     assert course_page.select_one("#enroll a.button")["href"].endswith("/survey")
     post_form(client, URL, {**SURVEY_ANSWERS, "action": "submit"})
     enrollment = _fresh(session).exec(select(Enrollment)).one()
-    assert enrollment.percent == 100 and enrollment.completed_at is not None
+    assert enrollment.percent == 100
+    assert enrollment.completed_at is not None
 
 
 def test_not_enrolled_is_sent_to_enroll_and_courses_without_survey_404(client, session):

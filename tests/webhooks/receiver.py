@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,12 +33,18 @@ class Receiver:
     respond: Callable[[Received], int] = lambda _: 200
     received: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    # Serve https with this context (a production sender refuses plain http).
+    tls: ssl.SSLContext | None = None
+    # Seconds each answer waits: widens the window in which two senders could overlap.
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/hooks/groundwork?x=1"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{host}:{port}/hooks/groundwork?x=1"
 
     @property
     def accepted(self) -> list[Received]:
@@ -47,7 +55,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 try:
@@ -56,9 +64,11 @@ class Receiver:
                 except (WebhookVerificationError, ValueError):
                     verified = False
                 item = Received(headers, body, verified)
+                time.sleep(receiver.delay)
                 status = receiver.respond(item)
                 item.status = status  # type: ignore[attr-defined]
-                receiver.received.append(item)
+                with receiver.lock:
+                    receiver.received.append(item)
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -67,6 +77,8 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if self.tls is not None:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

@@ -30,14 +30,14 @@ def test_0014_encrypts_existing_secrets_and_downgrade_restores_them(engine) -> N
             )
     command.upgrade(config, "0014")
     columns = {c["name"] for c in inspect(engine).get_columns("webhook_endpoint")}
-    assert "secret" not in columns and "secret_encrypted" in columns
+    assert "secret" not in columns
+    assert "secret_encrypted" in columns
     with engine.connect() as conn:
         rows = conn.execute(
             text("SELECT id, url, secret_encrypted FROM webhook_endpoint ORDER BY id")
         ).all()
-    assert [r[0] for r in rows] == [4, 9] and {r[1] for r in rows} == {
-        "https://hooks.example.org/in"
-    }
+    assert [r[0] for r in rows] == [4, 9]
+    assert {r[1] for r in rows} == {"https://hooks.example.org/in"}
     for endpoint_id, _, sealed in rows:
         assert SECRETS[endpoint_id] not in sealed
         plain = secret_box.decrypt(sealed, secret_key=TEST_SECRET_KEY, purpose=SECRET_PURPOSE)

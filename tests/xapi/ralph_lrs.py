@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(os.environ.get("GROUNDWORK_RALPH_VENV", ROOT / ".venv-ralph"))
 RALPH_PACKAGES = ["ralph-malph[cli,backend-fs,lrs]==5.1.0", "requests"]
 USER = "groundwork"
-PASSWORD = "ralph-test-secret"  # noqa: S105  (a throwaway LRS on loopback)
+PASSWORD = "ralph-test-secret"
 
 
 def ralph_bin() -> Path:

@@ -38,7 +38,8 @@ def test_every_learning_event_reaches_ralph_valid_and_private(
     assert deliver_due(engine, settings) > 0
     session.rollback()  # end the test's read transaction: see what the worker wrote
     rows = session.exec(select(XapiStatement).order_by(col(XapiStatement.id))).all()
-    assert rows and {r.status for r in rows} == {DeliveryStatus.delivered.value}, [
+    assert rows
+    assert {r.status for r in rows} == {DeliveryStatus.delivered.value}, [
         (r.verb, r.response_status, r.last_error) for r in rows if r.status != "delivered"
     ]
     actor = session.get(XapiActor, world.learner_a.id)
@@ -66,8 +67,10 @@ def test_every_learning_event_reaches_ralph_valid_and_private(
 
     # Ralph adds its own ``authority`` (the LRS account, an email); the rest is what we sent.
     text = json.dumps([{k: v for k, v in s.items() if k != "authority"} for s in held])
-    assert SECRET_TEXT not in text and "some more words" not in text
-    assert "@example.org" not in text and "mailto:" not in text
+    assert SECRET_TEXT not in text
+    assert "some more words" not in text
+    assert "@example.org" not in text
+    assert "mailto:" not in text
     assert world.learner_a.display_name not in text
 
     journey_registration = statements.registration(BASE, enrollment.id or 0)
@@ -82,7 +85,8 @@ def test_every_learning_event_reaches_ralph_valid_and_private(
     assert launched["object"]["id"] == f"{BASE}/courses/{JOURNEY}/modules/welcome"
     progressed = [s for s in held if s["verb"]["id"] == VERB["progressed"]]
     percents = {s["result"]["extensions"][statements.PROGRESS_EXTENSION] for s in progressed}
-    assert 100 in percents and all(0 <= p <= 100 for p in percents)
+    assert 100 in percents
+    assert all(0 <= p <= 100 for p in percents)
     answered = [s for s in held if s["verb"]["id"] == VERB["answered"]]
     assert {s["result"]["success"] for s in answered} == {True, False}
     assert all(s["result"]["response"] for s in answered)
@@ -93,12 +97,14 @@ def test_every_learning_event_reaches_ralph_valid_and_private(
     assert el_gap["context"]["contextActivities"]["grouping"][0]["id"] == f"{BASE}/courses/{DATA}"
     # Two of the data course's three exercises right: 0.67 is below the 0.8 mastery score.
     failed = [s for s in held if s["verb"]["id"] == VERB["failed"]]
-    assert failed and all(s["result"]["success"] is False for s in failed)
+    assert failed
+    assert all(s["result"]["success"] is False for s in failed)
     assert {s["result"]["score"]["raw"] for s in failed} == {2}
     assert {s["result"]["score"]["max"] for s in failed} == {3}
     commented = [s for s in held if s["verb"]["id"] == VERB["commented"]]
     # Only the shared reflection is told, and only that it was shared.
-    assert len(commented) == 1 and "result" not in commented[0]
+    assert len(commented) == 1
+    assert "result" not in commented[0]
     assert commented[0]["object"]["id"].endswith("/activities/what-i-notice")
     assert deliver_due(engine, settings) == 0  # nothing is sent twice
 
@@ -113,13 +119,15 @@ def test_email_only_when_the_organization_opted_in(app, session, engine, setting
     deliver_due(engine, settings)
     session.rollback()  # end the test's read transaction: see what the worker wrote
     rows = session.exec(select(XapiStatement)).all()
-    assert rows and {r.status for r in rows} == {"delivered"}
+    assert rows
+    assert {r.status for r in rows} == {"delivered"}
     # Learner A's organization has no LRS: none of A's events became a statement.
     assert {r.statement["actor"].get("mbox") for r in rows} == {"mailto:b@example.org"}
     held = ralph.statements(agent=json.dumps({"mbox": "mailto:b@example.org"}))
     assert {s["id"] for s in held} >= {r.statement_id for r in rows}
     passed = [s for s in held if s["verb"]["id"] == VERB["passed"]]
-    assert passed and passed[0]["result"]["score"]["scaled"] == 1.0
+    assert passed
+    assert passed[0]["result"]["score"]["scaled"] == 1.0
 
 
 def test_lrs_down_loses_nothing_and_resumes_in_order(
@@ -134,7 +142,8 @@ def test_lrs_down_loses_nothing_and_resumes_in_order(
         assert deliver_due(engine, retrying) > 0  # attempts were made, and all failed
         session.rollback()  # end the test's read transaction: see what the worker wrote
         rows = session.exec(select(XapiStatement).order_by(col(XapiStatement.id))).all()
-        assert rows and {r.status for r in rows} == {"pending"}
+        assert rows
+        assert {r.status for r in rows} == {"pending"}
         # Only the first statement of each enrollment was tried: the rest wait behind it.
         first_of: dict[int | None, int | None] = {}
         for r in rows:
@@ -142,7 +151,8 @@ def test_lrs_down_loses_nothing_and_resumes_in_order(
         for r in rows:
             tried = r.id == first_of[r.enrollment_id]
             assert (r.attempts > 0) == tried
-            assert (r.last_error is not None) == tried and r.response_status is None
+            assert (r.last_error is not None) == tried
+            assert r.response_status is None
 
         lrs.start()
         while deliver_due(engine, retrying):  # each call sends up to 20 per enrollment
@@ -182,11 +192,11 @@ def test_a_refused_statement_fails_visibly_and_can_be_retried(
         pass
     session.rollback()
     rows = session.exec(select(XapiStatement).order_by(col(XapiStatement.id))).all()
-    assert rows and {(r.status, r.attempts, r.response_status) for r in rows} == {
-        ("failed", 3, 401)
-    }
+    assert rows
+    assert {(r.status, r.attempts, r.response_status) for r in rows} == {("failed", 3, 401)}
     actor = session.get(XapiActor, world.learner_a.id)
-    assert actor is not None and _held_for(ralph, actor.name) == []
+    assert actor is not None
+    assert _held_for(ralph, actor.name) == []
     lrs.key = USER
     session.add(lrs)
     session.commit()

@@ -43,7 +43,8 @@ def add_link(
 def platform_learner(session: Session, platform: LtiPlatform, sub: str, **fields: object) -> User:
     """A learner who launched from ``platform`` as ``sub``."""
     user = make_user(session, **fields)
-    assert platform.id is not None and user.id is not None
+    assert platform.id is not None
+    assert user.id is not None
     session.add(LtiPlatformUser(platform_id=platform.id, subject=sub, user_id=user.id))
     session.commit()
     return user

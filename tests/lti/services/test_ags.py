@@ -64,7 +64,8 @@ def test_module_completion_creates_the_line_item_and_posts_the_score(
     assert len(welcome_scores) == 1
     got = welcome_scores[0]
     assert got["userId"] == "sub-learner-1"
-    assert got["scoreGiven"] == 100.0 and got["scoreMaximum"] == 100.0
+    assert got["scoreGiven"] == 100.0
+    assert got["scoreMaximum"] == 100.0
     assert got["activityProgress"] == "Completed"
     assert got["gradingProgress"] == "FullyGraded"
     assert got["timestamp"].endswith("Z")
@@ -92,7 +93,8 @@ def test_module_completion_creates_the_line_item_and_posts_the_score(
 
     # Nothing more to send; a second round asks no new token and makes no new line item.
     assert ags.deliver_due(engine, settings) == 0
-    assert len(lms.lineitems) == 2 and len(lms.token_requests) == 1
+    assert len(lms.lineitems) == 2
+    assert len(lms.token_requests) == 1
 
 
 def test_an_existing_line_item_from_the_launch_is_used(
@@ -129,7 +131,8 @@ def test_learners_unknown_to_the_platform_send_nothing(
     login(client, make_user(session))  # never launched from the LMS
     _complete_welcome(client)
     assert ags.deliver_due(engine, settings) == 0
-    assert _scores(session) == [] and lms.scores == {}
+    assert _scores(session) == []
+    assert lms.scores == {}
 
 
 def test_a_platform_that_is_down_gets_the_score_later_and_nothing_is_lost(
@@ -149,21 +152,26 @@ def test_a_platform_that_is_down_gets_the_score_later_and_nothing_is_lost(
 
     assert ags.deliver_due(engine, settings) == 1
     [row] = _scores(session)
-    assert row.status == "pending" and row.attempts == 1
-    assert row.response_status == 503 and row.last_error and "503" in row.last_error
+    assert row.status == "pending"
+    assert row.attempts == 1
+    assert row.response_status == 503
+    assert row.last_error
+    assert "503" in row.last_error
     assert row.next_attempt_at > utcnow() + timedelta(seconds=50)  # waits before retrying
     assert ags.deliver_due(engine, settings) == 0  # not due yet: no attempt
 
     with time_machine.travel(utcnow() + timedelta(seconds=61), tick=True):
         assert ags.deliver_due(engine, settings) == 1  # still down: the second attempt
     [row] = _scores(session)
-    assert row.status == "pending" and row.attempts == 2
+    assert row.status == "pending"
+    assert row.attempts == 2
 
     lms.down = False
     with time_machine.travel(utcnow() + timedelta(seconds=200), tick=True):
         assert ags.deliver_due(engine, settings) == 1
     [row] = _scores(session)
-    assert row.status == "sent" and row.attempts == 3
+    assert row.status == "sent"
+    assert row.attempts == 3
     [item] = lms.lineitems.values()
     assert [s["userId"] for s in lms.scores[item["id"]]] == ["sub-3"]
 
@@ -186,8 +194,10 @@ def test_a_refused_grant_fails_at_once_and_staff_can_send_it_again(
     _complete_welcome(client)
     assert ags.deliver_due(engine, settings) == 1
     [row] = _scores(session)
-    assert row.status == "failed" and row.attempts == 1
-    assert row.last_error and "refused an access token (HTTP 400)" in row.last_error
+    assert row.status == "failed"
+    assert row.attempts == 1
+    assert row.last_error
+    assert "refused an access token (HTTP 400)" in row.last_error
 
     staff = make_user(session, role="staff", staff_organization_id=district.id)
     client.cookies.clear()
@@ -225,7 +235,7 @@ def test_other_organizations_staff_and_learners_cannot_see_or_retry(
     client: TestClient,
     session: Session,
     district,
-    context: LtiContext,  # type: ignore[no-untyped-def]  # noqa: F811
+    context: LtiContext,  # type: ignore[no-untyped-def]
 ) -> None:
     from app.orgs import service as orgs
 

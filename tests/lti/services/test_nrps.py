@@ -54,9 +54,12 @@ def test_sync_reads_every_page_and_fills_the_cohort(
     session.expire_all()
     rows = {r.subject: r for r in session.exec(select(LtiRosterMember)).all()}
     assert set(rows) == {"sub-teacher", "sub-known", "sub-new", "sub-anon", "sub-gone"}
-    assert rows["sub-teacher"].instructor and not rows["sub-new"].instructor
-    assert rows["sub-anon"].user_id is None and "first launch" in rows["sub-anon"].note
-    assert rows["sub-gone"].status == "Inactive" and rows["sub-gone"].user_id is None
+    assert rows["sub-teacher"].instructor
+    assert not rows["sub-new"].instructor
+    assert rows["sub-anon"].user_id is None
+    assert "first launch" in rows["sub-anon"].note
+    assert rows["sub-gone"].status == "Inactive"
+    assert rows["sub-gone"].user_id is None
 
     session.refresh(context)
     assert context.cohort_code  # made for the linked course
@@ -112,8 +115,10 @@ def test_accounts_are_linked_only_when_safe(
     assert _sync(client, district, context).status_code == 303
     session.expire_all()
     rows = {r.subject: r for r in session.exec(select(LtiRosterMember)).all()}
-    assert rows["sub-unverified"].user_id is None and "not verified" in rows["sub-unverified"].note
-    assert rows["sub-boss"].user_id is None and "staff account" in rows["sub-boss"].note
+    assert rows["sub-unverified"].user_id is None
+    assert "not verified" in rows["sub-unverified"].note
+    assert rows["sub-boss"].user_id is None
+    assert "staff account" in rows["sub-boss"].note
     assert "another organization" in rows["sub-other"].note
     session.refresh(moved)
     assert moved.organization_id == other.id

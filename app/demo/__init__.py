@@ -1,0 +1,1 @@
+"""The demo district: people, cohorts and answers for `groundwork demo seed`."""
