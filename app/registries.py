@@ -25,6 +25,7 @@ from app.content.inline_roles import registered_roles
 from app.content.kinds import content_listeners, dataset_loader, kind_names, progress_keeper
 from app.db import request_session_hooks
 from app.learning.progress import survey_condition_registered
+from app.reports import catalog
 from app.reports.summary_tracking import HOOKS
 
 
@@ -60,6 +61,7 @@ REQUIRED: tuple[tuple[str, str, Callable[[], bool]], ...] = (
     ("credentials listeners", "api.tokens", lambda: "api-tokens" in listener_names()),
     ("request-session hooks", "deps", lambda: bool(request_session_hooks())),
     ("report summary listeners", "reports.summary_tracking", _summary_hooks_listening),
+    ("report catalog", "reports.catalog", lambda: not catalog.problems()),
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from typer.testing import CliRunner
 
@@ -9,6 +11,7 @@ from app import cli, registries
 from app.content import kinds
 from app.learning import progress
 from app.main import create_app
+from app.reports import catalog
 from tests.settings_support import make_settings
 
 
@@ -46,3 +49,20 @@ def test_a_missing_activity_kind_stops_every_command(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(cli.app, ["content", "check", "/nonexistent"])
     assert result.exit_code != 0
     assert "activity kinds" in str(result.exception)
+
+
+def test_an_empty_report_catalog_stops_the_app_from_starting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(catalog, "REGISTRY", {})
+    with pytest.raises(registries.RegistryError, match="report catalog"):
+        create_app(make_settings())
+
+
+def test_a_report_declared_without_its_rules_is_a_start_up_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = dataclasses.replace(catalog.REGISTRY["funnel"], suppression=())
+    monkeypatch.setitem(catalog.REGISTRY, "funnel", broken)
+    assert catalog.problems() == ["funnel: declare its small-number rules (privacy.Suppression)"]
+    assert "report catalog" in " ".join(registries.missing_registrations())

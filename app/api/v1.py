@@ -85,6 +85,18 @@ def create_api(state: State) -> FastAPI:
 
 
 def _routes(api: FastAPI) -> None:
+    """Every route of the API, in the order its OpenAPI document lists them."""
+    _course_routes(api)
+    _enrollment_routes(api)
+    _report_routes(api)
+    _discussion_routes(api)
+    _webhook_routes(api)
+    _certificate_routes(api)
+
+
+def _course_routes(api: FastAPI) -> None:
+    """The public catalog: published courses and one course with its modules."""
+
     @api.get("/courses", response_model=CourseList, responses=problem_responses(422))
     def list_courses(registry: RegistryDep) -> CourseList:
         """The published courses."""
@@ -99,6 +111,10 @@ def _routes(api: FastAPI) -> None:
         if course is None or not can_see(course, None):
             raise ApiProblem(404, "There is no published course with that slug.")
         return course_detail(course)
+
+
+def _enrollment_routes(api: FastAPI) -> None:
+    """Enrollments: your own (read:me), and those in your scope (read:enrollments)."""
 
     @api.get("/me/enrollments", response_model=MyEnrollmentList, responses=AUTH_ERRORS)
     def my_enrollments(
@@ -151,6 +167,10 @@ def _routes(api: FastAPI) -> None:
             raise ApiProblem(404, str(exc)) from None
         return EnrollmentPage(data=page, next_cursor=next_cursor)
 
+
+def _report_routes(api: FastAPI) -> None:
+    """Staff reports, as the report pages and CSVs show them (read:reports)."""
+
     @api.get(
         "/reports/{name}",
         response_model=ReportOut,
@@ -189,6 +209,10 @@ def _routes(api: FastAPI) -> None:
             min_n=settings.min_group_size,
         )
 
+
+def _discussion_routes(api: FastAPI) -> None:
+    """Discussion threads and their posts (read:discussions)."""
+
     @api.get(
         "/discussions/threads",
         response_model=discussions.ThreadPage,
@@ -224,6 +248,10 @@ def _routes(api: FastAPI) -> None:
         except discussions.NotFound:
             raise ApiProblem(404, "There is no thread with that id in your scope.") from None
 
+
+def _webhook_routes(api: FastAPI) -> None:
+    """Webhook endpoints and their deliveries (admin:webhooks)."""
+
     @api.get("/webhooks", response_model=WebhookEndpointList, responses=AUTH_ERRORS)
     def list_webhooks(principal: WebhookAdmin, session: SessionDep) -> WebhookEndpointList:
         """Webhook endpoints and their deliveries by status, without secrets (scope
@@ -244,6 +272,10 @@ def _routes(api: FastAPI) -> None:
                 if e.id is not None
             ]
         )
+
+
+def _certificate_routes(api: FastAPI) -> None:
+    """Public verification of certificate codes."""
 
     @api.get(
         "/certificates/{code}", response_model=CertificateOut, responses=problem_responses(404, 422)

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from markupsafe import Markup
+
 from app.content.claims import check_claim
 from app.content.collector import Collector
 from app.content.course import Block, Course, MarkdownBlock, Module, Survey, SurveyItem
@@ -218,53 +220,79 @@ def _survey(schema: CourseSchema) -> Survey | None:
     )
 
 
+def _course_texts(
+    schema: CourseSchema,
+    doc: YamlDoc,
+    ctx: LinkContext,
+    datasets: dict[str, Any],
+    out: Collector,
+) -> tuple[Markup, Markup]:
+    """The course's summary and description as HTML; problems in them are reported at the
+    key's line of course.yaml."""
+    summary_out, description_out = Rendered(), Rendered()
+    summary_html = render_inline(schema.summary, ctx, summary_out)
+    description_html = render_markdown(schema.description, ctx, description_out, datasets=datasets)
+    course_yaml = ctx.course_root / "course.yaml"
+    for key, rendered in (("summary", summary_out), ("description", description_out)):
+        for _line, message, severity in rendered.issues:
+            out.add(course_yaml, doc.line_of(key), f"{key}: {message}", severity)
+    return summary_html, description_html
+
+
+@dataclass
+class _Modules:
+    """The course's modules, with each activity's content hash and previous ids."""
+
+    modules: list[Module]
+    hashes: dict[str, str]
+    previous: dict[str, tuple[str, ...]]
+
+
+def _build_modules(
+    sources: list[ModuleSource], ctx: LinkContext, datasets: dict[str, Any], out: Collector
+) -> _Modules:
+    """Every module of the course, with activity ids checked across modules."""
+    seen_ids: dict[str, str] = {}
+    built = _Modules([], {}, {})
+    for source in sources:
+        module = _build_module(source, ctx, datasets, seen_ids, out, built.hashes, built.previous)
+        built.modules.append(module)
+    _check_previous_ids(built.modules, built.previous, out)
+    return built
+
+
+def _course_files(course_dir: Path, sources: list[ModuleSource]) -> list[Path]:
+    """The files the course's version is computed from: course.yaml, modules, datasets."""
+    files = [course_dir / "course.yaml"] + [s.path for s in sources]
+    data_dir = course_dir / "datasets"
+    if data_dir.is_dir():
+        files += sorted(p for p in data_dir.iterdir() if p.is_file())
+    return files
+
+
 def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None:
+    """The course in ``course_dir``, or None when it has errors (reported to ``out``)."""
     found = read_course_file(course_dir, content_root, out)
     if found is None:
         return None
     schema, doc = found
-    course_yaml = course_dir / "course.yaml"
     sources, module_ids = read_modules(course_dir, schema, doc, out)
-
     datasets = load_course_datasets(course_dir, out)
-    root_ctx = LinkContext(
-        slug=schema.slug,
-        course_root=course_dir,
-        content_root=content_root,
-        base_dir=".",
-        module_ids=module_ids,
-    )
-    # Problems inside summary/description are reported at the key's line.
-    summary_out, description_out = Rendered(), Rendered()
-    summary_html = render_inline(schema.summary, root_ctx, summary_out)
-    description_html = render_markdown(
-        schema.description, root_ctx, description_out, datasets=datasets
-    )
-    for key, rendered in (("summary", summary_out), ("description", description_out)):
-        for _line, message, severity in rendered.issues:
-            out.add(course_yaml, doc.line_of(key), f"{key}: {message}", severity)
 
-    ctx = LinkContext(
-        slug=schema.slug,
-        course_root=course_dir,
-        content_root=content_root,
-        base_dir="modules",
-        module_ids=module_ids,
-    )
-    seen_ids: dict[str, str] = {}
-    hashes: dict[str, str] = {}
-    previous: dict[str, tuple[str, ...]] = {}
-    modules = [
-        _build_module(source, ctx, datasets, seen_ids, out, hashes, previous) for source in sources
-    ]
-    _check_previous_ids(modules, previous, out)
-    _check_hours(schema, doc, course_yaml, sources, modules, out)
+    def links(base_dir: str) -> LinkContext:
+        return LinkContext(
+            slug=schema.slug,
+            course_root=course_dir,
+            content_root=content_root,
+            base_dir=base_dir,
+            module_ids=module_ids,
+        )
+
+    summary_html, description_html = _course_texts(schema, doc, links("."), datasets, out)
+    built = _build_modules(sources, links("modules"), datasets, out)
+    _check_hours(schema, doc, course_dir / "course.yaml", sources, built.modules, out)
     if out.has_errors:
         return None
-    files = [course_yaml] + [s.path for s in sources]
-    data_dir = course_dir / "datasets"
-    if data_dir.is_dir():
-        files += sorted(p for p in data_dir.iterdir() if p.is_file())
     return Course(
         slug=schema.slug,
         title=schema.title,
@@ -274,14 +302,14 @@ def _load(course_dir: Path, content_root: Path, out: Collector) -> Course | None
         status=schema.status,
         hours=schema.hours,
         sequencing=schema.sequencing,
-        modules=tuple(modules),
+        modules=tuple(built.modules),
         survey=_survey(schema),
         require_survey=schema.completion.require_survey,
-        version=_course_version(course_dir, files),
+        version=_course_version(course_dir, _course_files(course_dir, sources)),
         datasets=MappingProxyType(datasets),
         root=course_dir,
-        activity_hashes=MappingProxyType(hashes),
-        activity_previous_ids=MappingProxyType(previous),
+        activity_hashes=MappingProxyType(built.hashes),
+        activity_previous_ids=MappingProxyType(built.previous),
     )
 
 

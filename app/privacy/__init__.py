@@ -9,12 +9,14 @@ Use it as a module (``from app import privacy``):
 - ``privacy.suppress(...)``: small-group and complementary suppression of a table (with
   top/bottom coding of rates by count, as the data explorer does);
 - ``privacy.rate_cell(num, den, group=...)`` / ``privacy.count_cell``: "≤ 5%" / "≥ 95%";
+- ``privacy.Suppression``: the rules by name, as each report declares them;
 - ``privacy.shown_in_breakdown`` / ``privacy.window_shown``: the narrowed-view rule.
 """
 
 from __future__ import annotations
 
 from app.privacy.coding import BOTTOM, TOP, Coded, code, count_cell, rate_cell
+from app.privacy.rules import Suppression
 from app.privacy.suppression import (
     HIDDEN,
     CellStatus,
@@ -43,6 +45,7 @@ __all__ = [
     "BOTTOM",
     "COMPLEMENTARY",
     "HIDDEN",
+    "Suppression",
     "NARROWED",
     "TOP",
     "breakdown_statuses",

@@ -10,7 +10,7 @@ from app.content.runtime import RegistryDep
 from app.db import SessionDep, utcnow
 from app.deps import StaffUser
 from app.reports import service
-from app.reports.charts import report_charts
+from app.reports.catalog import page_reports, report_charts
 from app.spreadsheets import csv_stream_response
 from app.templating import render
 
@@ -34,6 +34,7 @@ def _page(
         {
             "report": report,
             "charts": report_charts(report.tables),
+            "page_reports": page_reports(page),
             "page_name": page,
             "params": report.filters.query_params(),
             "typed": request.query_params,

@@ -1,37 +1,27 @@
 """Staff reports: the public surface the report pages, CSV exports and tests call.
 
-Each report is one function returning a ``Table`` (``overview``, ``exercises``, ``feedback``,
-``enrollments`` modules), over the enrollments a ``ReportScope`` selects (``scope``); the
-page and the CSV export both call ``report_tables``, so their numbers cannot differ. What
+Each report is declared in the catalog (``app/reports/catalog``) and read from its
+registry, over the enrollments a ``ReportScope`` selects (``scope``); the page, the CSV
+export and the API all call ``report_tables``, so their numbers cannot differ. What
 each figure means is written in ``docs/reports.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from app.accounts.models import User
 from app.content.course import Course
-from app.reports import differencing, discussion, figures
-from app.reports.enrollments import enrollments_table
-from app.reports.exercises import exercises_table
-from app.reports.feedback import comments_table, feedback_table
+from app.reports import differencing, figures
+from app.reports.catalog import PAGES as PAGE_NAMES
+from app.reports.catalog import REGISTRY, page_reports
+from app.reports.catalog.overview import COMPLEMENTARY_TEXT, GROUPINGS, median
 from app.reports.filters import FilterChoices, ReportFilters, parse_filters
-from app.reports.funnel import funnel_table
-from app.reports.items import item_analysis_table, wrong_answers_table
-from app.reports.overview import (
-    COMPLEMENTARY_TEXT,
-    GROUPINGS,
-    enrollment_tables,
-    median,
-)
 from app.reports.scope import ReportScope, filter_choices, report_scope
-from app.reports.streaming import PLAIN_COLUMNS, enrollment_csv_rows
 from app.reports.tables import Table
-from app.reports.trend import trend_table
 from app.spreadsheets import csv_lines
 
 __all__ = [
@@ -50,39 +40,12 @@ __all__ = [
     "report_tables",
 ]
 
-REPORTS = (
-    "overview",
-    *GROUPINGS,
-    "funnel",
-    "trend",
-    "exercises",
-    "item-analysis",
-    "wrong-answers",
-    "feedback",
-    "feedback-comments",
-    "enrollments",
-    *discussion.NAMES,
-)
+# Read from the catalog (app/reports/catalog), where each report is declared.
+REPORTS = tuple(REGISTRY)
 PAGES: dict[str, tuple[str, ...]] = {
-    "overview": ("overview", "funnel", "trend", "by-organization", "by-job-role", "by-cohort"),
-    "exercises": ("exercises", "item-analysis", "wrong-answers"),
-    "feedback": ("feedback", "feedback-comments"),
-    "discussion": discussion.NAMES,
+    page: tuple(spec.name for spec in page_reports(page)) for page in PAGE_NAMES
 }
 PAGE_ROWS = 100  # a list table (comments) shows its newest rows on the page
-_BUILDERS: dict[str, Callable[[Session, ReportScope], Table]] = {
-    "funnel": funnel_table,
-    "trend": trend_table,
-    "exercises": exercises_table,
-    "item-analysis": item_analysis_table,
-    "wrong-answers": wrong_answers_table,
-    "feedback": feedback_table,
-    "feedback-comments": comments_table,
-    "enrollments": enrollments_table,
-    "discussion-by-module": discussion.by_module_table,
-    "discussion-by-cohort": discussion.by_cohort_table,
-    "discussion-prompts": discussion.prompts_table,
-}
 
 
 class UnknownReport(Exception):
@@ -112,18 +75,28 @@ def report_tables(
 
     ``row_limit`` keeps list tables (comments) to their first rows, with ``more_rows``
     saying whether there are more (a page shows the newest; the CSV has them all)."""
-    unknown = [name for name in names if name not in REPORTS]
+    unknown = [name for name in names if name not in REGISTRY]
     if unknown:
         raise UnknownReport(unknown[0])
     scope = report_scope(
         session, staff=staff, filters=filters, courses=courses, min_n=min_n, row_limit=row_limit
     )
     scope = differencing.with_narrowed(session, scope)
-    enrollment_names = [n for n in names if n == "overview" or n in GROUPINGS]
-    tables = enrollment_tables(session, scope, enrollment_names) if enrollment_names else {}
+    return _build(session, scope, names)
+
+
+def _build(session: Session, scope: ReportScope, names: Sequence[str]) -> dict[str, Table]:
+    """The tables of the reports ``names``; reports read together come from one query."""
+    tables: dict[str, Table] = {}
     for name in names:
-        if name in _BUILDERS:
-            tables[name] = _BUILDERS[name](session, scope)
+        spec = REGISTRY[name]
+        if name in tables:
+            continue
+        if spec.build is not None:
+            tables[name] = spec.build(session, scope)
+        elif spec.build_together is not None:
+            together = [n for n in names if REGISTRY[n].build_together is spec.build_together]
+            tables.update(spec.build_together(session, scope, together))
     return {name: tables[name] for name in names}
 
 
@@ -175,7 +148,7 @@ def report_page(
     tables = report_tables(
         session,
         staff=staff,
-        names=PAGES[page],
+        names=[spec.name for spec in page_reports(page)],
         filters=filters,
         courses=courses,
         min_n=min_n,
@@ -202,18 +175,19 @@ def export_csv_lines(
 
     Raises ``UnknownReport`` or ``BadFilters`` at once, before any line. Report tables are
     small and built here; the enrollment-level export is read while it is sent
-    (``streaming``).
+    (the report's ``stream``).
     """
-    if name not in REPORTS:
+    spec = REGISTRY.get(name)
+    if spec is None:
         raise UnknownReport(name)
     choices = filter_choices(session, staff=staff, courses=courses)
     filters, errors = parse_filters(params, choices)
     if errors:
         raise BadFilters(errors)
-    if name == "enrollments":
+    if spec.stream is not None:
         scope = report_scope(session, staff=staff, filters=filters, courses=courses, min_n=min_n)
-        rows = enrollment_csv_rows(session.get_bind().engine, scope)
-        return csv_lines(rows, plain=PLAIN_COLUMNS)
+        rows = spec.stream(session.get_bind().engine, scope)
+        return csv_lines(rows, plain=spec.plain)
     table = report_table(
         session, staff=staff, name=name, filters=filters, courses=courses, min_n=min_n
     )

@@ -13,7 +13,7 @@ serves three purposes, so the rule for each figure lives here only:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -124,23 +124,23 @@ def _base(where: Iterable[Any]) -> Any:
     )
 
 
-def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None) -> Any:
-    """One statement selecting ``COLUMNS`` for every wanted measure (all by default).
+_NO_KEY, _NO_VALUE = literal_column("''", String), literal_column("0", Integer)
+Branches = dict[Measure, Callable[[], Any]]
 
-    ``where`` holds conditions on ``Enrollment`` and ``User`` (a report's scope, one
-    enrollment's id, or nothing). Rows are grouped, so n is a count per (group, key, value).
-    """
-    base = _base(where)
-    wanted = set(Measure) if measures is None else set(measures)
-    group = (base.c.course_id, base.c.organization_id, base.c.job_role, base.c.cohort)
-    no_key, no_value = literal_column("''", String), literal_column("0", Integer)
-    attempt, state = ExerciseAttempt, ExerciseState
-    progress = ModuleProgress
 
-    def branch(
+class _Branch:
+    """Makes the ``SELECT`` of one measure over the matching enrollments (``base``), grouped
+    by learner group and by the measure's key and value."""
+
+    def __init__(self, base: Any) -> None:
+        self.base = base
+        self.group = (base.c.course_id, base.c.organization_id, base.c.job_role, base.c.cohort)
+
+    def __call__(
+        self,
         measure: Measure,
-        key: Any = no_key,
-        value: Any = no_value,
+        key: Any = _NO_KEY,
+        value: Any = _NO_VALUE,
         *,
         joins: tuple[tuple[Any, Any], ...] = (),
         where: tuple[Any, ...] = (),
@@ -148,43 +148,30 @@ def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None
     ) -> Any:
         stmt = sa_select(
             literal(measure.value).label("measure"),
-            *group,
+            *self.group,
             key.label("key"),
             value.label("value"),
             (n if n is not None else func.count()).label("n"),
-        ).select_from(base)
+        ).select_from(self.base)
         for target, on in joins:
             stmt = stmt.join(target, on)
-        varying = [x for x in (key, value) if x is not no_key and x is not no_value]
-        return stmt.where(*where).group_by(*group, *varying)
+        varying = [x for x in (key, value) if x is not _NO_KEY and x is not _NO_VALUE]
+        return stmt.where(*where).group_by(*self.group, *varying)
 
-    on_progress = ((progress, col(progress.enrollment_id) == base.c.enrollment_id),)
-    on_attempt = ((attempt, col(attempt.enrollment_id) == base.c.enrollment_id),)
-    activity = col(attempt.activity_id)
-    first = col(attempt.number) == 1
-    right = col(attempt.correct).is_(True)
-    attempted_it = exists().where(
-        col(attempt.enrollment_id) == col(state.enrollment_id),
-        col(attempt.activity_id) == col(state.activity_id),
-        col(attempt.number) == 1,
+
+def _enrollment_branches(branch: _Branch) -> Branches:
+    """Enrolled, completed, certified, progress, activity days and weeks."""
+    base = branch.base
+    unrevoked = and_(
+        col(Certificate.enrollment_id) == base.c.enrollment_id,
+        col(Certificate.revoked_at).is_(None),
     )
-    builders = {
+    return {
         Measure.enrolled: lambda: branch(Measure.enrolled),
         Measure.completed: lambda: branch(
             Measure.completed, where=(base.c.completed_at.is_not(None),)
         ),
-        Measure.certified: lambda: branch(
-            Measure.certified,
-            joins=(
-                (
-                    Certificate,
-                    and_(
-                        col(Certificate.enrollment_id) == base.c.enrollment_id,
-                        col(Certificate.revoked_at).is_(None),
-                    ),
-                ),
-            ),
-        ),
+        Measure.certified: lambda: branch(Measure.certified, joins=((Certificate, unrevoked),)),
         Measure.percent: lambda: branch(Measure.percent, value=base.c.percent),
         Measure.active_on: lambda: branch(
             Measure.active_on,
@@ -199,18 +186,21 @@ def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None
             key=week_of(base.c.completed_at),
             where=(base.c.completed_at.is_not(None),),
         ),
+    }
+
+
+def _module_branches(branch: _Branch) -> Branches:
+    """Modules opened and completed."""
+    progress = ModuleProgress
+    on_progress = ((progress, col(progress.enrollment_id) == branch.base.c.enrollment_id),)
+    # Opened: viewed, or completed (an activity answered from elsewhere can complete a
+    # module before a visit is recorded).
+    opened = or_(
+        col(progress.first_viewed_at).is_not(None), col(progress.completed_at).is_not(None)
+    )
+    return {
         Measure.module_opened: lambda: branch(
-            Measure.module_opened,
-            key=col(progress.module_id),
-            joins=on_progress,
-            # Opened: viewed, or completed (an activity answered from elsewhere can complete
-            # a module before a visit is recorded).
-            where=(
-                or_(
-                    col(progress.first_viewed_at).is_not(None),
-                    col(progress.completed_at).is_not(None),
-                ),
-            ),
+            Measure.module_opened, key=col(progress.module_id), joins=on_progress, where=(opened,)
         ),
         Measure.module_completed: lambda: branch(
             Measure.module_completed,
@@ -218,8 +208,26 @@ def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None
             joins=on_progress,
             where=(col(progress.completed_at).is_not(None),),
         ),
-        # The exercises domain numbers each learner's attempts from 1 and stores nothing
-        # after a correct one, so plain counts give learners (no COUNT(DISTINCT)).
+    }
+
+
+def _exercise_branches(branch: _Branch) -> Branches:
+    """Exercise attempts, correct answers, tries, hints and wrong answers.
+
+    The exercises domain numbers each learner's attempts from 1 and stores nothing after a
+    correct one, so plain counts give learners (no COUNT(DISTINCT)).
+    """
+    attempt, state, base = ExerciseAttempt, ExerciseState, branch.base
+    on_attempt = ((attempt, col(attempt.enrollment_id) == base.c.enrollment_id),)
+    activity = col(attempt.activity_id)
+    first = col(attempt.number) == 1
+    right = col(attempt.correct).is_(True)
+    attempted_it = exists().where(
+        col(attempt.enrollment_id) == col(state.enrollment_id),
+        col(attempt.activity_id) == col(state.activity_id),
+        col(attempt.number) == 1,
+    )
+    return {
         Measure.attempted: lambda: branch(
             Measure.attempted, value=activity, joins=on_attempt, where=(first,)
         ),
@@ -251,21 +259,41 @@ def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None
             where=(col(attempt.correct).is_(False),),
             n=func.count(func.distinct(base.c.enrollment_id)),
         ),
+    }
+
+
+def _survey_branches(branch: _Branch) -> Branches:
+    """Survey ratings per statement."""
+    submitted = and_(
+        col(SurveyResponse.enrollment_id) == branch.base.c.enrollment_id,
+        col(SurveyResponse.submitted_at).is_not(None),
+    )
+    return {
         Measure.rating: lambda: branch(
             Measure.rating,
             key=col(SurveyAnswer.item_id),
             value=col(SurveyAnswer.value),
             joins=(
-                (
-                    SurveyResponse,
-                    and_(
-                        col(SurveyResponse.enrollment_id) == base.c.enrollment_id,
-                        col(SurveyResponse.submitted_at).is_not(None),
-                    ),
-                ),
+                (SurveyResponse, submitted),
                 (SurveyAnswer, col(SurveyAnswer.response_id) == col(SurveyResponse.id)),
             ),
         ),
+    }
+
+
+def measure_rows(where: Iterable[Any], measures: Iterable[Measure] | None = None) -> Any:
+    """One statement selecting ``COLUMNS`` for every wanted measure (all by default).
+
+    ``where`` holds conditions on ``Enrollment`` and ``User`` (a report's scope, one
+    enrollment's id, or nothing). Rows are grouped, so n is a count per (group, key, value).
+    """
+    branch = _Branch(_base(where))
+    wanted = set(Measure) if measures is None else set(measures)
+    builders = {
+        **_enrollment_branches(branch),
+        **_module_branches(branch),
+        **_exercise_branches(branch),
+        **_survey_branches(branch),
     }
     branches = [builders[m]() for m in Measure if m in wanted]
     return union_all(*branches) if len(branches) > 1 else branches[0]

@@ -31,7 +31,7 @@ from app.exercises import service as exercises
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.reflections import service as reflections
-from app.reports.trend import week_start
+from app.reports.catalog.trend import week_start
 from tests.factories import make_user
 
 COURSE = "data-for-liberation"

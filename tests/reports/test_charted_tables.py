@@ -14,9 +14,9 @@ from app.content.course import Course
 from app.db import utcnow
 from app.privacy import Coded
 from app.reports import service
+from app.reports.catalog.trend import week_start
 from app.reports.filters import ReportFilters
 from app.reports.tables import Hidden, Table
-from app.reports.trend import week_start
 from tests.factories import make_user
 from tests.reports.activity import COURSE, MIRROR, SORT, Activity, make_activity
 from tests.reports.wrong_answers import add_wrong_answers

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.reports import service
-from app.reports.enrollments import BATCH_ROWS, enrollments_table
+from app.reports.catalog.enrollments import BATCH_ROWS, enrollments_table
 from app.reports.filters import ReportFilters
 from app.reports.scope import report_scope
 from app.spreadsheets import write_csv

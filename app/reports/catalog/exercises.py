@@ -9,6 +9,7 @@ from app import privacy
 from app.content.models import ActivityRecord
 from app.content.plaintext import html_to_text
 from app.exercises.spec import ExerciseSpec
+from app.reports.catalog.spec import ReportSpec
 from app.reports.figures import read as read_figures
 from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
@@ -21,19 +22,7 @@ _MEASURES = (Measure.attempted, Measure.first_correct, Measure.correct, Measure.
 
 def exercises_table(session: Session, scope: ReportScope) -> Table:
     """One row per exercise of the chosen courses, in course order."""
-    table = Table(
-        "exercises",
-        "Exercises",
-        (
-            COURSE_COLUMN,
-            Column("module", "Module"),
-            Column("exercise", "Exercise", row_header=True),
-            Column("attempted", "Learners who attempted", "count"),
-            Column("first_correct", "Correct on first attempt (%)", "percent"),
-            Column("eventually_correct", "Correct eventually (%)", "percent"),
-            Column("mean_attempts", "Mean attempts", "decimal"),
-        ),
-    )
+    table = EXERCISES.table()
     ids = dict(
         (
             (course_id, stable_id),
@@ -82,3 +71,23 @@ def exercise_label(block: ExerciseSpec) -> str:
 def _short(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+EXERCISES = ReportSpec(
+    "exercises",
+    "Exercises",
+    (
+        COURSE_COLUMN,
+        Column("module", "Module"),
+        Column("exercise", "Exercise", row_header=True),
+        Column("attempted", "Learners who attempted", "count"),
+        Column("first_correct", "Correct on first attempt (%)", "percent"),
+        Column("eventually_correct", "Correct eventually (%)", "percent"),
+        Column("mean_attempts", "Mean attempts", "decimal"),
+    ),
+    (privacy.Suppression.VIEW,),
+    build=exercises_table,
+    page="exercises",
+    position=0,
+)
+REPORTS = (EXERCISES,)

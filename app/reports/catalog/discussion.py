@@ -27,7 +27,7 @@ from app.content.plaintext import html_to_text
 from app.learning.models import Enrollment
 from app.orgs.cohorts import cohort_names
 from app.reflections.spec import Reflection
-from app.reports.overview import COMPLEMENTARY_TEXT
+from app.reports.catalog.spec import ReportSpec
 from app.reports.scope import COURSE_COLUMN, ReportScope, small_group
 from app.reports.tables import CellValue, Column, Hidden, Table
 
@@ -36,7 +36,6 @@ _COUNTS = (
     Column("replies", "Replies", "count"),
     Column("posters", "Distinct posters", "count"),
 )
-NAMES = ("discussion-by-module", "discussion-by-cohort", "discussion-prompts")
 
 
 @dataclass
@@ -94,11 +93,7 @@ def _figures(scope: ReportScope, counts: _Counts) -> tuple[CellValue, ...]:
 
 def by_module_table(session: Session, scope: ReportScope) -> Table:
     """One row per module of the chosen courses, in course order."""
-    table = Table(
-        "discussion-by-module",
-        "Discussion by module",
-        (COURSE_COLUMN, Column("module", "Module", row_header=True), *_COUNTS),
-    )
+    table = BY_MODULE.table()
     counts = _read(session, scope, [col(CommunityThread.module_id)])
     for course_id, course in scope.courses:
         for module in course.modules:
@@ -109,16 +104,7 @@ def by_module_table(session: Session, scope: ReportScope) -> Table:
 
 def by_cohort_table(session: Session, scope: ReportScope) -> Table:
     """One row per cohort (and "No cohort") with enrolled learners, per course."""
-    table = Table(
-        "discussion-by-cohort",
-        "Discussion by cohort",
-        (
-            COURSE_COLUMN,
-            Column("cohort", "Cohort", row_header=True),
-            Column("enrolled", "Learners enrolled", "count"),
-            *_COUNTS,
-        ),
-    )
+    table = BY_COHORT.table()
     counts = _read(session, scope, [col(Enrollment.cohort)])
     enrolled_stmt = select(
         col(Enrollment.course_id), col(Enrollment.cohort), func.count(col(Enrollment.id))
@@ -159,7 +145,7 @@ def by_cohort_table(session: Session, scope: ReportScope) -> Table:
                 hidden = (
                     small_group(scope.min_n)
                     if status == "suppressed"
-                    else Hidden(COMPLEMENTARY_TEXT)
+                    else Hidden(privacy.COMPLEMENTARY)
                 )
                 table.rows.append((course.title, label, *[hidden] * (1 + len(_COUNTS))))
     return table
@@ -173,17 +159,7 @@ def prompt_label(block: Reflection) -> str:
 
 def prompts_table(session: Session, scope: ReportScope) -> Table:
     """The reflection prompts of the chosen courses, the most discussed first."""
-    table = Table(
-        "discussion-prompts",
-        "Reflection prompts that draw discussion",
-        (
-            COURSE_COLUMN,
-            Column("module", "Module"),
-            Column("prompt", "Prompt", row_header=True),
-            *_COUNTS,
-            Column("latest", "Latest post", "datetime"),
-        ),
-    )
+    table = PROMPTS.table()
     counts = _read(session, scope, [col(CommunityThread.prompt_id)])
     for course_id, course in scope.courses:
         rows: list[tuple[int, int, tuple[CellValue, ...]]] = []
@@ -205,3 +181,48 @@ def prompts_table(session: Session, scope: ReportScope) -> Table:
         rows.sort(key=lambda r: (-r[0], r[1]))
         table.rows.extend(row for _, _, row in rows)
     return table
+
+
+BY_MODULE = ReportSpec(
+    "discussion-by-module",
+    "Discussion by module",
+    (COURSE_COLUMN, Column("module", "Module", row_header=True), *_COUNTS),
+    (privacy.Suppression.POSTERS,),
+    build=by_module_table,
+    page="discussion",
+    position=0,
+)
+BY_COHORT = ReportSpec(
+    "discussion-by-cohort",
+    "Discussion by cohort",
+    (
+        COURSE_COLUMN,
+        Column("cohort", "Cohort", row_header=True),
+        Column("enrolled", "Learners enrolled", "count"),
+        *_COUNTS,
+    ),
+    (privacy.Suppression.BREAKDOWN,),
+    build=by_cohort_table,
+    page="discussion",
+    position=1,
+)
+PROMPTS = ReportSpec(
+    "discussion-prompts",
+    "Reflection prompts that draw discussion",
+    (
+        COURSE_COLUMN,
+        Column("module", "Module"),
+        Column("prompt", "Prompt", row_header=True),
+        *_COUNTS,
+        Column("latest", "Latest post", "datetime"),
+    ),
+    (privacy.Suppression.POSTERS,),
+    build=prompts_table,
+    page="discussion",
+    position=2,
+    note=lambda _min_n: (
+        "Most discussed first: threads started about each reflection prompt and their"
+        " replies. Prompts nobody has discussed yet are listed last."
+    ),
+)
+REPORTS = (BY_MODULE, BY_COHORT, PROMPTS)

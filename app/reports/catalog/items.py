@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -12,12 +13,14 @@ from app import privacy
 from app.content.course import Course, Module
 from app.content.models import ActivityRecord
 from app.exercises.spec import ExerciseSpec
-from app.reports.exercises import exercise_label
+from app.reports.catalog.exercises import exercise_label
+from app.reports.catalog.overview import median
+from app.reports.catalog.spec import ReportSpec
+from app.reports.charts import Chart, by_course, chart_label, chart_number, chart_spec
 from app.reports.figures import read
-from app.reports.overview import median
 from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
-from app.reports.tables import CellValue, Column, Table
+from app.reports.tables import CellValue, Column, Table, withheld
 
 WRONG_ANSWERS_PER_EXERCISE = 5
 ITEM_COLUMNS = (
@@ -80,7 +83,7 @@ def _tries_to_correct(session: Session, scope: ReportScope) -> dict[int, Counter
 
 def item_analysis_table(session: Session, scope: ReportScope) -> Table:
     """One row per exercise (as in the exercises table): how hard it was and how it was met."""
-    table = Table("item-analysis", "Item analysis", ITEM_COLUMNS)
+    table = ITEM_ANALYSIS.table()
     firsts = _first_attempts(session, scope)
     tries = _tries_to_correct(session, scope)
     group = scope.restricted
@@ -107,7 +110,7 @@ def item_analysis_table(session: Session, scope: ReportScope) -> Table:
 def wrong_answers_table(session: Session, scope: ReportScope) -> Table:
     """Per exercise, the wrong answers most learners gave (at least ``min_n`` learners each,
     at most five, most common first): free text from fewer learners could name them."""
-    table = Table("wrong-answers", "Most common wrong answers", WRONG_ANSWER_COLUMNS)
+    table = WRONG_ANSWERS.table()
     answers: dict[int, list[tuple[int, str]]] = {}
     for _, _, answer, activity, n in read(session, scope, [Measure.wrong_answer]):
         if answer and n >= scope.min_n:  # learners per answer, summed over every group
@@ -119,3 +122,82 @@ def wrong_answers_table(session: Session, scope: ReportScope) -> Table:
         for n, answer in common[:WRONG_ANSWERS_PER_EXERCISE]:
             table.rows.append((course.title, exercise_label(block), answer, n))
     return table
+
+
+def item_charts(table: Table) -> list[Chart]:
+    """Per course: a bar per exercise of the share right on the first attempt."""
+    charts = []
+    for index, (course, rows) in enumerate(by_course(table).items()):
+        values: list[dict[str, Any]] = []
+        left_out = sum(withheld(row[4]) for row in rows)
+        for row in rows:
+            share = chart_number(row[4], "percent")
+            if share is not None:
+                label = str(row[2])
+                values.append(
+                    {"id": label.split(":")[0], "exercise": label, "first_correct": share}
+                )
+        title = f"Correct on first attempt, by exercise: {course}"
+        summary = ""
+        if values:
+            hardest = min(values, key=lambda v: v["first_correct"])
+            summary = (
+                f" {len(values)} exercises drawn; the lowest is “{hardest['exercise']}” at"
+                f" {hardest['first_correct']:.1f}%. Exercises nobody attempted are left out."
+            )
+        label = chart_label("Bar chart", title, summary, left_out)
+        spec = chart_spec(
+            course,
+            title,
+            label,
+            values,
+            mark={"type": "bar"},
+            encoding={
+                # The exercise's id names its bar (the table also has the prompt's start).
+                "y": {
+                    "field": "id",
+                    "type": "nominal",
+                    "sort": [v["id"] for v in values],
+                    "title": None,
+                },
+                "x": {
+                    "field": "first_correct",
+                    "type": "quantitative",
+                    "title": "Correct on first attempt (%)",
+                    "scale": {"domain": [0, 100]},
+                },
+            },
+        )
+        charts.append(Chart(f"chart-items-{index}", table.name, course, label, spec, left_out))
+    return charts
+
+
+def _wrong_answers_note(min_n: int) -> str:
+    return (
+        f"Only answers given by at least {min_n} learners are listed (at most five per"
+        " exercise, most common first): less common answers are hidden to protect the"
+        " learners who gave them."
+    )
+
+
+ITEM_ANALYSIS = ReportSpec(
+    "item-analysis",
+    "Item analysis",
+    ITEM_COLUMNS,
+    (privacy.Suppression.VIEW,),
+    build=item_analysis_table,
+    page="exercises",
+    position=1,
+    chart=item_charts,
+)
+WRONG_ANSWERS = ReportSpec(
+    "wrong-answers",
+    "Most common wrong answers",
+    WRONG_ANSWER_COLUMNS,
+    (privacy.Suppression.LISTED,),
+    build=wrong_answers_table,
+    page="exercises",
+    position=2,
+    note=_wrong_answers_note,
+)
+REPORTS = (ITEM_ANALYSIS, WRONG_ANSWERS)

@@ -10,6 +10,7 @@ from app import privacy
 from app.accounts.models import Organization, User
 from app.accounts.staff_scope import may_see_organization
 from app.learning.models import Enrollment
+from app.reports.catalog.spec import ReportSpec
 from app.reports.figures import read as read_figures
 from app.reports.scope import COURSE_COLUMN, ReportScope
 from app.reports.summary_sql import Measure
@@ -20,18 +21,7 @@ from app.surveys.service import AGREE_VALUES, SCALE
 
 def feedback_table(session: Session, scope: ReportScope) -> Table:
     """Per survey statement: responses, agreement, and how many chose each point."""
-    scale = tuple(Column(f"rated_{v}", f"{v} {label} (n)", "count") for v, label in SCALE)
-    table = Table(
-        "feedback",
-        "Feedback survey",
-        (
-            COURSE_COLUMN,
-            Column("statement", "Statement", row_header=True),
-            Column("responses", "Responses", "count"),
-            Column("agree", "Agree or strongly agree (%)", "percent"),
-            *scale,
-        ),
-    )
+    table = FEEDBACK.table()
     counts: dict[tuple[int, str], Counter[int]] = {}
     for _, course_id, item_id, value, n in read_figures(session, scope, [Measure.rating]):
         counts.setdefault((course_id, item_id), Counter())[value] += int(n)
@@ -58,17 +48,7 @@ def feedback_table(session: Session, scope: ReportScope) -> Table:
 
 def comments_table(session: Session, scope: ReportScope) -> Table:
     """Learners' survey comments, newest first."""
-    table = Table(
-        "feedback-comments",
-        "Feedback comments",
-        (
-            COURSE_COLUMN,
-            Column("learner", "Learner"),
-            Column("organization", "Organization"),
-            Column("submitted_at", "Submitted at", "datetime"),
-            Column("comment", "Comment"),
-        ),
-    )
+    table = COMMENTS.table()
     titles = scope.titles
     stmt = (
         scope.restrict(
@@ -107,3 +87,36 @@ def comments_table(session: Session, scope: ReportScope) -> Table:
             )
         )
     return table
+
+
+FEEDBACK = ReportSpec(
+    "feedback",
+    "Feedback survey",
+    (
+        COURSE_COLUMN,
+        Column("statement", "Statement", row_header=True),
+        Column("responses", "Responses", "count"),
+        Column("agree", "Agree or strongly agree (%)", "percent"),
+        *(Column(f"rated_{v}", f"{v} {label} (n)", "count") for v, label in SCALE),
+    ),
+    (privacy.Suppression.VIEW,),
+    build=feedback_table,
+    page="feedback",
+    position=0,
+)
+COMMENTS = ReportSpec(
+    "feedback-comments",
+    "Feedback comments",
+    (
+        COURSE_COLUMN,
+        Column("learner", "Learner"),
+        Column("organization", "Organization"),
+        Column("submitted_at", "Submitted at", "datetime"),
+        Column("comment", "Comment"),
+    ),
+    (privacy.Suppression.NAMED,),
+    build=comments_table,
+    page="feedback",
+    position=1,
+)
+REPORTS = (FEEDBACK, COMMENTS)

@@ -9,7 +9,7 @@ counts they come from are coded as "≤ 5%" / "≥ 95%" in views of a group.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from app import privacy
 from app.accounts.models import JOB_ROLE_LABELS, Organization
 from app.orgs.cohorts import cohort_names
 from app.reports import differencing, figures
+from app.reports.catalog.spec import ReportSpec
 from app.reports.figures import ACTIVE_DAYS
 from app.reports.scope import COURSE_COLUMN, NARROWED, ReportScope, small_group
 from app.reports.summary_sql import Measure
@@ -146,7 +147,7 @@ def _group_key(name: str, value: Any) -> Any:
 
 
 def _overview(scope: ReportScope, by_course: dict[tuple[int, Any], _Figures]) -> Table:
-    table = Table("overview", "Enrollment and completion by course", (COURSE_COLUMN, *_FIGURES))
+    table = OVERVIEW.table()
     for course_id, course in scope.courses:
         figures = by_course.get((course_id, None), _Figures())
         table.described += figures.enrolled
@@ -176,9 +177,7 @@ def _group_labels(session: Session, name: str, keys: set[Any]) -> dict[Any, str]
 def _breakdown(
     session: Session, scope: ReportScope, name: str, figures: dict[tuple[int, Any], _Figures]
 ) -> Table:
-    label, _ = GROUPINGS[name]
-    title = f"Enrollment and completion by {label.lower()}"
-    table = Table(name, title, (COURSE_COLUMN, Column("group", label, row_header=True), *_FIGURES))
+    table = _BREAKDOWNS[name].table()
     labels = _group_labels(session, name, {key for _, key in figures})
     narrowed = differencing.hidden_rows(session, scope, _GROUP_COLUMN[name])
     for course_id, course in scope.courses:
@@ -210,7 +209,9 @@ def _breakdown(
     return table
 
 
-def enrollment_tables(session: Session, scope: ReportScope, names: list[str]) -> dict[str, Table]:
+def enrollment_tables(
+    session: Session, scope: ReportScope, names: Sequence[str]
+) -> dict[str, Table]:
     """The overview and breakdown tables among ``names``, from one query."""
     groupings = [name for name in names if name in GROUPINGS]
     figures = _enrollment_figures(session, scope, groupings)
@@ -218,3 +219,27 @@ def enrollment_tables(session: Session, scope: ReportScope, names: list[str]) ->
     for name in groupings:
         tables[name] = _breakdown(session, scope, name, figures[name])
     return {name: table for name, table in tables.items() if name in names}
+
+
+OVERVIEW = ReportSpec(
+    "overview",
+    "Enrollment and completion by course",
+    (COURSE_COLUMN, *_FIGURES),
+    (privacy.Suppression.VIEW,),
+    build_together=enrollment_tables,
+    page="overview",
+    position=0,
+)
+_BREAKDOWNS = {
+    name: ReportSpec(
+        name,
+        f"Enrollment and completion by {label.lower()}",
+        (COURSE_COLUMN, Column("group", label, row_header=True), *_FIGURES),
+        (privacy.Suppression.BREAKDOWN,),
+        build_together=enrollment_tables,
+        page="overview",
+        position=3 + index,
+    )
+    for index, (name, (label, _)) in enumerate(GROUPINGS.items())
+}
+REPORTS = (OVERVIEW, *_BREAKDOWNS.values())
