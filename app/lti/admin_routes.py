@@ -108,9 +108,21 @@ def platform_remove(
     user: StaffUser,
     organization_id: RowId,
     platform_id: RowId,
+    confirm: FormStr = "",
 ) -> Response:
-    """Remove a platform: its launches stop; accounts and progress stay."""
+    """Remove a platform once the box confirming it is ticked: its launches stop; accounts
+    and progress stay."""
     org = _managed(session, user, organization_id)
+    found = platforms.managed_platform(
+        session, platform_id=platform_id, organization_id=organization_id
+    )
+    if found is None:
+        raise HTTPException(status_code=404)
+    if confirm != "yes":
+        flash(request, "Nothing was removed: tick the box to confirm the removal.", "error")
+        return RedirectResponse(
+            request.url_for("lti_platforms", organization_id=organization_id).path, 303
+        )
     if not platforms.remove_platform(
         session, platform_id=platform_id, organization_id=organization_id
     ):

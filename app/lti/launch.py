@@ -16,16 +16,18 @@ from urllib.parse import urlencode
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jws import extract_compact
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import tokens
-from app.db import id_of, utcnow
+from app.db import id_of, open_session, utcnow
 from app.lti import platforms
-from app.lti.models import LtiLogin, LtiNonce, LtiPlatform
+from app.lti.models import LtiDeepLink, LtiLaunchTicket, LtiLogin, LtiNonce, LtiPlatform
 
 LOGIN_LIFETIME = timedelta(minutes=10)
 LEEWAY_SECONDS = 60
+PRUNE_INTERVAL_SECONDS = 600.0  # the worker removes expired logins and nonces this often
 ALGORITHMS = ["RS256", "RS384", "RS512"]
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -271,14 +273,19 @@ def verify_launch(
 
 
 def forget_expired(session: Session) -> int:
-    """Delete spent and expired logins and nonces (safe to run at any time). Commits."""
+    """Delete what has expired: login states, accepted nonces, launch tickets and
+    deep-linking requests, spent or not (past its expiry none can be used, and a replayed
+    launch then fails on its unknown state). Safe at any time; how many rows went. Commits."""
     now = utcnow()
     count = 0
-    for row in session.exec(select(LtiLogin).where(LtiLogin.expires_at < now)).all():
-        session.delete(row)
-        count += 1
-    for nonce in session.exec(select(LtiNonce).where(LtiNonce.expires_at < now)).all():
-        session.delete(nonce)
-        count += 1
+    for table in (LtiLogin, LtiNonce, LtiLaunchTicket, LtiDeepLink):
+        result = session.execute(delete(table).where(col(table.expires_at) < now))
+        count += int(result.rowcount)  # type: ignore[attr-defined]
     session.commit()
     return count
+
+
+def prune_expired(engine: Engine) -> int:
+    """``forget_expired`` in its own session: the worker's periodic job."""
+    with open_session(write=True, engine=engine) as session:
+        return forget_expired(session)

@@ -211,10 +211,20 @@ def platform_rows(session: Session, *, organization_id: int | None) -> list[Plat
     return [PlatformRow(p, o.name, by_platform[id_of(p)]) for p, o in pairs]
 
 
-def remove_platform(session: Session, *, platform_id: int, organization_id: int | None) -> bool:
-    """Remove a platform and everything launched through it (accounts stay). Commits."""
+def managed_platform(
+    session: Session, *, platform_id: int, organization_id: int | None
+) -> LtiPlatform | None:
+    """The platform, if it is ``organization_id``'s (None: any organization's, for admins)."""
     platform = session.get(LtiPlatform, platform_id)
     if platform is None or organization_id not in (None, platform.organization_id):
+        return None
+    return platform
+
+
+def remove_platform(session: Session, *, platform_id: int, organization_id: int | None) -> bool:
+    """Remove a platform and everything launched through it (accounts stay). Commits."""
+    platform = managed_platform(session, platform_id=platform_id, organization_id=organization_id)
+    if platform is None:
         return False
     links = select(LtiResourceLink.id).where(LtiResourceLink.platform_id == platform_id)
     session.exec(delete(LtiScore).where(col(LtiScore.resource_link_id).in_(links)))

@@ -11,6 +11,7 @@ from app.community import digest
 from app.config import get_settings
 from app.db import engine_for, utcnow, write_session
 from app.lti import ags as lti_ags
+from app.lti import launch as lti_launch
 from app.notifications import reminders
 from app.webhooks import service
 from app.webhooks.runtime import INTERVAL_SECONDS, PeriodicJob, deliver_round, run_worker
@@ -71,9 +72,10 @@ def worker(
     once: bool = typer.Option(False, help="Deliver what is due now, then stop."),
     interval: float = typer.Option(INTERVAL_SECONDS, help="Seconds between rounds."),
 ) -> None:
-    """Deliver webhooks, xAPI statements and LMS gradebook scores from the outbox, and send
-    due-date reminders and discussion emails (reply emails, daily and weekly digests) every
-    few minutes, until stopped (Ctrl-C or SIGTERM)."""
+    """Deliver webhooks, xAPI statements and LMS gradebook scores from the outbox; send
+    due-date reminders and discussion emails (reply emails, daily and weekly digests) and
+    remove expired LTI logins, nonces and launch tickets every few minutes; until stopped
+    (Ctrl-C or SIGTERM)."""
     settings = get_settings()
     with engine_for(settings.database_url) as engine:
         if once:
@@ -81,6 +83,8 @@ def worker(
                 typer.echo(f"Sent {sent} {name} deliveries.")
             typer.echo(f"Sent {reminders.run_once(engine, settings, utcnow())} reminders.")
             typer.echo(f"Tried {lti_ags.deliver_due(engine, settings)} LTI scores.")
+            pruned = lti_launch.prune_expired(engine)
+            typer.echo(f"Removed {pruned} expired LTI logins, nonces and tickets.")
             sent = digest.run_once(engine, settings, utcnow())
             typer.echo(f"Sent {sent} discussion emails.")
             return
@@ -96,12 +100,17 @@ def worker(
             lambda: reminders.run_once(engine, settings, utcnow()),
         )
         scores = PeriodicJob("LTI scores", interval, lambda: lti_ags.deliver_due(engine, settings))
+        logins = PeriodicJob(
+            "Expired LTI logins",
+            lti_launch.PRUNE_INTERVAL_SECONDS,
+            lambda: lti_launch.prune_expired(engine),
+        )
         discussions = PeriodicJob(
             "Discussion emails",
             digest.INTERVAL_SECONDS,
             lambda: digest.run_once(engine, settings, utcnow()),
         )
         try:
-            run_worker(engine, settings, stop, interval, jobs=[job, scores, discussions])
+            run_worker(engine, settings, stop, interval, jobs=[job, scores, logins, discussions])
         except KeyboardInterrupt:
             stop.set()

@@ -83,6 +83,7 @@ class LaunchSpec:
     custom: dict[str, str] = field(default_factory=dict)
     deep_linking: bool = False
     lineitem: str | None = None
+    lineitems: str | None = None  # the line items URL, when the services live elsewhere
     expiration: int = 300
     deployment_id: str | None = None  # another deployment than the registered one
     audience: str | None = None  # another client id than ours
@@ -197,7 +198,7 @@ class _MessageLaunch(LTIAdvantageMessageLaunchAbstract):
             if spec.custom:
                 self.set_custom_parameters_claim(spec.custom)
             if spec.lineitem:
-                self.set_ags(f"{self.platform.url}/lineitems", spec.lineitem)
+                self.set_ags(spec.lineitems or f"{self.platform.url}/lineitems", spec.lineitem)
         if spec.deployment_id:
             self.set_extra_claims(
                 {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": spec.deployment_id}

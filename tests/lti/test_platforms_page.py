@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import app as cli_app
+from app.lti import platforms
 from app.lti.models import LtiDeployment, LtiPlatform
 from app.orgs import service as orgs
 from tests.factories import make_user
@@ -35,7 +36,17 @@ def test_staff_register_list_and_remove(client, session: Session, district):
     assert "/lti/login" in page.get_text()
     assert "/lti/jwks.json" in page.get_text()
     platform = session.exec(select(LtiPlatform)).one()
-    removed = post_form(client, f"{url}/{platform.id}/remove", {})
+    # Removing asks first: the form sits in a disclosure, behind a box to tick.
+    remove = page.select_one("details.confirm-delete form")
+    assert remove["action"] == f"{url}/{platform.id}/remove"
+    box = remove.find("input", attrs={"name": "confirm"})
+    assert box["type"] == "checkbox" and box.has_attr("required") and box["value"] == "yes"
+    unconfirmed = post_form(client, remove["action"], {})
+    assert unconfirmed.status_code == 303
+    assert "Nothing was removed" in soup(client.get(url)).get_text()
+    session.commit()
+    assert session.exec(select(LtiPlatform)).one().id == platform.id
+    removed = post_form(client, remove["action"], {"confirm": "yes"})
     assert removed.status_code == 303
     session.commit()
     assert session.exec(select(LtiPlatform)).all() == []
@@ -59,6 +70,16 @@ def test_staff_of_another_organization_get_404(client, session: Session, distric
     assert client.get(f"/staff/orgs/{district.id}/lms").status_code == 404
     assert post_form(client, f"/staff/orgs/{district.id}/lms", FORM).status_code == 404
     assert session.exec(select(LtiPlatform)).all() == []
+    form = platforms.PlatformForm(**FORM)
+    theirs = platforms.add_platform(
+        session, organization=district, form=form, allow_loopback_http=False
+    )
+    for org_id in (district.id, other.id):  # their page, or ours naming their platform
+        url = f"/staff/orgs/{org_id}/lms/{theirs.id}/remove"
+        for data in ({}, {"confirm": "yes"}):
+            assert post_form(client, url, data).status_code == 404
+    session.commit()
+    assert session.exec(select(LtiPlatform)).one().id == theirs.id
 
 
 def test_cli_add_platform_and_show(session: Session, district, cli_environment):
