@@ -89,7 +89,8 @@ def test_registered_with_the_cli_launched_completed_scored_and_recorded(
         "--auth-url", lms_launch.auth_url, "--token-url", lms.token_url,
         "--jwks-url", lms_launch.jwks_url,
     )  # fmt: skip
-    assert f"{BASE}/lti/login" in registered and f"{BASE}/lti/launch" in registered
+    assert f"{BASE}/lti/login" in registered
+    assert f"{BASE}/lti/launch" in registered
     configure(session, ralph, settings)
     # The instructor's graded link: its gradebook column exists on the platform already.
     item_id = f"{lms.lineitems_url()}/gaps-column"
@@ -112,7 +113,8 @@ def test_registered_with_the_cli_launched_completed_scored_and_recorded(
     session.commit()
     user = session.exec(select(User).where(User.email == "pat7@riverside.example.org")).one()
     platform_row = session.exec(select(LtiPlatform)).one()
-    assert platform_row.issuer == lms_launch.url and platform_row.token_url == lms.token_url
+    assert platform_row.issuer == lms_launch.url
+    assert platform_row.token_url == lms.token_url
 
     # 2. The learner completes it: two of the three exercises right.
     assert user.id is not None
@@ -131,16 +133,19 @@ def test_registered_with_the_cli_launched_completed_scored_and_recorded(
     assert len(received) == 1, received
     score = received[0]
     assert score["userId"] == SUB
-    assert score["scoreGiven"] == pytest.approx(66.67) and score["scoreMaximum"] == 100
+    assert score["scoreGiven"] == pytest.approx(66.67)
+    assert score["scoreMaximum"] == 100
     assert score["activityProgress"] == "Completed"
     assert score["gradingProgress"] == "FullyGraded"
-    assert lms.token_requests and lms.token_requests[0]["grant_type"] == "client_credentials"
+    assert lms.token_requests
+    assert lms.token_requests[0]["grant_type"] == "client_credentials"
     session.rollback()  # see what the worker wrote
     assert [s.status for s in session.exec(select(LtiScore)).all()] == ["sent"]
 
     # 4. Ralph holds valid statements for the launch, the progress and the completion.
     rows = session.exec(select(XapiStatement).order_by(col(XapiStatement.id))).all()
-    assert rows and {r.status for r in rows} == {"delivered"}, [
+    assert rows
+    assert {r.status for r in rows} == {"delivered"}, [
         (r.verb, r.response_status, r.last_error) for r in rows
     ]
     actor = session.get(XapiActor, user.id)
@@ -160,12 +165,14 @@ def test_registered_with_the_cli_launched_completed_scored_and_recorded(
     percents = [s["result"]["extensions"][statements.PROGRESS_EXTENSION] for s in progressed]
     assert 100 in percents
     completed = {s["object"]["id"]: s for s in by_verb[VERB["completed"]]}
-    assert module_iri in completed and completed[module_iri]["result"]["completion"] is True
+    assert module_iri in completed
+    assert completed[module_iri]["result"]["completion"] is True
     answered = by_verb[VERB["answered"]]
     assert {s["result"]["success"] for s in answered} == {True, False}
     # Nothing about the learner but the account: no email, no name.
     text = json.dumps([{k: v for k, v in s.items() if k != "authority"} for s in held])
-    assert "pat7@" not in text and "Pat Learner" not in text
+    assert "pat7@" not in text
+    assert "Pat Learner" not in text
     # A second round sends nothing twice.
     assert "Tried 0 LTI scores." in _groundwork("worker", "--once")
     assert len(lms.scores[item_id]) == 1

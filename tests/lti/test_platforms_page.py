@@ -40,7 +40,9 @@ def test_staff_register_list_and_remove(client, session: Session, district):
     remove = page.select_one("details.confirm-delete form")
     assert remove["action"] == f"{url}/{platform.id}/remove"
     box = remove.find("input", attrs={"name": "confirm"})
-    assert box["type"] == "checkbox" and box.has_attr("required") and box["value"] == "yes"
+    assert box["type"] == "checkbox"
+    assert box.has_attr("required")
+    assert box["value"] == "yes"
     unconfirmed = post_form(client, remove["action"], {})
     assert unconfirmed.status_code == 303
     assert "Nothing was removed" in soup(client.get(url)).get_text()
