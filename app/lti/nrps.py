@@ -24,15 +24,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.accounts.permissions import Permission, can
-from app.accounts.service import create_passwordless_user, normalize_email
 from app.config import Settings
 from app.content.models import CourseRecord
 from app.content.registry import Registry
 from app.db import utcnow
-from app.identity.service import is_verified
 from app.learning import service as learning
-from app.lti.models import LtiContext, LtiPlatform, LtiPlatformUser, LtiResourceLink
+from app.lti import identities
+from app.lti.models import LtiContext, LtiPlatform, LtiResourceLink
 from app.lti.roster_models import LtiRosterMember
 from app.lti.service_token import SCOPE_MEMBERSHIPS, ServiceError, platform_request, with_query
 from app.orgs import cohorts
@@ -103,36 +101,34 @@ def _text(value: Any, limit: int) -> str:
     return " ".join(str(value or "").replace("\x00", "").split())[:limit]
 
 
+_WHY_NOT = {
+    "role": "An administrator, author or staff account has this email; never linked by a roster.",
+    "staff": "A staff account has this email; it is never linked by a roster.",
+    "member": "Member of another organization; not linked or moved.",
+    "unproven": "An account with this email is not verified for this district; not linked.",
+}
+
+
 def _account(
     session: Session, settings: Settings, platform: LtiPlatform, member: dict[str, Any]
 ) -> tuple[User | None, str, bool]:
-    """(account, why none, made now) for a roster member."""
+    """(account, why none, made now) for a roster member (``identities.account_for``)."""
     subject = _text(member["user_id"], 255)
-    assert platform.id is not None
-    mapped = session.exec(
-        select(LtiPlatformUser).where(
-            LtiPlatformUser.platform_id == platform.id, LtiPlatformUser.subject == subject
-        )
-    ).first()
-    if mapped is not None:
-        return session.get(User, mapped.user_id), "", False
-    email = normalize_email(_text(member.get("email"), 320))
-    if not email or "@" not in email:
+    email = _text(member.get("email"), 320)
+    if identities.linked(session, platform, subject) is None and "@" not in email:
         return None, "No email shared by the platform; the account is made at first launch.", False
-    user = session.exec(select(User).where(User.email == email)).first()
-    made = False
-    if user is not None:
-        if can(user, Permission.view_reports) or can(user, Permission.author_preview):
-            return None, "A staff account has this email; it is never linked by a roster.", False
-        if not is_verified(user):
-            return None, "An account with this email is not verified; not linked.", False
-    else:
-        name = _text(member.get("name"), 200) or email.partition("@")[0]
-        user = create_passwordless_user(session, settings=settings, email=email, display_name=name)
-        session.flush()
-        made = True
-    assert user.id is not None
-    session.add(LtiPlatformUser(platform_id=platform.id, subject=subject, user_id=user.id))
+    try:
+        user, made = identities.account_for(
+            session,
+            settings=settings,
+            platform=platform,
+            subject=subject,
+            claimed_email=email,
+            name=_text(member.get("name"), 200) or email.partition("@")[0],
+            roster=True,
+        )
+    except identities.NotLinked as exc:
+        return None, _WHY_NOT.get(exc.reason, _WHY_NOT["role"]), False
     return user, "", made
 
 

@@ -22,21 +22,19 @@ from app.content.course import Course
 from app.content.registry import Registry
 from app.db import id_of, utcnow
 from app.events import service as events
-from app.identity import service as identity
 from app.learning import service as learning
+from app.lti import identities
 from app.lti.launch import AGS_CLAIM, NRPS_CLAIM, Launch, LaunchRefused
 from app.lti.models import (
     LtiContext,
     LtiLaunchTicket,
     LtiPlatform,
-    LtiPlatformUser,
     LtiResourceLink,
     ScoreMode,
 )
 from app.orgs import cohorts
 from app.orgs import service as orgs
 from app.orgs.models import Cohort, Proof
-from app.sso import service as sso
 
 log = logging.getLogger("groundwork.lti")
 TICKET_LIFETIME = timedelta(minutes=5)
@@ -145,62 +143,31 @@ EMAIL_TAKEN = (
 )
 
 
-def _refuse_protected(user: User, platform: LtiPlatform) -> None:
-    problem = sso.protected_account(user, organization_id=platform.organization_id)
-    if problem == "role":
-        raise LaunchRefused(f"{user.role} account", REFUSED_ROLE, 403)
-    if problem == "member":
-        raise LaunchRefused("member of another organization", REFUSED_MEMBER, 403)
-
-
-def _domain_vouched(session: Session, platform: LtiPlatform, email: str) -> bool:
-    """The email's domain is one the platform's organization has verified."""
-    found = orgs.organization_for_domain(session, email=email)
-    return found is not None and found.id == platform.organization_id
+_REFUSALS = {
+    "role": ("{role} account", REFUSED_ROLE),
+    "member": ("member of another organization", REFUSED_MEMBER),
+    "unproven": ("email of an existing, unproven account", EMAIL_TAKEN),
+}
 
 
 def _account_for(session: Session, *, settings: Settings, launch: Launch) -> tuple[User, bool]:
-    """The account for ``iss`` + ``sub``: linked before, an existing account with the same
-    verified email, or a new one; (account, created)."""
-    platform = launch.platform
-    linked = session.exec(
-        select(LtiPlatformUser).where(
-            LtiPlatformUser.platform_id == id_of(platform),
-            LtiPlatformUser.subject == launch.subject,
-        )
-    ).first()
-    if linked is not None:
-        user = session.get(User, linked.user_id)
-        if user is None:  # pragma: no cover - a foreign key
-            raise LaunchRefused("linked account missing", REFUSED_ROLE, 403)
-        _refuse_protected(user, platform)
-        return user, False
+    """The account for ``iss`` + ``sub`` (``identities.account_for``); (account, created)."""
     raw_email = launch.claims.get("email")
-    email = accounts.normalize_email(raw_email) if isinstance(raw_email, str) else ""
-    if not accounts.EMAIL_RE.match(email):
-        email = f"lti-{id_of(platform)}-{_hash(launch.subject)[:24]}@lti.invalid"
-    user = accounts.user_by_email(session, email=email)
-    created = user is None
-    if user is None:
-        name = _text(launch.claims.get("name"), 200) or " ".join(
-            _text(launch.claims.get(k), 100) for k in ("given_name", "family_name")
-        )
-        user = accounts.create_passwordless_user(
-            session, settings=settings, email=email, display_name=name.strip()
-        )
-        session.flush()
-        if _domain_vouched(session, platform, email):
-            identity.vouched_for(user)
-    else:
-        _refuse_protected(user, platform)
-        # Link only to an address Groundwork has verified, at a domain this district owns:
-        # a platform cannot claim somebody else's account by sending their email.
-        if not (identity.is_verified(user) and _domain_vouched(session, platform, email)):
-            raise LaunchRefused("email of an existing, unproven account", EMAIL_TAKEN, 403)
-    session.add(
-        LtiPlatformUser(platform_id=id_of(platform), subject=launch.subject, user_id=id_of(user))
+    name = _text(launch.claims.get("name"), 200) or " ".join(
+        _text(launch.claims.get(k), 100) for k in ("given_name", "family_name")
     )
-    return user, created
+    try:
+        return identities.account_for(
+            session,
+            settings=settings,
+            platform=launch.platform,
+            subject=launch.subject,
+            claimed_email=raw_email if isinstance(raw_email, str) else "",
+            name=name,
+        )
+    except identities.NotLinked as exc:
+        log_text, page = _REFUSALS.get(exc.reason, _REFUSALS["role"])
+        raise LaunchRefused(log_text.format(role=exc.reason), page, 403) from None
 
 
 def _cohort_code(

@@ -114,3 +114,23 @@ def test_admins_and_authors_are_never_opened(client, platform, session: Session)
         spec = course_spec(sub=f"{role}-sub", email=f"{role}@riverside.example.org")
         answer = launch(client, platform, spec)
         assert answer.status_code == 403, role
+
+
+def test_an_email_outside_the_district_never_opens_or_claims_an_account(
+    client, platform, session: Session
+):
+    """A platform's word about an address counts only at the district's verified domains:
+    a verified account elsewhere stays untouched, and a new account gets a synthetic address
+    (whose owner could otherwise reset its password and share it with the launcher)."""
+    victim = make_user(session, email="victim@mail.example", email_verified_at=utcnow())
+    answer = launch(client, platform, course_spec(sub="s-1", email="victim@mail.example"))
+    assert answer.status_code == 303, answer.text[:500]
+    answer = launch(client, platform, course_spec(sub="s-2", email="nobody-yet@mail.example"))
+    assert answer.status_code == 303, answer.text[:500]
+    session.commit()
+    links = session.exec(select(LtiPlatformUser)).all()
+    assert victim.id not in {link.user_id for link in links}
+    emails = {session.get(User, link.user_id).email for link in links}
+    assert len(emails) == 2
+    assert all(email.endswith("@lti.invalid") for email in emails)
+    assert session.exec(select(User).where(User.email == "nobody-yet@mail.example")).all() == []

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.accounts.models import Organization, User
+from app.db import utcnow
 from app.learning.models import Enrollment
 from app.lti.models import LtiContext, LtiPlatform, LtiPlatformUser
 from app.lti.roster_models import LtiRosterMember
@@ -122,6 +123,35 @@ def test_accounts_are_linked_only_when_safe(
     assert "another organization" in rows["sub-other"].note
     session.refresh(moved)
     assert moved.organization_id == other.id
+
+
+def test_a_roster_never_links_or_moves_an_account_outside_the_district(
+    client: TestClient,
+    session: Session,
+    lms: ServicePlatform,
+    registered: LtiPlatform,
+    context: LtiContext,
+    district: Organization,
+) -> None:
+    """A roster that names a verified stranger's address (a domain the district has not
+    verified) makes its own account for that member; the stranger is not linked, moved or
+    enrolled."""
+    add_link(session, context, lms, resource_link_id="link-1")
+    victim = make_user(session, email="victim@mail.example", email_verified_at=utcnow())
+    lms.add_member("sub-victim", "V", "victim@mail.example", [LEARNER])
+    login(client, _staff(session, district))
+    assert _sync(client, district, context).status_code == 303
+    session.expire_all()
+    link = session.exec(
+        select(LtiPlatformUser).where(LtiPlatformUser.subject == "sub-victim")
+    ).one()
+    assert link.user_id != victim.id
+    made = session.get(User, link.user_id)
+    assert made is not None
+    assert made.email.endswith("@lti.invalid")
+    session.refresh(victim)
+    assert victim.organization_id is None
+    assert session.exec(select(Enrollment).where(Enrollment.user_id == victim.id)).all() == []
 
 
 def test_sync_errors_are_reported_not_raised(
