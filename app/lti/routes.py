@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import tokens
@@ -156,11 +157,18 @@ def launch_post(
     except launch.LaunchRefused as exc:
         session.commit()  # a fetched key set is kept
         return _refused(request, exc)
+    session.commit()  # the nonce is spent whatever happens next
     try:
         if found.message_type == launch.DEEP_LINKING:
             token = deep_linking.start(session, settings=settings, launch=found)
             return RedirectResponse(f"/lti/deep-link/{token}", status_code=303)
-        landed = service.land(session, settings=settings, launch=found, registry=registry)
+        try:
+            landed = service.land(session, settings=settings, launch=found, registry=registry)
+        except IntegrityError:
+            # A class launching at once races to make the same LMS course, link, cohort or
+            # account; the loser finds the winner's rows the second time.
+            session.rollback()
+            landed = service.land(session, settings=settings, launch=found, registry=registry)
     except launch.LaunchRefused as exc:
         session.rollback()
         return _refused(request, exc, found.platform)

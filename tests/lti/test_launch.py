@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.db import utcnow
 from app.learning.models import Enrollment
+from app.lti import service
 from app.lti.models import LtiContext, LtiPlatformUser, LtiResourceLink
 from app.orgs.models import Cohort
 from tests.factories import make_user
@@ -134,3 +136,24 @@ def test_an_email_outside_the_district_never_opens_or_claims_an_account(
     assert len(emails) == 2
     assert all(email.endswith("@lti.invalid") for email in emails)
     assert session.exec(select(User).where(User.email == "nobody-yet@mail.example")).all() == []
+
+
+def test_a_unique_key_race_on_first_launch_is_retried_not_a_500(
+    client, platform, session: Session, monkeypatch
+):
+    """Thirty learners launching a new LMS course at once race to make its context, link
+    and cohort; the loser's insert fails on a unique key, and its launch tries once more."""
+    real = service.land
+    calls: list[int] = []
+
+    def racing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key (a racing launch)"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "land", racing)
+    answer = launch(client, platform, course_spec())
+    assert answer.status_code == 303, answer.text[:500]
+    assert len(calls) == 2
+    assert client.get(answer.headers["location"], follow_redirects=False).status_code == 303
