@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 
 def _watchers() -> int:
-    return sum(1 for t in threading.enumerate() if t.name == "content-watcher" and t.is_alive())
+    return sum(1 for t in threading.enumerate() if t.name == "content_watcher" and t.is_alive())
 
 
 def test_nested_lifespans_leave_no_watcher_behind(app) -> None:  # type: ignore[no-untyped-def]
@@ -24,6 +24,6 @@ def test_nested_lifespans_leave_no_watcher_behind(app) -> None:  # type: ignore[
         assert _watchers() == before + 1
         assert one.get("/healthz").text == two.get("/healthz").text == three.get("/healthz").text
     for thread in threading.enumerate():
-        if thread.name == "content-watcher":
+        if thread.name == "content_watcher":
             thread.join(timeout=5)
     assert _watchers() == before
