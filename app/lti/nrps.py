@@ -91,6 +91,8 @@ def fetch_members(
             members = body["members"]
         except (ValueError, KeyError, TypeError) as exc:
             raise SyncError("The platform's roster was not a membership container.") from exc
+        if not isinstance(members, list):
+            raise SyncError("The platform's roster was not a membership container.")
         found.extend(m for m in members if isinstance(m, dict) and m.get("user_id"))
         link = answer.links.get("next")
         next_url = link.get("url") if link else None
@@ -224,8 +226,12 @@ def sync(
                 elif any(r in LEARNER_ROLES for r in roles):
                     session.add(row)
                     session.commit()
-                    learning.enroll(session, user=user, course=course, cohort=cohort.code)
-                    report.learners_enrolled += 1
+                    try:
+                        learning.enroll(session, user=user, course=course, cohort=cohort.code)
+                        report.learners_enrolled += 1
+                    except learning.LearningError as exc:
+                        session.rollback()
+                        row.note = f"Not enrolled: {exc}"
         elif status != "Active":
             row.note = f"{status} in the LMS; not enrolled."
         if row.note:

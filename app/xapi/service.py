@@ -118,6 +118,12 @@ def add_lrs(
         errors["mastery_score"] = "The mastery score is a share from 0 to 1, like 0.8."
     if organization_id is not None and session.get(Organization, organization_id) is None:
         errors["organization"] = "There is no organization with that id."
+    elif organization_id is None and send_email:
+        # Identifying by email is one organization's choice, never made for all of them.
+        errors["organization"] = (
+            "Identifying learners by email is for one organization that has chosen it: pick "
+            "that organization, or identify learners by account."
+        )
     if errors:
         raise LrsError(errors)
     lrs = LrsConfig(
