@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -36,6 +37,7 @@ from app.security.outbound_urls import UnsafeUrl, address_problem, check_url, lo
 
 FETCH_TIMEOUT = httpx.Timeout(10.0)
 MAX_JWKS_BYTES = 200_000
+KEY_SET_LIFETIME = timedelta(hours=24)  # then the platform's keys are fetched again
 
 
 class PlatformError(Exception):
@@ -278,10 +280,13 @@ def _kids(key_set: dict[str, Any]) -> set[str]:
 def key_set_for(
     session: Session, *, platform: LtiPlatform, kid: str | None, allow_loopback_http: bool
 ) -> KeySet:
-    """The platform's keys, from the cache; fetched when empty or when ``kid`` is not in it
-    (once per call: a platform that rotated its keys keeps launching). The caller commits."""
+    """The platform's keys, from the cache; fetched when empty, older than a day (a key the
+    platform has withdrawn stops being trusted), or when ``kid`` is not in it (once per
+    call: a platform that rotated its keys keeps launching). The caller commits."""
     cached: dict[str, Any] | None = json.loads(platform.jwks_cache) if platform.jwks_cache else None
-    if cached is None or (kid is not None and kid not in _kids(cached)):
+    fetched = platform.jwks_fetched_at
+    stale = fetched is None or utcnow() - fetched > KEY_SET_LIFETIME
+    if cached is None or stale or (kid is not None and kid not in _kids(cached)):
         cached = _fetch_jwks(platform.jwks_url, allow_loopback_http=allow_loopback_http)
         platform.jwks_cache = json.dumps(cached)
         platform.jwks_fetched_at = utcnow()

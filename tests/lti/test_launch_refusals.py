@@ -4,12 +4,14 @@ and a platform key rotation that must not break launching."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from joserfc.jws import extract_compact
 from sqlmodel import Session, select
 
+from app.db import utcnow
 from app.lti.models import LtiPlatform, LtiPlatformUser
 from tests.helpers import soup
 from tests.lti.conftest import course_spec, id_token_post, launch, path_of
@@ -125,3 +127,20 @@ def test_launch_with_no_cookies_at_all(client, platform):
     opened = client.get(link["href"], follow_redirects=False)
     assert opened.status_code == 303
     assert "/modules/" in opened.headers["location"]
+
+
+def test_a_day_old_key_set_is_fetched_again(client, platform, session: Session):
+    """A key the platform has withdrawn stops being trusted within a day, even when every
+    launch names a key id that is still in the cache."""
+    assert launch(client, platform, course_spec()).status_code == 303
+    session.commit()
+    row = session.exec(select(LtiPlatform)).one()
+    day_ago = utcnow() - timedelta(hours=25)
+    row.jwks_fetched_at = day_ago
+    session.add(row)
+    session.commit()
+    assert launch(client, platform, course_spec(resource_link_id="l2")).status_code == 303
+    session.expire_all()
+    fetched = session.exec(select(LtiPlatform)).one().jwks_fetched_at
+    assert fetched is not None
+    assert fetched > day_ago + timedelta(hours=24)
