@@ -18,13 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import tokens
+from app.accounts.models import User
 from app.accounts.sessions import set_login_cookie
 from app.config import Settings
 from app.content.runtime import RegistryDep
 from app.db import SessionDep
 from app.deps import SettingsDep
 from app.lti import deep_linking, keys, launch, service, tool_config
-from app.lti.models import SCORE_MODE_LABELS, LtiPlatform, ScoreMode
+from app.lti.models import SCORE_MODE_LABELS, LtiLaunchTicket, LtiPlatform, ScoreMode
 from app.security.cookies import delete_cookie, set_cookie
 from app.security.csrf import csrf_exempt
 from app.security.middleware import csp_allowing
@@ -190,13 +191,44 @@ def enter(
     if ticket is None:
         return _refused(request, _spent("ticket"))
     platform = session.get(LtiPlatform, ticket.platform_id)
-    if window != "new" and request.cookies.get(PROBE_COOKIE) != _probe(token):
+    if window == "new":
+        # A link alone never signs anybody in: whoever opens it sees whose account this is
+        # and continues with a button (so a launcher cannot send a victim their own ticket
+        # and have the victim's work land in the launcher's account).
+        user = session.get(User, ticket.user_id)
+        return render(
+            request,
+            "lti/continue.html",
+            {
+                "token": token,
+                "name": user.display_name if user else "",
+                "platform_name": service.origin_of(platform.issuer)
+                if platform
+                else "your learning platform",
+            },
+        )
+    if request.cookies.get(PROBE_COOKIE) != _probe(token):
         return render(
             request,
             "lti/new_window.html",
             {"token": token},
             headers=_frame_headers(platform),
         )
+    return _sign_in(session, settings, ticket)
+
+
+@router.post("/lti/enter/{token}", name="lti_enter_continue")
+def enter_continue(
+    request: Request, session: SessionDep, settings: SettingsDep, token: str
+) -> Response:
+    """The new window's "Continue" button: spend the ticket and sign in."""
+    ticket = service.ticket(session, token=token)
+    if ticket is None:
+        return _refused(request, _spent("ticket"))
+    return _sign_in(session, settings, ticket)
+
+
+def _sign_in(session: Session, settings: Settings, ticket: LtiLaunchTicket) -> Response:
     cookie_token, target = service.redeem_ticket(session, settings=settings, found=ticket)
     response = RedirectResponse(target, status_code=303)
     set_login_cookie(response, cookie_token, settings=settings)

@@ -125,6 +125,7 @@ def test_a_launch_in_a_third_party_iframe_reaches_the_module(  # type: ignore[no
         with context.expect_page() as opened:
             button.click()
         window = opened.value
+        window.get_by_role("button", name="Continue as").click()
         window.wait_for_url(f"{live_server}/courses/{COURSE}/modules/{MODULE}")
         assert window.get_by_role("button", name="Log out").count() >= 1
         assert window.locator("h1").first.text_content()

@@ -12,7 +12,7 @@ from app.lti import service
 from app.lti.models import LtiContext, LtiPlatformUser, LtiResourceLink
 from app.orgs.models import Cohort
 from tests.factories import make_user
-from tests.helpers import soup
+from tests.helpers import post_form, soup
 from tests.lti.conftest import COURSE, MODULE, course_spec, launch
 
 
@@ -83,14 +83,22 @@ def test_launch_with_no_cookies_offers_a_new_window(client, platform, session: S
     assert f"frame-ancestors {platform.url}" in policy
     assert "x-frame-options" not in page.headers
     client.cookies.clear()
-    opened = client.get(button["href"], follow_redirects=False)
+    # The new window names whose account this is; the link alone signs nobody in.
+    shown = client.get(button["href"], follow_redirects=False)
+    assert shown.status_code == 200
+    assert "Continue as Pat Learner" in shown.text
+    assert "gw_session" not in shown.headers.get("set-cookie", "")
+    action = soup(shown).find("form")["action"]
+    # Continuing without the page's CSRF token is refused, and spends nothing.
+    assert client.post(action, follow_redirects=False).status_code == 403
+    opened = post_form(client, action, follow_redirects=False)
     assert opened.status_code == 303
     assert opened.headers["location"] == f"/courses/{COURSE}/modules/{MODULE}"
     assert client.get(opened.headers["location"]).status_code == 200
     # The ticket is spent: a second window (or someone who copied it) gets nothing.
     client.cookies.clear()
-    again = client.get(button["href"], follow_redirects=False)
-    assert again.status_code == 410
+    assert client.get(button["href"], follow_redirects=False).status_code == 410
+    assert post_form(client, action, follow_redirects=False).status_code == 410
 
 
 def test_existing_verified_account_in_district_is_linked(client, platform, session: Session):

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from app.db import utcnow
 from app.lti.models import LtiPlatform, LtiPlatformUser
-from tests.helpers import soup
+from tests.helpers import post_form, soup
 from tests.lti.conftest import course_spec, id_token_post, launch, path_of
 
 
@@ -124,7 +124,9 @@ def test_launch_with_no_cookies_at_all(client, platform):
     link = soup(page).find(id="open-in-new-window")
     assert link is not None
     client.cookies.clear()
-    opened = client.get(link["href"], follow_redirects=False)
+    shown = client.get(link["href"], follow_redirects=False)
+    assert shown.status_code == 200
+    opened = post_form(client, soup(shown).find("form")["action"], follow_redirects=False)
     assert opened.status_code == 303
     assert "/modules/" in opened.headers["location"]
 

@@ -49,6 +49,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/lti/login"): "LTI login initiation from a registered platform (form post)",
     ("POST", "/lti/launch"): "LTI launch: the platform-signed id_token and single-use state",
     ("GET", "/lti/enter/{token}"): "finish an LTI launch (the one-time ticket is the credential)",
+    ("POST", "/lti/enter/{token}"): "continue an LTI launch in a new window (ticket + CSRF)",
     ("GET", "/lti/deep-link/{token}"): "LTI deep-linking picker (the one-time token is the "
     "credential)",
     ("POST", "/lti/deep-link/{token}"): "answer the platform's deep-linking request (token)",
