@@ -89,8 +89,9 @@ def _semantic_422(case) -> list:  # type: ignore[no-untyped-def,type-arg]
     Positive data: a cursor that no page gave out, and a date range that ends before it
     starts, are schema-valid values the API rightly refuses with a 422 naming the field.
     Negative data: an unknown query parameter is ignored (OpenAPI cannot say "no other
-    parameters"), and a mutated Authorization header is replaced by the valid token this
-    test sends, so neither makes the request invalid.
+    parameters"), a mutated Authorization header is replaced by the valid token this test
+    sends, and a null, empty list or object value is dropped or spread out when the query
+    string is written, so none of them makes the request the server sees invalid.
     """
     query = case.query or {}
     if case.meta is not None and case.meta.generation.mode.is_negative:
@@ -103,7 +104,10 @@ def _semantic_422(case) -> list:  # type: ignore[no-untyped-def,type-arg]
         mutated = case.meta.is_negative_at(ParameterLocation.QUERY) or case.meta.is_negative_at(
             ParameterLocation.PATH
         )
-        if unknown or not mutated:
+        # A null, an empty list or an object never reaches the server as written: it is left
+        # out of the query string or spread into other names, so the request sent is valid.
+        vanishes = any(v is None or v == [] or isinstance(v, dict) for v in query.values())
+        if unknown or vanishes or not mutated:
             return [negative_data_rejection]
         return []
     backwards = "enrolled_from" in query and "enrolled_to" in query
