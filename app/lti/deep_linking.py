@@ -18,7 +18,7 @@ from app import tokens
 from app.config import Settings
 from app.content.course import Course
 from app.db import id_of, utcnow
-from app.lti import keys, tool_config
+from app.lti import keys, platforms, tool_config
 from app.lti.launch import CLAIM, DL_CLAIM, Launch, LaunchRefused
 from app.lti.models import LtiDeepLink, LtiPlatform, ScoreMode
 from app.lti.service import account_for_launch
@@ -42,6 +42,12 @@ def start(session: Session, *, settings: Settings, launch: Launch) -> str:
     claim = launch.claims.get(DL_CLAIM + "deep_linking_settings")
     if not isinstance(claim, dict) or not isinstance(claim.get("deep_link_return_url"), str):
         raise LaunchRefused("deep linking without a return URL", INSTRUCTORS_ONLY)
+    # The return URL becomes the picker form's action: the platform rule (https; loopback
+    # http only with the development setting) keeps a signed response off plain http.
+    if platforms.url_problem(
+        claim["deep_link_return_url"], allow_loopback_http=settings.lti_allow_loopback_http
+    ):
+        raise LaunchRefused("deep linking return URL is not https", INSTRUCTORS_ONLY)
     accepts = claim.get("accept_types")
     if isinstance(accepts, list) and RESOURCE_LINK_TYPE not in accepts:
         raise LaunchRefused(

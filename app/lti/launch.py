@@ -216,6 +216,8 @@ def _check_claims(platform: LtiPlatform, claims: dict[str, Any], nonce: str) -> 
         registry.validate(claims)
     except JoseError as exc:
         raise LaunchRefused(f"claim check: {exc}", START_AGAIN) from None
+    if claims.get("nonce") != nonce:  # exactly the string sent: a list holding it is not it
+        raise LaunchRefused("claim check: nonce is not the one sent", START_AGAIN)
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     azp = claims.get("azp")
     if (len(audiences) > 1 or azp is not None) and azp != platform.client_id:

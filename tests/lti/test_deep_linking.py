@@ -4,8 +4,12 @@ ltiResourceLink (checked by the platform's own library against the tool's JWKS).
 from __future__ import annotations
 
 import httpx
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
+from app.lti import deep_linking
+from app.lti.launch import CLAIM, DL_CLAIM, Launch, LaunchRefused
+from app.lti.models import LtiDeepLink, LtiPlatform
 from tests.helpers import soup
 from tests.lti.conftest import COURSE, MODULE, launch
 from tests.lti.platform import INSTRUCTOR, LaunchSpec
@@ -70,3 +74,27 @@ def test_learners_cannot_deep_link(client, platform, session: Session):
     answer = launch(client, platform, spec)
     assert answer.status_code == 403
     assert "Only instructors" in soup(answer).get_text()
+
+
+def test_a_plain_http_return_url_is_refused(session, settings) -> None:  # type: ignore[no-untyped-def]
+    """The return URL becomes the picker form's action: plain http off this computer is
+    refused before anything is kept."""
+    platform = LtiPlatform(
+        id=1,
+        organization_id=1,
+        issuer="https://lms.example.org",
+        client_id="c",
+        auth_login_url="https://lms.example.org/auth",
+        token_url="https://lms.example.org/token",
+        jwks_url="https://lms.example.org/jwks",
+    )
+    claims = {
+        CLAIM + "roles": [INSTRUCTOR],
+        DL_CLAIM + "deep_linking_settings": {
+            "deep_link_return_url": "http://lms.example.org/return",
+            "accept_types": ["ltiResourceLink"],
+        },
+    }
+    with pytest.raises(LaunchRefused):
+        deep_linking.start(session, settings=settings, launch=Launch(platform, claims))
+    assert session.exec(select(LtiDeepLink)).all() == []

@@ -146,3 +146,17 @@ def test_a_day_old_key_set_is_fetched_again(client, platform, session: Session):
     fetched = session.exec(select(LtiPlatform)).one().jwks_fetched_at
     assert fetched is not None
     assert fetched > day_ago + timedelta(hours=24)
+
+
+def test_a_nonce_sent_inside_a_list_is_refused(client, platform):
+    """The nonce must be exactly the string the tool sent, signed by the platform's own key."""
+    fields = id_token_post(client, platform, course_spec())
+    token = extract_compact(fields["id_token"].encode())
+    claims = json.loads(token.payload)
+    claims["nonce"] = [claims["nonce"]]
+    key = RSAKey.import_key(
+        platform.registration.get_platform_private_key(),
+        parameters={"kid": platform.registration.kid},
+    )
+    fields["id_token"] = jwt.encode(token.headers(), claims, key)
+    _refused(client.post("/lti/launch", data=fields, follow_redirects=False))
