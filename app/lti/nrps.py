@@ -211,27 +211,25 @@ def sync(
             row.note = why
         if user is not None:
             row.user_id = user.id
-            if user.organization_id not in (None, platform.organization_id):
-                row.note = "Member of another organization; not moved."
-            else:
-                if user.organization_id is None:
-                    orgs.join(
-                        session,
-                        user=user,
-                        organization_id=platform.organization_id,
-                        proof=Proof.lti,
-                    )
-                if row.instructor:
-                    report.instructors += 1
-                elif any(r in LEARNER_ROLES for r in roles):
-                    session.add(row)
-                    session.commit()
-                    try:
-                        learning.enroll(session, user=user, course=course, cohort=cohort.code)
-                        report.learners_enrolled += 1
-                    except learning.LearningError as exc:
-                        session.rollback()
-                        row.note = f"Not enrolled: {exc}"
+            # identities.account_for never returns a member of another organization.
+            if user.organization_id is None:
+                orgs.join(
+                    session,
+                    user=user,
+                    organization_id=platform.organization_id,
+                    proof=Proof.lti,
+                )
+            if row.instructor:
+                report.instructors += 1
+            elif any(r in LEARNER_ROLES for r in roles):
+                session.add(row)
+                session.commit()
+                try:
+                    learning.enroll(session, user=user, course=course, cohort=cohort.code)
+                    report.learners_enrolled += 1
+                except learning.LearningError as exc:
+                    session.rollback()
+                    row.note = f"Not enrolled: {exc}"
         elif status != "Active":
             row.note = f"{status} in the LMS; not enrolled."
         if row.note:
